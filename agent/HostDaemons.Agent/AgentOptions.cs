@@ -1,0 +1,47 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace HostDaemons.Agent;
+
+/// <summary>The agent's settings: flags, HOSTDAEMONS_* variables or /etc/hostdaemons/agent.yaml.</summary>
+public sealed class AgentOptions
+{
+    public const string SectionName = "Agent";
+
+    public const string DefaultConfigFile = "/etc/hostdaemons/agent.yaml";
+
+    public static IReadOnlyList<string> Flags { get; } =
+        ["server", "node-name", "node-labels", "manifest-dir", "state-dir", "docker-endpoint", "resync-period"];
+
+    public static IReadOnlySet<string> DurationFlags { get; } = new HashSet<string> { "resync-period" };
+
+    /// <summary>The control plane's URL.</summary>
+    [Required]
+    public string Server { get; set; } = "http://127.0.0.1:7070";
+
+    /// <summary>This node's name; the host name when not set.</summary>
+    public string NodeName { get; set; } = "";
+
+    /// <summary><c>k=v,k2=v2</c>, applied when the node first registers.</summary>
+    public string NodeLabels { get; set; } = "";
+
+    /// <summary>The static pod manifest directory.</summary>
+    [Required]
+    public string ManifestDir { get; set; } = "/etc/hostdaemons/manifests";
+
+    /// <summary>Where the agent keeps its last assignments, so it can run them without a control plane.</summary>
+    [Required]
+    public string StateDir { get; set; } = "/var/lib/hostdaemons/agent";
+
+    /// <summary>The Docker engine; <c>DOCKER_HOST</c>, else the local socket, when not set.</summary>
+    public string DockerEndpoint { get; set; } = "";
+
+    /// <summary>How often the agent compares everything with Docker even without an event: the safety net.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan ResyncPeriod { get; set; } = TimeSpan.FromSeconds(30);
+
+    public string EffectiveNodeName => NodeName.Length > 0 ? NodeName : Environment.MachineName.ToLowerInvariant();
+
+    public Uri EffectiveDockerEndpoint => new(DockerEndpoint.Length > 0
+        ? DockerEndpoint
+        : Environment.GetEnvironmentVariable("DOCKER_HOST") is { Length: > 0 } host ? host : "unix:///var/run/docker.sock");
+}

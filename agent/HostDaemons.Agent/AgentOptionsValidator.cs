@@ -1,0 +1,39 @@
+using HostDaemons.Model.Validation;
+using Microsoft.Extensions.Options;
+
+namespace HostDaemons.Agent;
+
+[OptionsValidator]
+internal sealed partial class AgentOptionsValidator : IValidateOptions<AgentOptions>
+{
+}
+
+/// <summary>The rules attributes cannot state: URLs, the node name and the label list.</summary>
+internal sealed class AgentOptionsCrossValidator : IValidateOptions<AgentOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AgentOptions options)
+    {
+        var result = new ValidateOptionsResultBuilder();
+        if (!Uri.TryCreate(options.Server, UriKind.Absolute, out var server) || (server.Scheme != Uri.UriSchemeHttp && server.Scheme != Uri.UriSchemeHttps))
+        {
+            result.AddError($"must be an http:// URL, got \"{options.Server}\"", "server");
+        }
+
+        if (!NameValidation.IsDns1123Subdomain(options.EffectiveNodeName))
+        {
+            result.AddError($"\"{options.EffectiveNodeName}\" is not a valid node name: {NameValidation.Dns1123SubdomainMessage}", "node-name");
+        }
+
+        if (!NodeLabelList.TryParse(options.NodeLabels, out _, out var labelError))
+        {
+            result.AddError(labelError, "node-labels");
+        }
+
+        if (options.DockerEndpoint.Length > 0 && !Uri.TryCreate(options.DockerEndpoint, UriKind.Absolute, out _))
+        {
+            result.AddError($"must be a URI such as unix:///var/run/docker.sock, got \"{options.DockerEndpoint}\"", "docker-endpoint");
+        }
+
+        return result.Build();
+    }
+}

@@ -1,0 +1,38 @@
+using HostDaemons.Agent;
+using HostDaemons.Agent.ControlPlane;
+using HostDaemons.Agent.Desired;
+using HostDaemons.Agent.Reconcile;
+using HostDaemons.Agent.Runtime;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+public static class AgentServiceCollectionExtensions
+{
+    /// <summary>The agent: options, the Docker runtime, assignments, the reconcile loop and the control plane link.</summary>
+    public static IServiceCollection AddHostDaemonsAgent(this IServiceCollection services)
+    {
+        services.AddOptionsWithValidateOnStart<AgentOptions, AgentOptionsValidator>().BindConfiguration(AgentOptions.SectionName);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AgentOptions>, AgentOptionsCrossValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.TryAddSingleton<IContainerRuntime>(sp => new DockerContainerRuntime(
+            sp.GetRequiredService<IOptions<AgentOptions>>().Value.EffectiveDockerEndpoint,
+            sp.GetRequiredService<ILogger<DockerContainerRuntime>>()));
+        services.TryAddSingleton<ReconcileSignal>();
+        services.TryAddSingleton<RestartTracker>();
+        services.TryAddSingleton<PodWorkers>();
+        services.TryAddSingleton<AssignedPods>();
+        services.TryAddSingleton<StatusReporter>();
+        services.TryAddSingleton<NodeClientFactory>();
+        services.TryAddSingleton<LogRequestHandler>();
+        services.TryAddSingleton<Reconciler>();
+        services.TryAddSingleton<ControlPlaneSession>();
+        services.TryAddSingleton<DockerEventWatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<Reconciler>());
+        services.AddHostedService(sp => sp.GetRequiredService<DockerEventWatcher>());
+        services.AddHostedService(sp => sp.GetRequiredService<ControlPlaneSession>());
+        return services;
+    }
+}

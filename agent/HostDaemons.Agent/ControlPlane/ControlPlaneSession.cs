@@ -1,0 +1,218 @@
+using Grpc.Core;
+using HostDaemons.Agent.Desired;
+using HostDaemons.Agent.Runtime;
+using HostDaemons.Api.V1;
+using HostDaemons.Hosting;
+using HostDaemons.Model.V1;
+using Microsoft.Extensions.Options;
+
+namespace HostDaemons.Agent.ControlPlane;
+
+/// <summary>
+/// The agent's side of the control plane link: register, then at once renew the lease, watch the node's pods (resuming
+/// from the last revision), send status changes and serve relayed requests. Any failure ends the session; the next one
+/// starts after a capped, jittered back-off, while the pods keep running from the saved assignments.
+/// </summary>
+internal sealed partial class ControlPlaneSession(
+    NodeClientFactory clients,
+    AssignedPods assigned,
+    StatusReporter reporter,
+    LogRequestHandler logs,
+    IContainerRuntime runtime,
+    TimeProvider time,
+    IOptions<AgentOptions> options,
+    IHostApplicationLifetime lifetime,
+    ILogger<ControlPlaneSession> logger) : SupervisedBackgroundService(lifetime, logger)
+{
+    private static readonly TimeSpan s_callTimeout = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan s_maxReconnectDelay = TimeSpan.FromSeconds(30);
+
+    private int _failures;
+
+    /// <summary>True while a session is up: registered, and the watch has delivered its first message.</summary>
+    public bool IsConnected { get; private set; }
+
+    protected override async Task RunAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await RunSessionAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                IsConnected = false;
+                _failures++;
+                Log.Disconnected(logger, options.Value.Server, Describe(ex));
+            }
+
+            await Task.Delay(ReconnectDelay(), time, stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RunSessionAsync(CancellationToken stoppingToken)
+    {
+        var heartbeatInterval = await RegisterAsync(stoppingToken).ConfigureAwait(false);
+        reporter.ResendAll();
+        using var session = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var tasks = new[]
+        {
+            HeartbeatAsync(heartbeatInterval, session.Token),
+            WatchAsync(session.Token),
+            ReportAsync(session.Token),
+            ServeRequestsAsync(session.Token),
+        };
+        var first = await Task.WhenAny(tasks).ConfigureAwait(false);
+        await session.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(tasks).ConfigureAwait(false);
+        }
+        catch (Exception) when (session.IsCancellationRequested)
+        {
+        }
+
+        await first.ConfigureAwait(false);
+        throw new IOException("the session ended");
+    }
+
+    private async Task<TimeSpan> RegisterAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var request = new RegisterRequest { NodeInfo = await NodeInfoAsync(cancellationToken).ConfigureAwait(false) };
+        request.Addresses.Add(new NodeAddress { Type = "InternalIP", Address = HostAddress.Detect() });
+        request.Addresses.Add(new NodeAddress { Type = "Hostname", Address = Environment.MachineName });
+        if (NodeLabelList.TryParse(settings.NodeLabels, out var labels, out _))
+        {
+            request.Labels.Add(labels);
+        }
+
+        request.Labels["kubernetes.io/hostname"] = settings.EffectiveNodeName;
+        request.Labels["kubernetes.io/os"] = "linux";
+        request.Labels["kubernetes.io/arch"] = request.NodeInfo.Architecture;
+
+        var response = await clients.Client.RegisterAsync(request, deadline: Deadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
+        Log.Registered(logger, settings.EffectiveNodeName, settings.Server);
+        return TimeSpan.FromSeconds(Math.Max(1, response.HeartbeatIntervalSeconds));
+    }
+
+    private async Task HeartbeatAsync(TimeSpan interval, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(interval, time);
+        while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var response = await clients.Client.HeartbeatAsync(new HeartbeatRequest(), deadline: Deadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (!response.Registered)
+            {
+                throw new IOException("the control plane no longer knows this node; registering again");
+            }
+        }
+    }
+
+    private async Task WatchAsync(CancellationToken cancellationToken)
+    {
+        using var call = clients.Client.WatchPods(new WatchPodsRequest { ResumeRevision = assigned.Revision }, cancellationToken: cancellationToken);
+        await foreach (var message in call.ResponseStream.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (message.EventCase == WatchPodsResponse.EventOneofCase.Snapshot)
+            {
+                assigned.ReplaceAll(message.Snapshot.Pods, message.Snapshot.Revision);
+                Log.Snapshot(logger, message.Snapshot.Pods.Count, message.Snapshot.Revision);
+            }
+            else
+            {
+                assigned.Apply(message.Changes);
+            }
+
+            if (!IsConnected)
+            {
+                IsConnected = true;
+                _failures = 0;
+            }
+        }
+
+        throw new IOException("the control plane ended the pod watch");
+    }
+
+    private async Task ReportAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var batch = await reporter.TakeAsync(cancellationToken).ConfigureAwait(false);
+            var request = new ReportPodStatusRequest();
+            request.Reports.Add(batch);
+            try
+            {
+                await clients.Client.ReportPodStatusAsync(request, deadline: Deadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
+                reporter.Acknowledge(batch);
+            }
+            catch
+            {
+                reporter.Requeue(batch);
+                throw;
+            }
+        }
+    }
+
+    private async Task ServeRequestsAsync(CancellationToken cancellationToken)
+    {
+        using var call = clients.Client.ReceiveRequests(new ReceiveRequestsRequest(), cancellationToken: cancellationToken);
+        await foreach (var request in call.ResponseStream.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            _ = Task.Run(() => logs.HandleAsync(request, cancellationToken), CancellationToken.None);
+        }
+
+        throw new IOException("the control plane ended the request stream");
+    }
+
+    private async Task<NodeSystemInfo> NodeInfoAsync(CancellationToken cancellationToken)
+    {
+        var info = new NodeSystemInfo
+        {
+            KubeletVersion = "v" + DaemonCommandLine.Version,
+            OperatingSystem = "linux",
+            Architecture = "amd64",
+            MachineId = File.Exists("/etc/machine-id") ? (await File.ReadAllTextAsync("/etc/machine-id", cancellationToken).ConfigureAwait(false)).Trim() : "",
+        };
+        try
+        {
+            var engine = await runtime.GetInfoAsync(cancellationToken).ConfigureAwait(false);
+            info.Architecture = engine.Architecture.Length > 0 ? engine.Architecture : info.Architecture;
+            info.KernelVersion = engine.KernelVersion;
+            info.OsImage = engine.OsImage;
+            info.ContainerRuntimeVersion = $"{engine.Name}://{engine.Version}";
+        }
+        catch (Exception ex) when (ex is HttpRequestException or ContainerRuntimeException or IOException or TimeoutException)
+        {
+            Log.EngineInfoUnavailable(logger, ex.Message);
+        }
+
+        return info;
+    }
+
+    private TimeSpan ReconnectDelay()
+    {
+        var exponential = TimeSpan.FromMilliseconds(Math.Min(s_maxReconnectDelay.TotalMilliseconds, 500 * Math.Pow(2, Math.Min(_failures, 10))));
+        return exponential * (0.5 + (Random.Shared.NextDouble() / 2));
+    }
+
+    private DateTime Deadline() => time.GetUtcNow().UtcDateTime + s_callTimeout;
+
+    private static string Describe(Exception ex) => ex is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : ex.Message;
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "Node {Node} registered with the control plane at {Server}")]
+        public static partial void Registered(ILogger logger, string node, string server);
+
+        [LoggerMessage(EventId = 41, Level = LogLevel.Warning, Message = "Lost the control plane at {Server} ({Reason}); pods keep running, reconnecting")]
+        public static partial void Disconnected(ILogger logger, string server, string reason);
+
+        [LoggerMessage(EventId = 42, Level = LogLevel.Information, Message = "Received {Count} assigned pods at revision {Revision}")]
+        public static partial void Snapshot(ILogger logger, int count, long revision);
+
+        [LoggerMessage(EventId = 43, Level = LogLevel.Warning, Message = "Docker did not describe itself ({Reason}); registering without engine details")]
+        public static partial void EngineInfoUnavailable(ILogger logger, string reason);
+    }
+}

@@ -1,0 +1,81 @@
+using Google.Protobuf;
+using Grpc.Core;
+using HostDaemons.Agent.Runtime;
+using HostDaemons.Api.V1;
+using Microsoft.Extensions.Options;
+
+namespace HostDaemons.Agent.ControlPlane;
+
+/// <summary>Answers a relayed logs request: finds the container instance and uploads its output as it is written.</summary>
+internal sealed partial class LogRequestHandler(
+    IContainerRuntime runtime,
+    NodeClientFactory clients,
+    IOptions<AgentOptions> options,
+    ILogger<LogRequestHandler> logger)
+{
+    public async Task HandleAsync(AgentRequest request, CancellationToken cancellationToken)
+    {
+        if (request.RequestCase != AgentRequest.RequestOneofCase.Logs)
+        {
+            return;
+        }
+
+        var logs = request.Logs;
+        using var upload = clients.Client.SendLogs(cancellationToken: cancellationToken);
+        try
+        {
+            var (instance, error) = await FindAsync(logs, cancellationToken).ConfigureAwait(false);
+            var header = new LogsUploadHeader { RequestId = request.RequestId };
+            if (instance is null)
+            {
+                header.Error = error;
+                header.ErrorCode = nameof(StatusCode.InvalidArgument);
+            }
+
+            await upload.RequestStream.WriteAsync(new LogsUpload { Header = header }, cancellationToken).ConfigureAwait(false);
+            if (instance is not null)
+            {
+                var readOptions = new LogReadOptions(logs.Options.Follow, logs.Options.HasTailLines ? logs.Options.TailLines : null, logs.Options.Timestamps);
+                await foreach (var chunk in runtime.ReadLogsAsync(instance.Id, readOptions, cancellationToken).ConfigureAwait(false))
+                {
+                    await upload.RequestStream.WriteAsync(new LogsUpload { Data = ByteString.CopyFrom(chunk.Span) }, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            await upload.RequestStream.CompleteAsync().ConfigureAwait(false);
+            await upload.ResponseAsync.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RpcException or OperationCanceledException or ContainerRuntimeException or IOException)
+        {
+            // The reader went away, or the container did: the request simply ends.
+            Log.LogsEnded(logger, logs.Pod.Name, ex.Message);
+        }
+    }
+
+    private async Task<(RuntimeContainer? Instance, string Error)> FindAsync(PodLogsRequest request, CancellationToken cancellationToken)
+    {
+        var name = request.Options.Container;
+        var instances = (await runtime.ListContainersAsync(options.Value.EffectiveNodeName, cancellationToken).ConfigureAwait(false))
+            .Where(c => c.Get(ContainerLabels.PodUid) == request.Pod.Uid && c.Get(ContainerLabels.Container) == name)
+            .OrderByDescending(c => c.AttemptOf())
+            .ToList();
+        if (request.Options.Previous)
+        {
+            var previous = instances.Skip(1).FirstOrDefault();
+            return previous is null
+                ? (null, $"previous terminated container \"{name}\" in pod \"{request.Pod.Name}\" not found")
+                : (previous, "");
+        }
+
+        var latest = instances.FirstOrDefault();
+        return latest is null || latest.State == ContainerRunState.Created
+            ? (null, $"container \"{name}\" in pod \"{request.Pod.Name}\" is waiting to start: ContainerCreating")
+            : (latest, "");
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 60, Level = LogLevel.Debug, Message = "Logs of pod {Pod} ended: {Reason}")]
+        public static partial void LogsEnded(ILogger logger, string pod, string reason);
+    }
+}

@@ -1,0 +1,54 @@
+using HostDaemons.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace HostDaemons.Agent.Hosting;
+
+/// <summary>Builds the agent's host; Program and the integration tests both start it through here.</summary>
+public static class AgentHost
+{
+    public const string Usage = """
+        Usage: hostdaemons-agent [--server URL] [--node-name NAME] [--node-labels k=v,...] [--config FILE]
+
+        The HostDaemons agent: registers this host as a node, runs the daemon pods assigned to it as Docker containers
+        and reports their status.
+
+          --server URL            the control plane (default http://127.0.0.1:7070)
+          --node-name NAME        this node's name (default: the host name)
+          --node-labels k=v,...   labels applied when the node first registers
+          --manifest-dir DIR      static pod manifests (default /etc/hostdaemons/manifests)
+          --state-dir DIR         saved assignments (default /var/lib/hostdaemons/agent)
+          --docker-endpoint URI   the Docker engine (default: DOCKER_HOST, else unix:///var/run/docker.sock)
+          --resync-period D       full comparison with Docker even without events (default 30s)
+          --config FILE           settings file (default /etc/hostdaemons/agent.yaml)
+
+        Every flag can also be set as HOSTDAEMONS_<NAME> (HOSTDAEMONS_NODE_NAME) or in the settings file (node-name: ...).
+        Flags override the environment, which overrides the file.
+        """;
+
+    public static IHost Build(string[] args, IReadOnlyDictionary<string, string?> environment, Action<HostApplicationBuilder>? configure = null)
+    {
+        var settings = new LayeredSettings(AgentOptions.SectionName, AgentOptions.Flags, AgentOptions.DurationFlags)
+            .Read(args, AgentOptions.DefaultConfigFile, environment);
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss.fff ";
+        });
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
+        builder.Logging.AddFilter("Grpc", LogLevel.Warning);
+        builder.Services.AddSystemd();
+        builder.Services.AddHostDaemonsAgent();
+        configure?.Invoke(builder);
+
+        var host = builder.Build();
+
+        // Bad settings fail here with their own message, before the host starts anything.
+        _ = host.Services.GetRequiredService<IOptions<AgentOptions>>().Value;
+        return host;
+    }
+}

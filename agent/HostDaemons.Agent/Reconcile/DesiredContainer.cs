@@ -1,0 +1,19 @@
+using HostDaemons.Agent.Runtime;
+using HostDaemons.Model.V1;
+
+namespace HostDaemons.Agent.Reconcile;
+
+/// <summary>A container the agent should run: its pod, its place in the pod spec, and the resolved launch spec.</summary>
+internal sealed record DesiredContainer(Pod Pod, Container Container, ContainerLaunchSpec Launch, string SpecHash);
+
+/// <summary>A pod the agent should run (or stop, when it is terminating), with every container resolved.</summary>
+internal sealed record DesiredPod(Pod Pod, IReadOnlyList<DesiredContainer> Containers, string Owner)
+{
+    public string Uid => Pod.Metadata.Uid;
+
+    public bool IsTerminating => Pod.Metadata.DeletionTimestamp is not null;
+
+    public TimeSpan GracePeriod => TimeSpan.FromSeconds(Pod.Metadata.HasDeletionGracePeriodSeconds
+        ? Pod.Metadata.DeletionGracePeriodSeconds
+        : Pod.Spec.HasTerminationGracePeriodSeconds ? Pod.Spec.TerminationGracePeriodSeconds : 30);
+}

@@ -1,0 +1,36 @@
+using HostDaemons.Agent.Runtime;
+
+namespace HostDaemons.Agent.Reconcile;
+
+/// <summary>One step of a plan. Each names the container it acts on, for logs and for per-container back-off.</summary>
+internal abstract record PodCommand(string ContainerName);
+
+/// <summary>Pulls the image when the pull policy asks for it, then creates and starts a new instance.</summary>
+internal sealed record CreateContainerCommand(DesiredContainer Container, int Attempt) : PodCommand(Container.Container.Name)
+{
+    public override string ToString() => $"create {Container.Container.Name} (attempt {Attempt}) from {Container.Launch.Image}";
+}
+
+/// <summary>Starts an instance that was created but never started (the agent stopped in between).</summary>
+internal sealed record StartContainerCommand(RuntimeContainer Instance, string Name) : PodCommand(Name)
+{
+    public override string ToString() => $"start {Instance.Name}";
+}
+
+/// <summary>Stops an instance with a grace period, then removes it.</summary>
+internal sealed record StopContainerCommand(RuntimeContainer Instance, string Name, TimeSpan GracePeriod, string Reason) : PodCommand(Name)
+{
+    public override string ToString() => $"stop {Instance.Name} ({Reason}, grace {GracePeriod.TotalSeconds}s)";
+}
+
+/// <summary>Removes an instance that is no longer running and no longer needed.</summary>
+internal sealed record RemoveContainerCommand(RuntimeContainer Instance, string Name) : PodCommand(Name)
+{
+    public override string ToString() => $"remove {Instance.Name}";
+}
+
+/// <summary>The commands for one pod (or for the orphans of one vanished pod), run in order; pods run in parallel.</summary>
+internal sealed record PodPlan(string PodUid, string PodName, IReadOnlyList<PodCommand> Commands);
+
+/// <summary>A full reconcile plan: per-pod work, the terminating pods that are now gone, and when to look again.</summary>
+internal sealed record ReconcilePlan(IReadOnlyList<PodPlan> Work, IReadOnlyList<DesiredPod> Terminated, TimeSpan? WakeUpAfter);

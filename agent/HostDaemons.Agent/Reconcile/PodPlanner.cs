@@ -1,0 +1,139 @@
+using HostDaemons.Agent.Runtime;
+
+namespace HostDaemons.Agent.Reconcile;
+
+/// <summary>
+/// Compares the pods the node should run with the containers Docker has and says what to do, pod by pod: adopt
+/// what matches (no restart just because the agent restarted), create what is missing, restart what exited (with
+/// back-off), replace what changed, stop what is no longer wanted. It does no I/O, so every case is a unit test.
+/// </summary>
+internal static class PodPlanner
+{
+    /// <param name="desired">The pods this node should run, including terminating ones.</param>
+    /// <param name="actual">Every container labelled with this node.</param>
+    /// <param name="authoritative">False until the agent knows its assignments: then it adopts and starts, but stops nothing it does not know.</param>
+    /// <param name="restarts">Back-off and instance numbering.</param>
+    public static ReconcilePlan Plan(IReadOnlyCollection<DesiredPod> desired, IReadOnlyList<RuntimeContainer> actual, bool authoritative, RestartTracker restarts)
+    {
+        var work = new List<PodPlan>();
+        var terminated = new List<DesiredPod>();
+        TimeSpan? wakeUp = null;
+        var byPod = actual.GroupBy(c => c.Get(ContainerLabels.PodUid) ?? "").ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+
+        foreach (var pod in desired)
+        {
+            var instances = byPod.GetValueOrDefault(pod.Uid) ?? [];
+            byPod.Remove(pod.Uid);
+            if (pod.IsTerminating)
+            {
+                if (instances.Count == 0)
+                {
+                    terminated.Add(pod);
+                }
+                else
+                {
+                    work.Add(new PodPlan(pod.Uid, pod.Pod.Metadata.Name, [.. instances.Select(i => Stop(i, pod.GracePeriod, "pod is being deleted"))]));
+                }
+
+                continue;
+            }
+
+            var commands = new List<PodCommand>();
+            foreach (var container in pod.Containers)
+            {
+                var name = container.Container.Name;
+                var mine = instances.Where(i => i.Get(ContainerLabels.Container) == name)
+                    .OrderByDescending(i => i.AttemptOf()).ThenByDescending(i => i.CreatedAt).ToList();
+                var wait = PlanContainer(pod, container, mine, restarts, commands);
+                if (wait is { } w && (wakeUp is null || w < wakeUp))
+                {
+                    wakeUp = w;
+                }
+            }
+
+            var known = pod.Containers.Select(c => c.Container.Name).ToHashSet(StringComparer.Ordinal);
+            commands.AddRange(instances.Where(i => !known.Contains(i.Get(ContainerLabels.Container) ?? "")).Select(i => Stop(i, pod.GracePeriod, "no longer in the pod spec")));
+            if (commands.Count > 0)
+            {
+                work.Add(new PodPlan(pod.Uid, pod.Pod.Metadata.Name, commands));
+            }
+        }
+
+        if (authoritative)
+        {
+            foreach (var (uid, orphans) in byPod)
+            {
+                work.Add(new PodPlan(uid, orphans[0].Get(ContainerLabels.Pod) ?? uid, [.. orphans.Select(o => Stop(o, o.GracePeriodOf(), "pod is no longer assigned to this node"))]));
+            }
+        }
+
+        return new ReconcilePlan(work, terminated, wakeUp);
+    }
+
+    /// <returns>How long until this container needs another look (a back-off ending), if it does.</returns>
+    private static TimeSpan? PlanContainer(DesiredPod pod, DesiredContainer container, List<RuntimeContainer> instances, RestartTracker restarts, List<PodCommand> commands)
+    {
+        var name = container.Container.Name;
+        var key = RestartTracker.Key(pod.Uid, name);
+        var latest = instances.FirstOrDefault();
+        var highest = latest?.AttemptOf() ?? -1;
+        restarts.SeenAttempt(key, highest);
+
+        // Keep the latest instance and, when it is not running, nothing more; when it runs, the one before it (for --previous).
+        var keep = latest?.State == ContainerRunState.Running ? 2 : 1;
+        commands.AddRange(instances.Skip(keep).Select(old => old.State == ContainerRunState.Running
+            ? (PodCommand)Stop(old, pod.GracePeriod, "superseded by a newer instance")
+            : new RemoveContainerCommand(old, name)));
+
+        var failureWait = restarts.FailureWait(key);
+        if (latest is null)
+        {
+            if (failureWait > TimeSpan.Zero)
+            {
+                return failureWait;
+            }
+
+            commands.Add(new CreateContainerCommand(container, restarts.NextAttempt(key, highest)));
+            return null;
+        }
+
+        if (latest.Get(ContainerLabels.SpecHash) != container.SpecHash)
+        {
+            commands.Add(Stop(latest, pod.GracePeriod, "its spec changed"));
+            commands.Add(new CreateContainerCommand(container, restarts.NextAttempt(key, highest)));
+            return null;
+        }
+
+        switch (latest.State)
+        {
+            case ContainerRunState.Created:
+                if (failureWait > TimeSpan.Zero)
+                {
+                    return failureWait;
+                }
+
+                commands.Add(new StartContainerCommand(latest, name));
+                return null;
+            case ContainerRunState.Exited or ContainerRunState.Dead:
+                if (failureWait > TimeSpan.Zero)
+                {
+                    return failureWait;
+                }
+
+                var finished = latest.FinishedAt ?? restarts.Time.GetUtcNow();
+                if (!restarts.TryRestart(key, container.SpecHash, finished, out var wait))
+                {
+                    return wait;
+                }
+
+                // The exited instance stays for `logs --previous`; older ones go.
+                commands.Add(new CreateContainerCommand(container, restarts.NextAttempt(key, highest)));
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    private static StopContainerCommand Stop(RuntimeContainer instance, TimeSpan grace, string reason) =>
+        new(instance, instance.Get(ContainerLabels.Container) ?? instance.Name, grace, reason);
+}

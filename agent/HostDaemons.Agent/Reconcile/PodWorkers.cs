@@ -1,0 +1,148 @@
+using System.Collections.Concurrent;
+using HostDaemons.Agent.Runtime;
+
+namespace HostDaemons.Agent.Reconcile;
+
+/// <summary>
+/// Runs each pod's commands on its own task, so a slow stop or a failing image never holds up other pods; a pod
+/// with work in flight is left out of later plans until that work ends, and its end wakes the reconciler.
+/// </summary>
+internal sealed partial class PodWorkers(IContainerRuntime runtime, RestartTracker restarts, ReconcileSignal signal, ILogger<PodWorkers> logger)
+{
+    private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
+
+    public bool IsBusy(string podUid) => _running.TryGetValue(podUid, out var task) && !task.IsCompleted;
+
+    public int Busy => _running.Values.Count(t => !t.IsCompleted);
+
+    public void Start(PodPlan plan, CancellationToken cancellationToken)
+    {
+        if (IsBusy(plan.PodUid))
+        {
+            return;
+        }
+
+        _running[plan.PodUid] = Task.Run(async () =>
+        {
+            try
+            {
+                await RunAsync(plan, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                signal.Trigger();
+            }
+        }, CancellationToken.None);
+    }
+
+    /// <summary>Waits for all work in flight (tests and shutdown).</summary>
+    public Task DrainAsync() => Task.WhenAll(_running.Values);
+
+    private async Task RunAsync(PodPlan plan, CancellationToken cancellationToken)
+    {
+        foreach (var command in plan.Commands)
+        {
+            var key = RestartTracker.Key(plan.PodUid, command.ContainerName);
+            try
+            {
+                Log.Executing(logger, plan.PodName, command);
+                await ExecuteAsync(command, cancellationToken).ConfigureAwait(false);
+                if (command is CreateContainerCommand or StartContainerCommand)
+                {
+                    restarts.RecordSuccess(key);
+                }
+            }
+            catch (ContainerRuntimeException ex)
+            {
+                Log.CommandFailed(logger, plan.PodName, command, ex.Reason, ex.Message);
+                restarts.RecordFailure(key, ex.Reason, ex.Message);
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                Log.CommandError(logger, plan.PodName, command, ex);
+                restarts.RecordFailure(key, "RunContainerError", ex.Message);
+                return;
+            }
+        }
+    }
+
+    private async Task ExecuteAsync(PodCommand command, CancellationToken cancellationToken)
+    {
+        switch (command)
+        {
+            case CreateContainerCommand create:
+                await EnsureImageAsync(create.Container, cancellationToken).ConfigureAwait(false);
+                var spec = create.Container.Launch with
+                {
+                    Name = ContainerSpecBuilder.ContainerName(create.Container, create.Attempt),
+                    Labels = new Dictionary<string, string>(create.Container.Launch.Labels, StringComparer.Ordinal)
+                    {
+                        [ContainerLabels.Attempt] = create.Attempt.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    },
+                };
+                // A container that cannot start stays as the failed instance, so its error shows in the pod status.
+                var id = await runtime.CreateContainerAsync(spec, cancellationToken).ConfigureAwait(false);
+                await runtime.StartContainerAsync(id, cancellationToken).ConfigureAwait(false);
+
+                break;
+            case StartContainerCommand start:
+                await runtime.StartContainerAsync(start.Instance.Id, cancellationToken).ConfigureAwait(false);
+                break;
+            case StopContainerCommand stop:
+                if (stop.Instance.State == ContainerRunState.Running)
+                {
+                    await runtime.StopContainerAsync(stop.Instance.Id, stop.GracePeriod, cancellationToken).ConfigureAwait(false);
+                }
+
+                await runtime.RemoveContainerAsync(stop.Instance.Id, cancellationToken).ConfigureAwait(false);
+                break;
+            case RemoveContainerCommand remove:
+                await runtime.RemoveContainerAsync(remove.Instance.Id, cancellationToken).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    /// <summary>IfNotPresent (the default) pulls only a missing image; Always pulls but runs a local copy when the
+    /// registry cannot be reached; Never never pulls.</summary>
+    private async Task EnsureImageAsync(DesiredContainer container, CancellationToken cancellationToken)
+    {
+        var image = container.Launch.Image;
+        var policy = container.Container.ImagePullPolicy;
+        var present = await runtime.ImageExistsAsync(image, cancellationToken).ConfigureAwait(false);
+        switch (policy)
+        {
+            case "Never" when !present:
+                throw new ContainerRuntimeException("ErrImageNeverPull", $"Container image \"{image}\" is not present with pull policy of Never") { IsNotFound = true };
+            case "Always":
+                try
+                {
+                    await runtime.PullImageAsync(image, cancellationToken).ConfigureAwait(false);
+                }
+                catch (ContainerRuntimeException ex) when (present)
+                {
+                    Log.PullFailedUsingLocal(logger, image, ex.Message);
+                }
+
+                break;
+            case not "Never" when !present:
+                await runtime.PullImageAsync(image, cancellationToken).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Pod {Pod}: {Command}")]
+        public static partial void Executing(ILogger logger, string pod, PodCommand command);
+
+        [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "Pod {Pod}: {Command} failed: {Reason}: {Message}")]
+        public static partial void CommandFailed(ILogger logger, string pod, PodCommand command, string reason, string message);
+
+        [LoggerMessage(EventId = 22, Level = LogLevel.Error, Message = "Pod {Pod}: {Command} failed")]
+        public static partial void CommandError(ILogger logger, string pod, PodCommand command, Exception exception);
+
+        [LoggerMessage(EventId = 23, Level = LogLevel.Warning, Message = "Pulling image {Image} failed ({Message}); running the local copy")]
+        public static partial void PullFailedUsingLocal(ILogger logger, string image, string message);
+    }
+}

@@ -1,0 +1,135 @@
+using HostDaemons.Agent.ControlPlane;
+using HostDaemons.Agent.Desired;
+using HostDaemons.Agent.Runtime;
+using HostDaemons.Agent.Status;
+using HostDaemons.Hosting;
+using HostDaemons.Model.V1;
+using Microsoft.Extensions.Options;
+
+namespace HostDaemons.Agent.Reconcile;
+
+/// <summary>
+/// The agent's loop: on every trigger (an assignment change, a Docker event, work finishing, a back-off ending) and at
+/// least every resync period, it lists this node's containers, plans, starts the per-pod work and reports status.
+/// One pass at a time; passes are cheap because slow work runs on the pod workers.
+/// </summary>
+internal sealed partial class Reconciler(
+    AssignedPods assigned,
+    IContainerRuntime runtime,
+    PodWorkers workers,
+    RestartTracker restarts,
+    StatusReporter reporter,
+    ReconcileSignal signal,
+    TimeProvider time,
+    IOptions<AgentOptions> options,
+    IHostApplicationLifetime lifetime,
+    ILogger<Reconciler> logger) : SupervisedBackgroundService(lifetime, logger)
+{
+    private readonly Dictionary<string, (string Version, DesiredPod Pod)> _built = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PodStatus> _statuses = new(StringComparer.Ordinal);
+    private readonly string _hostIp = HostAddress.Detect();
+    private int _failures;
+
+    /// <summary>When the last pass completed without error: the watchdog's measure of health.</summary>
+    public DateTimeOffset? LastSuccess { get; private set; }
+
+    /// <summary>The number of pods whose containers all run, for the status line.</summary>
+    public int RunningPods { get; private set; }
+
+    protected override async Task RunAsync(CancellationToken stoppingToken)
+    {
+        var node = options.Value.EffectiveNodeName;
+        signal.Trigger();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            await signal.WaitAsync(options.Value.ResyncPeriod, stoppingToken).ConfigureAwait(false);
+            try
+            {
+                await ReconcileOnceAsync(node, stoppingToken).ConfigureAwait(false);
+                _failures = 0;
+                LastSuccess = time.GetUtcNow();
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                _failures++;
+                Log.PassFailed(logger, ex);
+                signal.TriggerAfter(TimeSpan.FromMilliseconds(Math.Min(30_000, 500 * Math.Pow(2, Math.Min(_failures, 6)))));
+            }
+        }
+
+        await workers.DrainAsync().ConfigureAwait(false);
+    }
+
+    internal async Task ReconcileOnceAsync(string node, CancellationToken cancellationToken)
+    {
+        var desired = assigned.Current.Select(p => Build(p, node)).ToList();
+        var actual = await runtime.ListContainersAsync(node, cancellationToken).ConfigureAwait(false);
+        var plan = PodPlanner.Plan(desired, actual, assigned.IsKnown, restarts);
+        foreach (var work in plan.Work.Where(w => !workers.IsBusy(w.PodUid)))
+        {
+            workers.Start(work, cancellationToken);
+        }
+
+        if (plan.WakeUpAfter is { } wait)
+        {
+            signal.TriggerAfter(wait + TimeSpan.FromMilliseconds(50));
+        }
+
+        ReportStatus(desired, actual, plan);
+    }
+
+    private void ReportStatus(List<DesiredPod> desired, IReadOnlyList<RuntimeContainer> actual, ReconcilePlan plan)
+    {
+        var now = time.GetUtcNow();
+        var byPod = actual.ToLookup(c => c.Get(ContainerLabels.PodUid) ?? "", StringComparer.Ordinal);
+        var running = 0;
+        foreach (var pod in desired.Where(p => !p.IsTerminating))
+        {
+            var status = PodStatusBuilder.Build(pod, [.. byPod[pod.Uid]], restarts, _statuses.GetValueOrDefault(pod.Uid), _hostIp, now);
+            _statuses[pod.Uid] = status;
+            reporter.Offer(pod.Pod, status);
+            if (status.ContainerStatuses.All(c => c.State?.Running is not null))
+            {
+                running++;
+            }
+        }
+
+        RunningPods = running;
+        foreach (var pod in plan.Terminated.Where(p => !workers.IsBusy(p.Uid)))
+        {
+            reporter.OfferTerminated(pod.Pod);
+        }
+
+        var live = desired.Select(p => p.Uid).ToHashSet(StringComparer.Ordinal);
+        foreach (var uid in _statuses.Keys.Where(u => !live.Contains(u)).ToList())
+        {
+            _statuses.Remove(uid);
+            _built.Remove(uid);
+            if (!byPod.Contains(uid))
+            {
+                restarts.Forget(uid);
+            }
+        }
+
+        reporter.Retain(live);
+    }
+
+    private DesiredPod Build(Pod pod, string node)
+    {
+        var version = pod.Metadata.ResourceVersion;
+        if (_built.TryGetValue(pod.Metadata.Uid, out var built) && built.Version == version && version.Length > 0)
+        {
+            return built.Pod;
+        }
+
+        var desired = ContainerSpecBuilder.Build(pod, node);
+        _built[pod.Metadata.Uid] = (version, desired);
+        return desired;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 50, Level = LogLevel.Error, Message = "Reconcile pass failed; retrying")]
+        public static partial void PassFailed(ILogger logger, Exception exception);
+    }
+}

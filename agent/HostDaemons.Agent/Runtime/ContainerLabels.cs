@@ -1,0 +1,27 @@
+namespace HostDaemons.Agent.Runtime;
+
+/// <summary>The Docker labels on every container an agent creates (PRODUCT.md), and how to read them back.</summary>
+internal static class ContainerLabels
+{
+    public const string Node = "io.hostdaemons.node";
+    public const string Namespace = "io.hostdaemons.namespace";
+    public const string Pod = "io.hostdaemons.pod";
+    public const string PodUid = "io.hostdaemons.pod-uid";
+    public const string Container = "io.hostdaemons.container";
+    public const string Owner = "io.hostdaemons.owner";
+    public const string SpecHash = "io.hostdaemons.spec-hash";
+
+    /// <summary>Which instance of the container this is: its restart count when it was created.</summary>
+    public const string Attempt = "io.hostdaemons.attempt";
+
+    /// <summary>The pod's grace period, so an orphan whose pod is gone is still stopped gently.</summary>
+    public const string GracePeriod = "io.hostdaemons.grace-period";
+
+    public static string? Get(this RuntimeContainer container, string label) => container.Labels.GetValueOrDefault(label);
+
+    public static int AttemptOf(this RuntimeContainer container) =>
+        int.TryParse(container.Get(Attempt), System.Globalization.CultureInfo.InvariantCulture, out var attempt) ? attempt : 0;
+
+    public static TimeSpan GracePeriodOf(this RuntimeContainer container) =>
+        long.TryParse(container.Get(GracePeriod), System.Globalization.CultureInfo.InvariantCulture, out var seconds) ? TimeSpan.FromSeconds(seconds) : TimeSpan.FromSeconds(30);
+}

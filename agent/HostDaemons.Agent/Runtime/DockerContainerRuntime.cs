@@ -1,0 +1,570 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Threading.Channels;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+
+namespace HostDaemons.Agent.Runtime;
+
+/// <summary><see cref="IContainerRuntime"/> over the Docker Engine API (Docker.DotNet.Enhanced).</summary>
+internal sealed class DockerContainerRuntime : IContainerRuntime, IDisposable
+{
+    /// <summary>
+    /// Bounds plain request/response calls. The library sends stop, pull, logs and events without
+    /// this timeout (they last as long as the engine needs), so a long grace period is honoured.
+    /// </summary>
+    private static readonly TimeSpan s_defaultRequestTimeout = TimeSpan.FromSeconds(100);
+
+    private readonly DockerClient _client;
+    private readonly ILogger<DockerContainerRuntime> _logger;
+    private readonly ConcurrentDictionary<string, CachedInspection> _inspections = new(StringComparer.Ordinal);
+
+    public DockerContainerRuntime(Uri endpoint, ILogger<DockerContainerRuntime> logger)
+        : this(endpoint, s_defaultRequestTimeout, logger)
+    {
+    }
+
+    internal DockerContainerRuntime(Uri endpoint, TimeSpan requestTimeout, ILogger<DockerContainerRuntime> logger)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(logger);
+
+        _logger = logger;
+        _client = new DockerClientBuilder()
+            .WithEndpoint(endpoint)
+            .WithTimeout(requestTimeout)
+            .Build();
+    }
+
+    public async Task<RuntimeInfo> GetInfoAsync(CancellationToken cancellationToken)
+    {
+        var version = await _client.System.GetVersionAsync(cancellationToken);
+        var info = await _client.System.GetSystemInfoAsync(cancellationToken);
+
+        return new RuntimeInfo(
+            Name: "docker",
+            Version: version.Version ?? info.ServerVersion ?? "",
+            ApiVersion: version.APIVersion ?? "",
+            OperatingSystem: version.Os ?? info.OSType ?? "",
+            Architecture: version.Arch ?? "",
+            KernelVersion: version.KernelVersion ?? info.KernelVersion ?? "",
+            OsImage: info.OperatingSystem ?? "");
+    }
+
+    public async Task<IReadOnlyList<RuntimeContainer>> ListContainersAsync(string nodeName, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(nodeName);
+
+        var summaries = await _client.Containers.ListContainersAsync(
+            new ContainersListParameters { All = true, Filters = LabelFilter(nodeName) },
+            cancellationToken);
+
+        var containers = new List<RuntimeContainer>(summaries.Count);
+        var listed = new HashSet<string>(StringComparer.Ordinal);
+        var inspected = 0;
+        foreach (var summary in summaries)
+        {
+            listed.Add(summary.ID);
+
+            // The list has no start/finish times or exit details; its State and Status strings
+            // ("Up 3 minutes", "Exited (1) 2 seconds ago") change whenever those do.
+            if (_inspections.TryGetValue(summary.ID, out var cached)
+                && string.Equals(cached.State, summary.State, StringComparison.Ordinal)
+                && string.Equals(cached.Status, summary.Status, StringComparison.Ordinal))
+            {
+                containers.Add(cached.Container);
+                continue;
+            }
+
+            ContainerInspectResponse inspection;
+            try
+            {
+                inspection = await _client.Containers.InspectContainerAsync(summary.ID, cancellationToken);
+            }
+            catch (DockerContainerNotFoundException)
+            {
+                _inspections.TryRemove(summary.ID, out _);
+                DockerLog.ContainerVanished(_logger, summary.ID);
+                continue;
+            }
+
+            inspected++;
+            var container = ToRuntimeContainer(summary, inspection);
+            _inspections[summary.ID] = new CachedInspection(nodeName, summary.State, summary.Status, container);
+            containers.Add(container);
+        }
+
+        foreach (var (id, entry) in _inspections)
+        {
+            if (string.Equals(entry.NodeName, nodeName, StringComparison.Ordinal) && !listed.Contains(id))
+            {
+                _inspections.TryRemove(id, out _);
+            }
+        }
+
+        DockerLog.ContainersListed(_logger, containers.Count, nodeName, inspected);
+        return containers;
+    }
+
+    public async Task<bool> ImageExistsAsync(string image, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(image);
+
+        try
+        {
+            await _client.Images.InspectImageAsync(image, cancellationToken);
+            return true;
+        }
+        catch (DockerImageNotFoundException)
+        {
+            return false;
+        }
+        catch (DockerApiException ex)
+        {
+            throw new ContainerRuntimeException("ImageInspectError", EngineMessage(ex), ex);
+        }
+    }
+
+    public async Task PullImageAsync(string image, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(image);
+
+        var (repository, tagOrDigest) = DockerImageReference.Split(image);
+        string? streamError = null;
+        var progress = new SynchronousProgress<JSONMessage>(message =>
+        {
+            // Failures after the engine has answered 200 only show up as a message in the stream.
+            if (message.Error?.Message is { Length: > 0 } error)
+            {
+                streamError ??= error;
+            }
+        });
+
+        DockerLog.PullingImage(_logger, image);
+        try
+        {
+            await _client.Images.CreateImageAsync(
+                new ImagesCreateParameters { FromImage = repository, Tag = tagOrDigest },
+                authConfig: null,
+                progress,
+                cancellationToken);
+        }
+        catch (DockerApiException ex)
+        {
+            throw PullFailed(image, EngineMessage(ex), ex.StatusCode == HttpStatusCode.NotFound, ex);
+        }
+
+        if (streamError is not null)
+        {
+            throw PullFailed(image, streamError, notFound: false, innerException: null);
+        }
+
+        DockerLog.PulledImage(_logger, image);
+    }
+
+    public async Task<string> CreateContainerAsync(ContainerLaunchSpec spec, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+
+        var parameters = new CreateContainerParameters
+        {
+            Name = spec.Name,
+            Image = spec.Image,
+            Env = [.. spec.Environment],
+            Labels = new Dictionary<string, string>(spec.Labels, StringComparer.Ordinal),
+            Tty = false,
+            OpenStdin = false,
+            StdinOnce = false,
+            AttachStdin = false,
+            AttachStdout = false,
+            AttachStderr = false,
+            HostConfig = new HostConfig
+            {
+                Binds = [.. spec.Binds.Select(FormatBind)],
+                Memory = spec.MemoryLimitBytes ?? 0,
+                // Like the kubelet: no swap on top of the memory limit.
+                MemorySwap = spec.MemoryLimitBytes ?? 0,
+                NanoCPUs = spec.NanoCpus ?? 0,
+                CPUShares = spec.CpuShares ?? 0,
+                NetworkMode = spec.NetworkMode,
+                // The agent restarts containers itself, following the pod's restart policy.
+                RestartPolicy = new RestartPolicy { Name = RestartPolicyKind.No },
+            },
+        };
+
+        // Left unset, the image's entrypoint, cmd and working directory apply.
+        if (spec.Entrypoint is not null)
+        {
+            parameters.Entrypoint = [.. spec.Entrypoint];
+        }
+
+        if (spec.Arguments is not null)
+        {
+            parameters.Cmd = [.. spec.Arguments];
+        }
+
+        if (!string.IsNullOrEmpty(spec.WorkingDirectory))
+        {
+            parameters.WorkingDir = spec.WorkingDirectory;
+        }
+
+        CreateContainerResponse response;
+        try
+        {
+            response = await _client.Containers.CreateContainerAsync(parameters, cancellationToken);
+        }
+        catch (DockerImageNotFoundException ex)
+        {
+            throw new ContainerRuntimeException(
+                "ErrImageNeverPulled",
+                string.Create(CultureInfo.InvariantCulture, $"Image \"{spec.Image}\" is not present on the node: {EngineMessage(ex)}"),
+                ex)
+            {
+                IsNotFound = true,
+            };
+        }
+        catch (DockerApiException ex)
+        {
+            throw new ContainerRuntimeException("CreateContainerError", EngineMessage(ex), ex);
+        }
+
+        if (response.Warnings is { Count: > 0 } warnings)
+        {
+            foreach (var warning in warnings)
+            {
+                DockerLog.CreateWarning(_logger, spec.Name, warning);
+            }
+        }
+
+        DockerLog.ContainerCreated(_logger, spec.Name, response.ID, spec.Image);
+        return response.ID;
+    }
+
+    public async Task StartContainerAsync(string containerId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(containerId);
+
+        try
+        {
+            await _client.Containers.StartContainerAsync(containerId, new ContainerStartParameters(), cancellationToken);
+        }
+        catch (DockerContainerNotFoundException ex)
+        {
+            throw new ContainerRuntimeException("RunContainerError", EngineMessage(ex), ex) { IsNotFound = true };
+        }
+        catch (DockerApiException ex)
+        {
+            throw new ContainerRuntimeException("RunContainerError", EngineMessage(ex), ex);
+        }
+
+        DockerLog.ContainerStarted(_logger, containerId);
+    }
+
+    public async Task StopContainerAsync(string containerId, TimeSpan gracePeriod, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(containerId);
+
+        var graceSeconds = gracePeriod <= TimeSpan.Zero
+            ? 0u
+            : (uint)Math.Min(Math.Ceiling(gracePeriod.TotalSeconds), uint.MaxValue);
+        DockerLog.StoppingContainer(_logger, containerId, graceSeconds);
+        try
+        {
+            // An already stopped container answers 304, which the library reports as false, not as an error.
+            await _client.Containers.StopContainerAsync(
+                containerId,
+                new ContainerStopParameters { WaitBeforeKillSeconds = graceSeconds },
+                cancellationToken);
+        }
+        catch (DockerContainerNotFoundException)
+        {
+            DockerLog.StopMissing(_logger, containerId);
+        }
+        catch (DockerApiException ex)
+        {
+            throw new ContainerRuntimeException("KillContainerError", EngineMessage(ex), ex);
+        }
+    }
+
+    public async Task RemoveContainerAsync(string containerId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(containerId);
+
+        try
+        {
+            await _client.Containers.RemoveContainerAsync(
+                containerId,
+                new ContainerRemoveParameters { Force = true, RemoveVolumes = true },
+                cancellationToken);
+            DockerLog.ContainerRemoved(_logger, containerId);
+        }
+        catch (DockerContainerNotFoundException)
+        {
+            DockerLog.RemoveMissing(_logger, containerId);
+        }
+        catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.Conflict
+            && EngineMessage(ex).Contains("already in progress", StringComparison.OrdinalIgnoreCase))
+        {
+            DockerLog.RemoveMissing(_logger, containerId);
+        }
+        catch (DockerApiException ex)
+        {
+            throw new ContainerRuntimeException("RemoveContainerError", EngineMessage(ex), ex);
+        }
+        finally
+        {
+            _inspections.TryRemove(containerId, out _);
+        }
+    }
+
+    public async IAsyncEnumerable<RuntimeEvent> WatchEventsAsync(string nodeName, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(nodeName);
+
+        var channel = Channel.CreateUnbounded<RuntimeEvent>(new UnboundedChannelOptions
+        {
+            SingleReader = true,
+            SingleWriter = true,
+        });
+        var filters = LabelFilter(nodeName);
+        filters["type"] = new Dictionary<string, bool>(StringComparer.Ordinal) { ["container"] = true };
+        var parameters = new ContainerEventsParameters
+        {
+            // Replays what happened since this call, so nothing is lost while the stream connects.
+            Since = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+            Filters = filters,
+        };
+
+        using var monitorCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        DockerLog.WatchingEvents(_logger, nodeName);
+        var monitor = MonitorEventsAsync(nodeName, parameters, channel.Writer, monitorCancellation.Token);
+        try
+        {
+            await foreach (var runtimeEvent in channel.Reader.ReadAllAsync(cancellationToken))
+            {
+                yield return runtimeEvent;
+            }
+        }
+        finally
+        {
+            await monitorCancellation.CancelAsync();
+            await monitor;
+        }
+    }
+
+    public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadLogsAsync(
+        string containerId,
+        LogReadOptions options,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(containerId);
+        ArgumentNullException.ThrowIfNull(options);
+
+        var parameters = new ContainerLogsParameters
+        {
+            ShowStdout = true,
+            ShowStderr = true,
+            Follow = options.Follow,
+            Timestamps = options.Timestamps,
+            Tail = options.TailLines is >= 0 and var tail ? tail.ToString(CultureInfo.InvariantCulture) : "all",
+        };
+
+        MultiplexedStream stream;
+        try
+        {
+            stream = await _client.Containers.GetContainerLogsAsync(containerId, parameters, cancellationToken);
+        }
+        catch (DockerContainerNotFoundException ex)
+        {
+            throw new ContainerRuntimeException("NotFound", EngineMessage(ex), ex) { IsNotFound = true };
+        }
+        catch (DockerApiException ex)
+        {
+            throw new ContainerRuntimeException("LogReadError", EngineMessage(ex), ex);
+        }
+
+        using (stream)
+        {
+            // The library strips the 8-byte stdout/stderr frame headers; chunks keep the engine's order.
+            var buffer = new byte[16 * 1024];
+            while (true)
+            {
+                var read = await stream.ReadOutputAsync(buffer, 0, buffer.Length, cancellationToken);
+                if (read.EOF)
+                {
+                    yield break;
+                }
+
+                yield return buffer.AsSpan(0, read.Count).ToArray();
+            }
+        }
+    }
+
+    public void Dispose() => _client.Dispose();
+
+    private async Task MonitorEventsAsync(
+        string nodeName,
+        ContainerEventsParameters parameters,
+        ChannelWriter<RuntimeEvent> writer,
+        CancellationToken cancellationToken)
+    {
+        var progress = new SynchronousProgress<Message>(message =>
+        {
+            if (message.Actor?.ID is { Length: > 0 } id && message.Action is { Length: > 0 } action)
+            {
+                var attributes = message.Actor.Attributes is { } source
+                    ? new Dictionary<string, string>(source, StringComparer.Ordinal)
+                    : new Dictionary<string, string>(StringComparer.Ordinal);
+                writer.TryWrite(new RuntimeEvent(id, action, attributes));
+            }
+        });
+
+        Exception? failure;
+        try
+        {
+            await _client.System.MonitorEventsAsync(parameters, progress, cancellationToken);
+            failure = cancellationToken.IsCancellationRequested
+                ? null
+                : new ContainerRuntimeException("EventStreamClosed", "The container engine closed the event stream.");
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            failure = null;
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+        }
+
+        DockerLog.EventStreamEnded(_logger, nodeName, failure);
+        writer.TryComplete(failure);
+    }
+
+    private ContainerRuntimeException PullFailed(string image, string message, bool notFound, Exception? innerException)
+    {
+        DockerLog.PullFailed(_logger, image, message);
+        return new ContainerRuntimeException(
+            "ErrImagePull",
+            string.Create(CultureInfo.InvariantCulture, $"Failed to pull image \"{image}\": {message}"),
+            innerException)
+        {
+            IsNotFound = notFound || LooksLikeMissingImage(message),
+        };
+    }
+
+    private static bool LooksLikeMissingImage(string message) =>
+        message.Contains("not found", StringComparison.OrdinalIgnoreCase)
+        || message.Contains("manifest unknown", StringComparison.OrdinalIgnoreCase)
+        || message.Contains("repository does not exist", StringComparison.OrdinalIgnoreCase);
+
+    private static Dictionary<string, IDictionary<string, bool>> LabelFilter(string nodeName) =>
+        new(StringComparer.Ordinal)
+        {
+            ["label"] = new Dictionary<string, bool>(StringComparer.Ordinal) { [ContainerLabels.Node + "=" + nodeName] = true },
+        };
+
+    private static string FormatBind(BindMount bind) =>
+        bind.ReadOnly
+            ? bind.HostPath + ":" + bind.ContainerPath + ":ro"
+            : bind.HostPath + ":" + bind.ContainerPath;
+
+    private static RuntimeContainer ToRuntimeContainer(ContainerListResponse summary, ContainerInspectResponse inspection)
+    {
+        var state = inspection.State;
+        var name = inspection.Name ?? summary.Names?.FirstOrDefault() ?? "";
+        var labels = inspection.Config?.Labels ?? summary.Labels;
+
+        return new RuntimeContainer
+        {
+            Id = inspection.ID ?? summary.ID,
+            Name = name.TrimStart('/'),
+            Image = inspection.Config?.Image ?? summary.Image ?? "",
+            ImageId = inspection.Image ?? summary.ImageID ?? "",
+            Labels = labels is null
+                ? new Dictionary<string, string>(StringComparer.Ordinal)
+                : new Dictionary<string, string>(labels, StringComparer.Ordinal),
+            State = ParseState(state?.Status ?? summary.State),
+            ExitCode = (int)(state?.ExitCode ?? 0),
+            CreatedAt = ToTimestamp(inspection.Created),
+            StartedAt = ParseTimestamp(state?.StartedAt),
+            FinishedAt = ParseTimestamp(state?.FinishedAt),
+            Error = string.IsNullOrEmpty(state?.Error) ? null : state.Error,
+            OomKilled = state?.OOMKilled ?? false,
+        };
+    }
+
+    private static ContainerRunState ParseState(string? state) => state?.ToUpperInvariant() switch
+    {
+        "CREATED" => ContainerRunState.Created,
+        "RUNNING" => ContainerRunState.Running,
+        "PAUSED" => ContainerRunState.Paused,
+        "RESTARTING" => ContainerRunState.Restarting,
+        "REMOVING" => ContainerRunState.Removing,
+        "EXITED" => ContainerRunState.Exited,
+        "DEAD" => ContainerRunState.Dead,
+        _ => ContainerRunState.Unknown,
+    };
+
+    private static DateTimeOffset? ToTimestamp(DateTime value)
+    {
+        // The engine reports Go's zero time (0001-01-01T00:00:00Z) for "never".
+        if (value.Year <= 1)
+        {
+            return null;
+        }
+
+        return value.Kind == DateTimeKind.Unspecified
+            ? new DateTimeOffset(value, TimeSpan.Zero)
+            : new DateTimeOffset(value.ToUniversalTime(), TimeSpan.Zero);
+    }
+
+    private static DateTimeOffset? ParseTimestamp(string? value)
+    {
+        if (string.IsNullOrEmpty(value)
+            || !DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed)
+            || parsed.Year <= 1)
+        {
+            return null;
+        }
+
+        return parsed;
+    }
+
+    /// <summary>The engine's <c>{"message": "..."}</c> error text, without the library's wrapping.</summary>
+    private static string EngineMessage(DockerApiException exception)
+    {
+        var body = exception.ResponseBody?.Trim();
+        if (string.IsNullOrEmpty(body))
+        {
+            return exception.Message;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("message", out var message)
+                && message.ValueKind == JsonValueKind.String
+                && message.GetString() is { Length: > 0 } text)
+            {
+                return text;
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return body;
+    }
+
+    private sealed record CachedInspection(string NodeName, string State, string Status, RuntimeContainer Container);
+
+    /// <summary>Unlike <see cref="Progress{T}"/>, reports on the caller's thread, so every report is seen before the call returns.</summary>
+    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}

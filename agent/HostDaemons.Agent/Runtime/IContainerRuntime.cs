@@ -1,0 +1,34 @@
+namespace HostDaemons.Agent.Runtime;
+
+/// <summary>
+/// The agent's view of a container engine: the only seam between reconciliation and Docker.
+/// Every call is scoped by labels, so several agents can share one engine.
+/// </summary>
+internal interface IContainerRuntime
+{
+    Task<RuntimeInfo> GetInfoAsync(CancellationToken cancellationToken);
+
+    /// <summary>Every container (running or not) labelled with this node's name.</summary>
+    Task<IReadOnlyList<RuntimeContainer>> ListContainersAsync(string nodeName, CancellationToken cancellationToken);
+
+    Task<bool> ImageExistsAsync(string image, CancellationToken cancellationToken);
+
+    Task PullImageAsync(string image, CancellationToken cancellationToken);
+
+    /// <summary>Creates the container and returns its id. It is not started.</summary>
+    Task<string> CreateContainerAsync(ContainerLaunchSpec spec, CancellationToken cancellationToken);
+
+    Task StartContainerAsync(string containerId, CancellationToken cancellationToken);
+
+    /// <summary>Sends the stop signal, waits up to <paramref name="gracePeriod"/>, then kills.</summary>
+    Task StopContainerAsync(string containerId, TimeSpan gracePeriod, CancellationToken cancellationToken);
+
+    /// <summary>Removes a container, killing it first if it still runs. A missing container is not an error.</summary>
+    Task RemoveContainerAsync(string containerId, CancellationToken cancellationToken);
+
+    /// <summary>Container events for this node's containers, until cancelled. Throws when the engine connection drops.</summary>
+    IAsyncEnumerable<RuntimeEvent> WatchEventsAsync(string nodeName, CancellationToken cancellationToken);
+
+    /// <summary>The container's stdout and stderr, interleaved as written.</summary>
+    IAsyncEnumerable<ReadOnlyMemory<byte>> ReadLogsAsync(string containerId, LogReadOptions options, CancellationToken cancellationToken);
+}

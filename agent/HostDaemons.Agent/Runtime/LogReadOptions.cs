@@ -1,0 +1,3 @@
+namespace HostDaemons.Agent.Runtime;
+
+internal sealed record LogReadOptions(bool Follow, long? TailLines, bool Timestamps);

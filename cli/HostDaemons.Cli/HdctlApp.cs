@@ -1,0 +1,75 @@
+using System.CommandLine;
+using Grpc.Core;
+using HostDaemons.Api.V1;
+using HostDaemons.Cli.Client;
+using HostDaemons.Cli.Commands;
+
+namespace HostDaemons.Cli;
+
+/// <summary>hdctl: kubectl's verbs, output and messages for HostDaemons. Every failure is one line on stderr and exit code 1.</summary>
+internal static class HdctlApp
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, TextReader input,
+        IReadOnlyDictionary<string, string?> variables, TimeProvider time, CancellationToken cancellationToken)
+    {
+        using var env = new CliEnvironment(output, error, input, variables, time);
+        var root = Build(env);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            var command = parse.CommandResult.Command;
+            await error.WriteLineAsync($"error: {parse.Errors[0].Message}");
+            await error.WriteLineAsync($"See 'hdctl{(command == root ? "" : " " + command.Name)} --help' for usage.");
+            return ExitCodes.Error;
+        }
+
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, cancellationToken);
+        }
+        catch (CliException ex)
+        {
+            await error.WriteLineAsync(ex.Message);
+            return ex.ExitCode;
+        }
+        catch (RpcException ex) when (ex.StatusCode != StatusCode.Cancelled || !cancellationToken.IsCancellationRequested)
+        {
+            await error.WriteLineAsync(ServerErrors.Describe(ex, env.ServerFor(parse)));
+            if (parse.GetValue(env.VerboseOption))
+            {
+                await error.WriteLineAsync(ex.ToString());
+            }
+
+            return ExitCodes.Error;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return ExitCodes.Error;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or FormatException)
+        {
+            await error.WriteLineAsync($"error: {ex.Message}");
+            if (parse.GetValue(env.VerboseOption))
+            {
+                await error.WriteLineAsync(ex.ToString());
+            }
+
+            return ExitCodes.Error;
+        }
+    }
+
+    internal static RootCommand Build(CliEnvironment env)
+    {
+        var root = new RootCommand("hdctl controls HostDaemons: system daemons on every host, the Kubernetes way, without Kubernetes.");
+        root.Options.Add(env.ServerOption);
+        root.Options.Add(env.VerboseOption);
+        root.Subcommands.Add(new ApplyCommand(env, ApplyMode.Apply));
+        root.Subcommands.Add(new ApplyCommand(env, ApplyMode.Create));
+        root.Subcommands.Add(new GetCommand(env));
+        root.Subcommands.Add(new DeleteCommand(env));
+        root.Subcommands.Add(new LabelCommand(env));
+        root.Subcommands.Add(new LogsCommand(env));
+        root.Subcommands.Add(new VersionCommand(env));
+        return root;
+    }
+}

@@ -1,0 +1,113 @@
+using System.Globalization;
+using HostDaemons.Model.Labels;
+using HostDaemons.Model.Objects;
+using HostDaemons.Model.V1;
+
+namespace HostDaemons.Cli.Printing;
+
+/// <summary>The columns kubectl prints for each kind, default and wide.</summary>
+internal static class ResourceTable
+{
+    public static string[] Header(ResourceKind kind, bool wide) => kind switch
+    {
+        ResourceKind.DaemonSet => wide
+            ? ["NAME", "DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE", "NODE SELECTOR", "AGE", "CONTAINERS", "IMAGES", "SELECTOR"]
+            : ["NAME", "DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE", "NODE SELECTOR", "AGE"],
+        ResourceKind.Pod => wide
+            ? ["NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE"]
+            : ["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
+        _ => wide
+            ? ["NAME", "STATUS", "ROLES", "AGE", "VERSION", "INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME"]
+            : ["NAME", "STATUS", "ROLES", "AGE", "VERSION"],
+    };
+
+    public static string[] Row(IKubeObject value, bool wide, DateTimeOffset now) => value switch
+    {
+        DaemonSet ds => DaemonSetRow(ds, wide, now),
+        Pod pod => PodRow(pod, wide, now),
+        Node node => NodeRow(node, wide, now),
+        _ => [value.Metadata.Name],
+    };
+
+    public static string Age(IKubeObject value, DateTimeOffset now) =>
+        value.Metadata.CreationTimestamp is { } created ? HumanDuration.Format(now - created.ToDateTimeOffset()) : "<unknown>";
+
+    private static string[] DaemonSetRow(DaemonSet ds, bool wide, DateTimeOffset now)
+    {
+        var status = ds.Status ?? new DaemonSetStatus();
+        var spec = ds.Spec?.Template?.Spec;
+        string[] row =
+        [
+            ds.Metadata.Name,
+            N(status.DesiredNumberScheduled),
+            N(status.CurrentNumberScheduled),
+            N(status.NumberReady),
+            N(status.UpdatedNumberScheduled),
+            N(status.NumberAvailable),
+            LabelSelectors.FormatLabels(spec?.NodeSelector ?? []),
+            Age(ds, now),
+        ];
+        if (!wide)
+        {
+            return row;
+        }
+
+        var containers = spec?.Containers ?? [];
+        return
+        [
+            .. row,
+            string.Join(",", containers.Select(c => c.Name)),
+            string.Join(",", containers.Select(c => c.Image)),
+            LabelSelectors.Format(ds.Spec?.Selector),
+        ];
+    }
+
+    private static string[] PodRow(Pod pod, bool wide, DateTimeOffset now)
+    {
+        var (ready, status, restarts) = PodStatusText.Describe(pod, now);
+        string[] row = [pod.Metadata.Name, ready, status, restarts, Age(pod, now)];
+        if (!wide)
+        {
+            return row;
+        }
+
+        var ip = pod.Status?.PodIp is { Length: > 0 } podIp ? podIp : "<none>";
+        var node = pod.Spec?.NodeName is { Length: > 0 } nodeName ? nodeName : "<none>";
+        return [.. row, ip, node];
+    }
+
+    private static string[] NodeRow(Node node, bool wide, DateTimeOffset now)
+    {
+        var ready = node.Status?.Conditions.FirstOrDefault(c => c.Type == "Ready");
+        var status = ready?.Status switch
+        {
+            "True" => "Ready",
+            null => "Unknown",
+            _ => "NotReady",
+        };
+        if (node.Spec?.Unschedulable == true)
+        {
+            status += ",SchedulingDisabled";
+        }
+
+        var roles = node.Metadata.Labels.Keys
+            .Where(k => k.StartsWith("node-role.kubernetes.io/", StringComparison.Ordinal))
+            .Select(k => k["node-role.kubernetes.io/".Length..])
+            .Concat(node.Metadata.Labels.TryGetValue("kubernetes.io/role", out var role) ? [role] : [])
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        var info = node.Status?.NodeInfo ?? new NodeSystemInfo();
+        string[] row = [node.Metadata.Name, status, roles.Count == 0 ? "<none>" : string.Join(",", roles), Age(node, now), info.KubeletVersion];
+        if (!wide)
+        {
+            return row;
+        }
+
+        string Address(string type) => node.Status?.Addresses.FirstOrDefault(a => a.Type == type)?.Address ?? "<none>";
+        return [.. row, Address("InternalIP"), Address("ExternalIP"), Or(info.OsImage), Or(info.KernelVersion), Or(info.ContainerRuntimeVersion)];
+    }
+
+    private static string N(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Or(string value) => value.Length == 0 ? "<unknown>" : value;
+}

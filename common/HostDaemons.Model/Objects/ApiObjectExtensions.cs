@@ -1,0 +1,33 @@
+using HostDaemons.Model.V1;
+
+namespace HostDaemons.Model.Objects;
+
+public static class ApiObjectExtensions
+{
+    /// <summary>The object inside the envelope, or null when it is empty.</summary>
+    public static IKubeObject? Unwrap(this ApiObject envelope) => envelope.ObjectCase switch
+    {
+        ApiObject.ObjectOneofCase.DaemonSet => envelope.DaemonSet,
+        ApiObject.ObjectOneofCase.Pod => envelope.Pod,
+        ApiObject.ObjectOneofCase.Node => envelope.Node,
+        _ => null,
+    };
+
+    public static ApiObject Wrap(this IKubeObject value) => value switch
+    {
+        DaemonSet ds => new ApiObject { DaemonSet = ds },
+        Pod pod => new ApiObject { Pod = pod },
+        Node node => new ApiObject { Node = node },
+        _ => throw new ArgumentException($"cannot wrap {value.GetType().Name}", nameof(value)),
+    };
+
+    /// <summary><c>namespace/name</c>, or just the name for cluster-scoped objects.</summary>
+    public static string Key(this IKubeObject value) =>
+        string.IsNullOrEmpty(value.Metadata?.Namespace) ? value.Metadata?.Name ?? "" : $"{value.Metadata.Namespace}/{value.Metadata.Name}";
+
+    /// <summary>The owner reference marked as controller, if any.</summary>
+    public static OwnerReference? ControllerRef(this ObjectMeta metadata) =>
+        metadata.OwnerReferences.FirstOrDefault(o => o.HasController && o.Controller);
+
+    public static bool IsTerminating(this IKubeObject value) => value.Metadata?.DeletionTimestamp is not null;
+}

@@ -1,0 +1,94 @@
+using HostDaemons.Model.V1;
+
+namespace HostDaemons.Model.Objects;
+
+/// <summary>Kubernetes' API defaults (pkg/apis/apps/v1 and core/v1 defaults.go), applied before validation.</summary>
+public static class ObjectDefaults
+{
+    public const string DefaultNamespace = "default";
+    public const long DefaultTerminationGracePeriodSeconds = 30;
+    public const int DefaultRevisionHistoryLimit = 10;
+
+    public static void Apply(DaemonSet ds)
+    {
+        ds.ApiVersion = ResourceKinds.DaemonSet.ApiVersion;
+        ds.Kind = ResourceKinds.DaemonSet.KindName;
+        ds.Metadata ??= new ObjectMeta();
+        if (ds.Metadata.Namespace.Length == 0)
+        {
+            ds.Metadata.Namespace = DefaultNamespace;
+        }
+
+        ds.Spec ??= new DaemonSetSpec();
+        var spec = ds.Spec;
+        spec.UpdateStrategy ??= new DaemonSetUpdateStrategy();
+        if (spec.UpdateStrategy.Type.Length == 0)
+        {
+            spec.UpdateStrategy.Type = "RollingUpdate";
+        }
+
+        if (spec.UpdateStrategy.Type == "RollingUpdate")
+        {
+            spec.UpdateStrategy.RollingUpdate ??= new RollingUpdateDaemonSet();
+            spec.UpdateStrategy.RollingUpdate.MaxUnavailable ??= new IntOrString { IntValue = 1 };
+            spec.UpdateStrategy.RollingUpdate.MaxSurge ??= new IntOrString { IntValue = 0 };
+        }
+
+        if (!spec.HasRevisionHistoryLimit)
+        {
+            spec.RevisionHistoryLimit = DefaultRevisionHistoryLimit;
+        }
+
+        if (spec.Template is not null)
+        {
+            spec.Template.Spec ??= new PodSpec();
+            Apply(spec.Template.Spec);
+        }
+    }
+
+    public static void Apply(PodSpec spec)
+    {
+        if (spec.RestartPolicy.Length == 0)
+        {
+            spec.RestartPolicy = "Always";
+        }
+
+        if (!spec.HasTerminationGracePeriodSeconds)
+        {
+            spec.TerminationGracePeriodSeconds = DefaultTerminationGracePeriodSeconds;
+        }
+
+        if (spec.DnsPolicy.Length == 0)
+        {
+            spec.DnsPolicy = "ClusterFirst";
+        }
+
+        if (spec.ServiceAccountName.Length == 0 && spec.ServiceAccount.Length > 0)
+        {
+            spec.ServiceAccountName = spec.ServiceAccount;
+        }
+
+        foreach (var container in spec.Containers)
+        {
+            if (container.ImagePullPolicy.Length == 0)
+            {
+                container.ImagePullPolicy = DefaultPullPolicy;
+            }
+
+            // A request left out defaults to its limit.
+            if (container.Resources is { Limits.Count: > 0 } resources)
+            {
+                foreach (var (name, limit) in resources.Limits)
+                {
+                    resources.Requests.TryAdd(name, limit);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// HostDaemons pulls only missing images by default, whatever the tag (Kubernetes defaults <c>:latest</c> to Always),
+    /// so hosts that cannot reach a registry still run what they have.
+    /// </summary>
+    public const string DefaultPullPolicy = "IfNotPresent";
+}

@@ -1,0 +1,61 @@
+using Google.Protobuf.Reflection;
+using HostDaemons.Model.V1;
+
+namespace HostDaemons.Model.Objects;
+
+/// <summary>What kubectl knows about a kind: its names, group and whether it is namespaced.</summary>
+public sealed record ResourceKindInfo(
+    ResourceKind Kind,
+    string KindName,
+    string ApiVersion,
+    string Plural,
+    string Singular,
+    IReadOnlyList<string> ShortNames,
+    bool Namespaced,
+    MessageDescriptor Descriptor)
+{
+    /// <summary>The API group ("apps"), empty for the core group.</summary>
+    public string Group => ApiVersion.Contains('/', StringComparison.Ordinal) ? ApiVersion[..ApiVersion.IndexOf('/', StringComparison.Ordinal)] : "";
+
+    /// <summary>kubectl's name of the resource in messages: <c>daemonset.apps</c>, <c>pod</c>.</summary>
+    public string QualifiedSingular => Group.Length == 0 ? Singular : $"{Singular}.{Group}";
+
+    /// <summary>kubectl's name of the resource type in server errors: <c>daemonsets.apps</c>, <c>pods</c>.</summary>
+    public string QualifiedPlural => Group.Length == 0 ? Plural : $"{Plural}.{Group}";
+}
+
+public static class ResourceKinds
+{
+    public static ResourceKindInfo DaemonSet { get; } = new(
+        ResourceKind.DaemonSet, "DaemonSet", "apps/v1", "daemonsets", "daemonset", ["ds"], Namespaced: true, V1.DaemonSet.Descriptor);
+
+    public static ResourceKindInfo Pod { get; } = new(
+        ResourceKind.Pod, "Pod", "v1", "pods", "pod", ["po"], Namespaced: true, V1.Pod.Descriptor);
+
+    public static ResourceKindInfo Node { get; } = new(
+        ResourceKind.Node, "Node", "v1", "nodes", "node", ["no"], Namespaced: false, V1.Node.Descriptor);
+
+    public static IReadOnlyList<ResourceKindInfo> All { get; } = [DaemonSet, Pod, Node];
+
+    public static ResourceKindInfo Get(ResourceKind kind) =>
+        All.FirstOrDefault(k => k.Kind == kind) ?? throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown resource kind");
+
+    /// <summary>Finds a kind by any name kubectl accepts: <c>ds</c>, <c>daemonset</c>, <c>daemonsets</c>, <c>daemonsets.apps</c>, <c>DaemonSet</c>.</summary>
+    public static ResourceKindInfo? FindByNoun(string noun)
+    {
+        var lower = noun.ToLowerInvariant();
+        foreach (var info in All)
+        {
+            if (lower == info.Plural || lower == info.Singular || string.Equals(noun, info.KindName, StringComparison.OrdinalIgnoreCase)
+                || info.ShortNames.Contains(lower) || lower == info.QualifiedPlural || lower == info.QualifiedSingular)
+            {
+                return info;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Finds a kind by a manifest's <c>kind</c> field (exact case, as Kubernetes requires).</summary>
+    public static ResourceKindInfo? FindByKindName(string kindName) => All.FirstOrDefault(k => k.KindName == kindName);
+}

@@ -1,0 +1,53 @@
+using HostDaemons.Model.Objects;
+using HostDaemons.Model.V1;
+
+namespace HostDaemons.Model.Validation;
+
+/// <summary>Defaults and validates any stored kind; the control plane and hdctl run the same rules.</summary>
+public static class ObjectValidator
+{
+    public static void ApplyDefaults(IKubeObject value)
+    {
+        switch (value)
+        {
+            case DaemonSet ds:
+                ObjectDefaults.Apply(ds);
+                break;
+            case Pod pod:
+                pod.ApiVersion = ResourceKinds.Pod.ApiVersion;
+                pod.Kind = ResourceKinds.Pod.KindName;
+                pod.Metadata ??= new ObjectMeta();
+                if (pod.Metadata.Namespace.Length == 0)
+                {
+                    pod.Metadata.Namespace = ObjectDefaults.DefaultNamespace;
+                }
+
+                pod.Spec ??= new PodSpec();
+                ObjectDefaults.Apply(pod.Spec);
+                break;
+            case Node node:
+                node.ApiVersion = ResourceKinds.Node.ApiVersion;
+                node.Kind = ResourceKinds.Node.KindName;
+                node.Metadata ??= new ObjectMeta();
+                break;
+        }
+    }
+
+    public static ValidationErrors Validate(IKubeObject value)
+    {
+        switch (value)
+        {
+            case DaemonSet ds:
+                return DaemonSetValidator.Validate(ds);
+            case Pod pod:
+                var errors = new ValidationErrors();
+                ObjectMetaValidator.Validate(pod.Metadata, namespaced: true, "metadata", errors);
+                PodSpecValidator.Validate(pod.Spec, "spec", errors);
+                return errors;
+            default:
+                var nodeErrors = new ValidationErrors();
+                ObjectMetaValidator.Validate(value.Metadata, namespaced: false, "metadata", nodeErrors);
+                return nodeErrors;
+        }
+    }
+}

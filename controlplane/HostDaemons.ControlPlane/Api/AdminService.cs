@@ -1,0 +1,327 @@
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using HostDaemons.Api.V1;
+using HostDaemons.ControlPlane.Controller;
+using HostDaemons.ControlPlane.Nodes;
+using HostDaemons.ControlPlane.Storage;
+using HostDaemons.Hosting;
+using HostDaemons.Model.Labels;
+using HostDaemons.Model.Objects;
+using HostDaemons.Model.V1;
+using HostDaemons.Model.Validation;
+
+namespace HostDaemons.ControlPlane.Api;
+
+/// <summary>hdctl's API: generic over the stored kinds, with Kubernetes' semantics and messages.</summary>
+internal sealed class AdminService(
+    IObjectStore store,
+    PodTerminator terminator,
+    AgentTunnels tunnels,
+    StreamingCalls streaming,
+    TimeProvider time) : HostDaemons.Api.V1.AdminService.AdminServiceBase
+{
+    private const int ApplyAttempts = 5;
+
+    public override async Task<ApplyResponse> Apply(ApplyRequest request, ServerCallContext context)
+    {
+        var value = request.Object?.Unwrap() ?? throw ApiErrors.BadRequest("the request carries no object");
+        if (value is not DaemonSet ds)
+        {
+            throw ApiErrors.BadRequest($"{ResourceKinds.Get(value.ResourceKind).Plural} cannot be applied: HostDaemons creates pods from DaemonSets and static manifests, and nodes when their agents register");
+        }
+
+        PrepareForWrite(ds);
+        var errors = ObjectValidator.Validate(ds);
+        if (errors.Count > 0)
+        {
+            throw ApiErrors.Invalid(ResourceKind.DaemonSet, ds.Metadata.Name, errors);
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            var existing = store.Get<DaemonSet>(ds.Metadata.Namespace, ds.Metadata.Name);
+            try
+            {
+                if (existing is null)
+                {
+                    var created = await store.CreateAsync(ds, context.CancellationToken).ConfigureAwait(false);
+                    return new ApplyResponse { Object = created.Wrap(), Outcome = ApplyOutcome.Created };
+                }
+
+                if (request.Mode == ApplyMode.Create)
+                {
+                    throw ApiErrors.AlreadyExists(ResourceKind.DaemonSet, ds.Metadata.Name);
+                }
+
+                return await UpdateAsync(existing, ds, context.CancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is ObjectAlreadyExistsException or ObjectConflictException && attempt < ApplyAttempts)
+            {
+            }
+        }
+    }
+
+    public override Task<ApiObject> Get(GetRequest request, ServerCallContext context)
+    {
+        var key = Key(request.Ref);
+        var value = store.Get(key) ?? throw ApiErrors.NotFound(key.Kind, key.Name);
+        return Task.FromResult(value.Wrap());
+    }
+
+    public override Task<ListResponse> List(ListRequest request, ServerCallContext context)
+    {
+        var query = ParseSelector(request.LabelSelector);
+        var revision = store.Revision;
+        var response = new ListResponse { ResourceVersion = revision };
+        response.Items.AddRange(Select(request.Kind, request.Namespace, request.AllNamespaces, query).Select(o => o.Wrap()));
+        return Task.FromResult(response);
+    }
+
+    public override async Task<DeleteResponse> Delete(DeleteRequest request, ServerCallContext context)
+    {
+        var key = Key(request.Ref);
+        var ct = context.CancellationToken;
+        var existing = store.Get(key) ?? throw ApiErrors.NotFound(key.Kind, key.Name);
+        switch (existing)
+        {
+            case DaemonSet ds:
+                await DeleteDaemonSetAsync(ds, request.PropagationPolicy, ct).ConfigureAwait(false);
+                break;
+            case Pod pod:
+                await terminator.TerminateAsync(pod, null, ct).ConfigureAwait(false);
+                break;
+            case Node node:
+                await store.DeleteAsync<Node>("", node.Metadata.Name, node.Metadata.Uid, ct).ConfigureAwait(false);
+                await Task.WhenAll(store.PodsOnNode(node.Metadata.Name).Select(p =>
+                    store.DeleteAsync<Pod>(p.Metadata.Namespace, p.Metadata.Name, p.Metadata.Uid, ct))).ConfigureAwait(false);
+                break;
+        }
+
+        return new DeleteResponse { Object = existing.Wrap() };
+    }
+
+    public override Task Watch(WatchRequest request, IServerStreamWriter<WatchEvent> responseStream, ServerCallContext context)
+    {
+        var query = ParseSelector(request.LabelSelector);
+        var subscription = store.Subscribe(request.ResourceVersion > 0 ? request.ResourceVersion : null);
+        return streaming.RunAsync(context, async cancellationToken =>
+        {
+            using (subscription)
+            {
+                await foreach (var e in subscription.Events.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var value = e.Object;
+                    if (value.ResourceKind != request.Kind
+                        || (!request.AllNamespaces && Namespaced(request.Kind) && value.Metadata.Namespace != Namespace(request.Namespace))
+                        || (request.Name.Length > 0 && value.Metadata.Name != request.Name)
+                        || !query.Matches(value.Metadata.Labels))
+                    {
+                        continue;
+                    }
+
+                    var type = e.Type switch
+                    {
+                        StoreEventType.Added => "ADDED",
+                        StoreEventType.Deleted => "DELETED",
+                        _ => "MODIFIED",
+                    };
+                    await responseStream.WriteAsync(new WatchEvent { Type = type, Object = value.Wrap(), ResourceVersion = e.Revision }, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        });
+    }
+
+    public override async Task<LabelResponse> Label(LabelRequest request, ServerCallContext context)
+    {
+        var key = Key(request.Ref);
+        var errors = new ValidationErrors();
+        NameValidation.ValidateLabels(request.Set, "metadata.labels", errors);
+        if (errors.Count > 0)
+        {
+            throw ApiErrors.Invalid(key.Kind, key.Name, errors);
+        }
+
+        var current = store.Get(key) ?? throw ApiErrors.NotFound(key.Kind, key.Name);
+        foreach (var (label, value) in request.Set)
+        {
+            if (!request.Overwrite && current.Metadata.Labels.TryGetValue(label, out var existing) && existing != value)
+            {
+                throw new RpcException(new Status(StatusCode.FailedPrecondition, $"'{label}' already has a value ({existing}), and --overwrite is false"));
+            }
+        }
+
+        var changed = false;
+        bool Relabel(IKubeObject o)
+        {
+            var before = o.Metadata.Labels.Clone();
+            foreach (var label in request.Remove)
+            {
+                o.Metadata.Labels.Remove(label);
+            }
+
+            foreach (var (label, value) in request.Set)
+            {
+                o.Metadata.Labels[label] = value;
+            }
+
+            changed = !before.Equals(o.Metadata.Labels);
+            return changed;
+        }
+
+        IKubeObject? updated = key.Kind switch
+        {
+            ResourceKind.DaemonSet => await store.MutateAsync<DaemonSet>(key.Namespace, key.Name, Relabel, context.CancellationToken).ConfigureAwait(false),
+            ResourceKind.Pod => await store.MutateAsync<Pod>(key.Namespace, key.Name, Relabel, context.CancellationToken).ConfigureAwait(false),
+            _ => await store.MutateAsync<Node>(key.Namespace, key.Name, Relabel, context.CancellationToken).ConfigureAwait(false),
+        };
+        return new LabelResponse { Object = (updated ?? throw ApiErrors.NotFound(key.Kind, key.Name)).Wrap(), Changed = changed };
+    }
+
+    public override Task Logs(LogsRequest request, IServerStreamWriter<LogsChunk> responseStream, ServerCallContext context)
+    {
+        var ns = Namespace(request.Namespace);
+        var pod = store.Get<Pod>(ns, request.Pod) ?? throw ApiErrors.NotFound(ResourceKind.Pod, request.Pod);
+        var options = request.Options ?? new PodLogOptions();
+        var names = pod.Spec.Containers.Select(c => c.Name).ToList();
+        if (options.Container.Length == 0)
+        {
+            if (names.Count != 1)
+            {
+                throw ApiErrors.BadRequest($"a container name must be specified for pod {pod.Metadata.Name}, choose one of: [{string.Join(" ", names)}]");
+            }
+
+            options = options.Clone();
+            options.Container = names[0];
+        }
+        else if (!names.Contains(options.Container))
+        {
+            throw ApiErrors.BadRequest($"container {options.Container} is not valid for pod {pod.Metadata.Name}");
+        }
+
+        if (pod.Spec.NodeName.Length == 0)
+        {
+            throw ApiErrors.BadRequest($"pod {pod.Metadata.Name} is not assigned to a node yet");
+        }
+
+        var agentRequest = new PodLogsRequest
+        {
+            Pod = new PodKey { Namespace = ns, Name = pod.Metadata.Name, Uid = pod.Metadata.Uid },
+            Options = options,
+        };
+        return streaming.RunAsync(context, async cancellationToken =>
+        {
+            await foreach (var data in tunnels.StreamLogsAsync(pod.Spec.NodeName, agentRequest, cancellationToken).ConfigureAwait(false))
+            {
+                await responseStream.WriteAsync(new LogsChunk { Data = data }, cancellationToken).ConfigureAwait(false);
+            }
+        });
+    }
+
+    public override Task<VersionResponse> Version(VersionRequest request, ServerCallContext context) =>
+        Task.FromResult(new VersionResponse { Version = DaemonCommandLine.Version });
+
+    private async Task<ApplyResponse> UpdateAsync(DaemonSet existing, DaemonSet desired, CancellationToken cancellationToken)
+    {
+        if (existing.IsTerminating())
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"daemonsets.apps \"{existing.Metadata.Name}\" is being deleted"));
+        }
+
+        if (!Equals(existing.Spec.Selector, desired.Spec.Selector))
+        {
+            throw ApiErrors.Invalid(ResourceKind.DaemonSet, desired.Metadata.Name,
+                [new FieldError("spec.selector", FieldErrorType.Invalid, "field is immutable", LabelSelectors.Format(desired.Spec.Selector))]);
+        }
+
+        var updated = existing.Clone();
+        updated.Metadata.Labels.Clear();
+        updated.Metadata.Labels.Add(desired.Metadata.Labels);
+        updated.Metadata.Annotations.Clear();
+        updated.Metadata.Annotations.Add(desired.Metadata.Annotations);
+        updated.Spec = desired.Spec;
+        if (Equals(updated, existing))
+        {
+            return new ApplyResponse { Object = existing.Wrap(), Outcome = ApplyOutcome.Unchanged };
+        }
+
+        var stored = await store.UpdateAsync(updated, cancellationToken).ConfigureAwait(false);
+        return new ApplyResponse { Object = stored.Wrap(), Outcome = ApplyOutcome.Configured };
+    }
+
+    private async Task DeleteDaemonSetAsync(DaemonSet ds, string policy, CancellationToken cancellationToken)
+    {
+        switch (policy)
+        {
+            case "" or "Background":
+                await store.DeleteAsync<DaemonSet>(ds.Metadata.Namespace, ds.Metadata.Name, ds.Metadata.Uid, cancellationToken).ConfigureAwait(false);
+                break;
+            case "Orphan":
+                // Pods lose their owner first, so nothing deletes them; applying the DaemonSet again adopts them.
+                await Task.WhenAll(store.PodsControlledBy(ds.Metadata.Uid).Select(p => store.MutateAsync<Pod>(p.Metadata.Namespace, p.Metadata.Name, pod =>
+                {
+                    var owners = pod.Metadata.OwnerReferences.Where(o => o.Uid != ds.Metadata.Uid).ToList();
+                    pod.Metadata.OwnerReferences.Clear();
+                    pod.Metadata.OwnerReferences.Add(owners);
+                    return true;
+                }, cancellationToken))).ConfigureAwait(false);
+                await store.DeleteAsync<DaemonSet>(ds.Metadata.Namespace, ds.Metadata.Name, ds.Metadata.Uid, cancellationToken).ConfigureAwait(false);
+                break;
+            case "Foreground":
+                var now = Timestamp.FromDateTimeOffset(time.GetUtcNow());
+                await store.MutateAsync<DaemonSet>(ds.Metadata.Namespace, ds.Metadata.Name, d =>
+                {
+                    if (d.Metadata.DeletionTimestamp is not null)
+                    {
+                        return false;
+                    }
+
+                    d.Metadata.DeletionTimestamp = now;
+                    d.Metadata.DeletionGracePeriodSeconds = 0;
+                    return true;
+                }, cancellationToken).ConfigureAwait(false);
+                break;
+            default:
+                throw ApiErrors.BadRequest($"unsupported propagation policy \"{policy}\": use Background, Foreground or Orphan");
+        }
+    }
+
+    private IEnumerable<IKubeObject> Select(ResourceKind kind, string ns, bool allNamespaces, LabelQuery query)
+    {
+        var scope = allNamespaces || !Namespaced(kind) ? null : Namespace(ns);
+        return store.List(kind, scope)
+            .Where(o => query.Matches(o.Metadata.Labels))
+            .OrderBy(o => o.Metadata.Namespace, StringComparer.Ordinal)
+            .ThenBy(o => o.Metadata.Name, StringComparer.Ordinal);
+    }
+
+    /// <summary>Server-managed fields are the server's: whatever a manifest says about them is dropped before writing.</summary>
+    private static void PrepareForWrite(DaemonSet ds)
+    {
+        ObjectValidator.ApplyDefaults(ds);
+        var meta = ds.Metadata;
+        meta.Uid = "";
+        meta.ResourceVersion = "";
+        meta.Generation = 0;
+        meta.CreationTimestamp = null;
+        meta.DeletionTimestamp = null;
+        meta.ClearDeletionGracePeriodSeconds();
+        ds.Status = null;
+    }
+
+    private static ObjectKey Key(ObjectReference? reference)
+    {
+        if (reference is null || reference.Kind == ResourceKind.Unspecified || reference.Name.Length == 0)
+        {
+            throw ApiErrors.BadRequest("a kind and a name are required");
+        }
+
+        return new ObjectKey(reference.Kind, Namespaced(reference.Kind) ? Namespace(reference.Namespace) : "", reference.Name);
+    }
+
+    private static LabelQuery ParseSelector(string selector) =>
+        LabelQuery.TryParse(selector, out var query, out var error) ? query : throw ApiErrors.BadRequest(error);
+
+    private static bool Namespaced(ResourceKind kind) => kind != ResourceKind.Unspecified && ResourceKinds.Get(kind).Namespaced;
+
+    private static string Namespace(string ns) => ns.Length == 0 ? ObjectDefaults.DefaultNamespace : ns;
+}

@@ -1,0 +1,34 @@
+using Grpc.Core;
+using HostDaemons.ControlPlane.Storage;
+using HostDaemons.Model.Objects;
+using HostDaemons.Model.V1;
+using HostDaemons.Model.Validation;
+
+namespace HostDaemons.ControlPlane.Api;
+
+/// <summary>The API's errors, worded as the Kubernetes API server words them so hdctl can print them as kubectl does.</summary>
+internal static class ApiErrors
+{
+    public static RpcException NotFound(ResourceKind kind, string name) =>
+        new(new Status(StatusCode.NotFound, $"{ResourceKinds.Get(kind).QualifiedPlural} \"{name}\" not found"));
+
+    public static RpcException AlreadyExists(ResourceKind kind, string name) =>
+        new(new Status(StatusCode.AlreadyExists, $"{ResourceKinds.Get(kind).QualifiedPlural} \"{name}\" already exists"));
+
+    public static RpcException Invalid(ResourceKind kind, string name, IReadOnlyList<FieldError> errors) =>
+        new(new Status(StatusCode.InvalidArgument, ValidationErrors.Summarize(ResourceKinds.Get(kind).KindName, name, errors)));
+
+    public static RpcException BadRequest(string message) => new(new Status(StatusCode.InvalidArgument, message));
+
+    /// <summary>Maps the store's failures to statuses; anything else is left to gRPC (Unknown, without internals).</summary>
+    public static RpcException? FromStore(Exception exception) => exception switch
+    {
+        ObjectNotFoundException e => NotFound(e.Key.Kind, e.Key.Name),
+        ObjectAlreadyExistsException e => AlreadyExists(e.Key.Kind, e.Key.Name),
+        ObjectConflictException e => new RpcException(new Status(StatusCode.Aborted,
+            $"Operation cannot be fulfilled on {ResourceKinds.Get(e.Key.Kind).QualifiedPlural} \"{e.Key.Name}\": the object has been modified; please apply your changes to the latest version and try again")),
+        RevisionTooOldException e => new RpcException(new Status(StatusCode.OutOfRange, e.Message)),
+        StoreUnavailableException e => new RpcException(new Status(StatusCode.Unavailable, e.Message)),
+        _ => null,
+    };
+}

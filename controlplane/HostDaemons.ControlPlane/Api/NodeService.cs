@@ -1,0 +1,192 @@
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using HostDaemons.Api.V1;
+using HostDaemons.ControlPlane.Nodes;
+using HostDaemons.ControlPlane.Storage;
+using HostDaemons.Model.Objects;
+using HostDaemons.Model.V1;
+using HostDaemons.Model.Validation;
+using Microsoft.Extensions.Options;
+
+namespace HostDaemons.ControlPlane.Api;
+
+/// <summary>The agents' API. Every call acts for the node its connection identifies, and only on that node's pods.</summary>
+internal sealed partial class NodeService(
+    IObjectStore store,
+    INodeIdentity identity,
+    NodeLeases leases,
+    NodeAssignmentHub assignments,
+    AgentTunnels tunnels,
+    StreamingCalls streaming,
+    TimeProvider time,
+    IOptions<ControlPlaneOptions> options,
+    ILogger<NodeService> logger) : HostDaemons.Api.V1.NodeService.NodeServiceBase
+{
+    public override async Task<RegisterResponse> Register(RegisterRequest request, ServerCallContext context)
+    {
+        var name = identity.Resolve(context);
+        var errors = new ValidationErrors();
+        NameValidation.ValidateLabels(request.Labels, "labels", errors);
+        if (errors.Count > 0)
+        {
+            throw ApiErrors.Invalid(ResourceKind.Node, name, errors);
+        }
+
+        var now = Timestamp.FromDateTimeOffset(time.GetUtcNow());
+        leases.Renew(name);
+        var node = store.Get<Node>("", name);
+        if (node is null)
+        {
+            try
+            {
+                node = await store.CreateAsync(NewNode(name, request, now), context.CancellationToken).ConfigureAwait(false);
+                Log.NodeRegistered(logger, name);
+            }
+            catch (ObjectAlreadyExistsException)
+            {
+                node = null;
+            }
+        }
+
+        node = await store.MutateAsync<Node>("", name, n =>
+        {
+            var changed = NodeConditions.SetReady(n, "True", "AgentReady", "agent is posting ready status", now);
+            if (!Equals(n.Status.NodeInfo, request.NodeInfo) || !n.Status.Addresses.Equals(request.Addresses))
+            {
+                n.Status.NodeInfo = request.NodeInfo;
+                n.Status.Addresses.Clear();
+                n.Status.Addresses.Add(request.Addresses);
+                changed = true;
+            }
+
+            return changed;
+        }, context.CancellationToken).ConfigureAwait(false) ?? node;
+
+        return new RegisterResponse
+        {
+            Node = node,
+            HeartbeatIntervalSeconds = (int)Math.Max(1, Math.Round(options.Value.HeartbeatInterval.TotalSeconds)),
+        };
+    }
+
+    public override Task<HeartbeatResponse> Heartbeat(HeartbeatRequest request, ServerCallContext context)
+    {
+        var name = identity.Resolve(context);
+        var known = store.Get<Node>("", name) is not null;
+        if (known)
+        {
+            leases.Renew(name);
+        }
+
+        return Task.FromResult(new HeartbeatResponse { Registered = known });
+    }
+
+    public override Task WatchPods(WatchPodsRequest request, IServerStreamWriter<WatchPodsResponse> responseStream, ServerCallContext context)
+    {
+        var name = identity.Resolve(context);
+        return streaming.RunAsync(context, async cancellationToken =>
+        {
+            Log.WatchStarted(logger, name, request.ResumeRevision);
+            await foreach (var message in assignments.WatchAsync(name, request.ResumeRevision, cancellationToken).ConfigureAwait(false))
+            {
+                await responseStream.WriteAsync(message, cancellationToken).ConfigureAwait(false);
+            }
+        });
+    }
+
+    public override async Task<ReportPodStatusResponse> ReportPodStatus(ReportPodStatusRequest request, ServerCallContext context)
+    {
+        var name = identity.Resolve(context);
+        var updates = request.Reports.Select(report => ApplyReportAsync(name, report, context.CancellationToken));
+        await Task.WhenAll(updates).ConfigureAwait(false);
+        return new ReportPodStatusResponse();
+    }
+
+    public override Task ReceiveRequests(ReceiveRequestsRequest request, IServerStreamWriter<AgentRequest> responseStream, ServerCallContext context)
+    {
+        var name = identity.Resolve(context);
+        return streaming.RunAsync(context, async cancellationToken =>
+        {
+            var requests = tunnels.Connect(name);
+            try
+            {
+                await foreach (var agentRequest in requests.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    await responseStream.WriteAsync(agentRequest, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                tunnels.Disconnect(name, requests);
+            }
+        });
+    }
+
+    public override async Task<SendLogsResponse> SendLogs(IAsyncStreamReader<LogsUpload> requestStream, ServerCallContext context)
+    {
+        var name = identity.Resolve(context);
+        await streaming.RunAsync(context, cancellationToken => tunnels.AcceptUploadAsync(name, requestStream, cancellationToken)).ConfigureAwait(false);
+        return new SendLogsResponse();
+    }
+
+    private async Task ApplyReportAsync(string nodeName, PodStatusReport report, CancellationToken cancellationToken)
+    {
+        var key = report.Pod;
+        var stored = store.Get<Pod>(key.Namespace, key.Name);
+        if (stored is null || stored.Metadata.Uid != key.Uid || stored.Spec.NodeName != nodeName)
+        {
+            return;
+        }
+
+        if (report.Terminated && stored.IsTerminating())
+        {
+            await store.DeleteAsync<Pod>(key.Namespace, key.Name, key.Uid, cancellationToken).ConfigureAwait(false);
+            Log.PodTerminated(logger, key.Namespace, key.Name, nodeName);
+            return;
+        }
+
+        if (report.Status is null)
+        {
+            return;
+        }
+
+        await store.MutateAsync<Pod>(key.Namespace, key.Name, pod =>
+        {
+            if (pod.Metadata.Uid != key.Uid || Equals(pod.Status, report.Status))
+            {
+                return false;
+            }
+
+            pod.Status = report.Status;
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static Node NewNode(string name, RegisterRequest request, Timestamp now)
+    {
+        var node = new Node
+        {
+            ApiVersion = ResourceKinds.Node.ApiVersion,
+            Kind = ResourceKinds.Node.KindName,
+            Metadata = new ObjectMeta { Name = name },
+            Spec = new NodeSpec(),
+            Status = new NodeStatus { NodeInfo = request.NodeInfo },
+        };
+        node.Status.Addresses.Add(request.Addresses);
+        node.Metadata.Labels.Add(request.Labels);
+        NodeConditions.SetReady(node, "True", "AgentReady", "agent is posting ready status", now);
+        return node;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "Node {Node} registered")]
+        public static partial void NodeRegistered(ILogger logger, string node);
+
+        [LoggerMessage(EventId = 41, Level = LogLevel.Debug, Message = "Node {Node} watches its pods from revision {Revision}")]
+        public static partial void WatchStarted(ILogger logger, string node, long revision);
+
+        [LoggerMessage(EventId = 42, Level = LogLevel.Information, Message = "Pod {Namespace}/{Pod} terminated on node {Node}")]
+        public static partial void PodTerminated(ILogger logger, string @namespace, string pod, string node);
+    }
+}

@@ -1,0 +1,36 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace HostDaemons.ControlPlane;
+
+/// <summary>The control plane's settings: flags, HOSTDAEMONS_* variables or /etc/hostdaemons/controlplane.yaml.</summary>
+public sealed class ControlPlaneOptions
+{
+    public const string SectionName = "ControlPlane";
+
+    public const string DefaultConfigFile = "/etc/hostdaemons/controlplane.yaml";
+
+    /// <summary>The flag names, which are also the environment (HOSTDAEMONS_LISTEN) and config file keys.</summary>
+    public static IReadOnlyList<string> Flags { get; } = ["listen", "data-dir", "node-lease-duration", "heartbeat-interval", "resync-period"];
+
+    public static IReadOnlySet<string> DurationFlags { get; } = new HashSet<string> { "node-lease-duration", "heartbeat-interval", "resync-period" };
+
+    /// <summary>The gRPC endpoint (plaintext HTTP/2).</summary>
+    [Required]
+    public string Listen { get; set; } = "http://127.0.0.1:7070";
+
+    /// <summary>The embedded store's directory.</summary>
+    [Required]
+    public string DataDir { get; set; } = "/var/lib/hostdaemons/controlplane";
+
+    /// <summary>How long a node may go without a heartbeat before it is NotReady.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan NodeLeaseDuration { get; set; } = TimeSpan.FromSeconds(40);
+
+    /// <summary>How often agents are told to renew their lease.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often every DaemonSet is synced even without an event: the safety net.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan ResyncPeriod { get; set; } = TimeSpan.FromMinutes(5);
+}

@@ -1,0 +1,44 @@
+using HostDaemons.ControlPlane;
+using HostDaemons.ControlPlane.Api;
+using HostDaemons.ControlPlane.Controller;
+using HostDaemons.ControlPlane.Nodes;
+using HostDaemons.ControlPlane.Storage;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+public static class ControlPlaneServiceCollectionExtensions
+{
+    /// <summary>The control plane: options, the embedded store, the DaemonSet controller, node tracking and the gRPC APIs.</summary>
+    public static IServiceCollection AddHostDaemonsControlPlane(this IServiceCollection services)
+    {
+        services.AddOptionsWithValidateOnStart<ControlPlaneOptions, ControlPlaneOptionsValidator>()
+            .BindConfiguration(ControlPlaneOptions.SectionName);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ControlPlaneOptions>, ControlPlaneOptionsCrossValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.TryAddSingleton<IStorageBackend>(sp =>
+            new SqliteStorageBackend(Path.Combine(sp.GetRequiredService<IOptions<ControlPlaneOptions>>().Value.DataDir, "store.db")));
+        services.TryAddSingleton<ObjectStore>();
+        services.TryAddSingleton<IObjectStore>(sp => sp.GetRequiredService<ObjectStore>());
+
+        services.TryAddSingleton<PodTerminator>();
+        services.TryAddSingleton<NodeLeases>();
+        services.TryAddSingleton<NodeAssignmentHub>();
+        services.TryAddSingleton<AgentTunnels>();
+        services.TryAddSingleton<StreamingCalls>();
+        services.TryAddSingleton<INodeIdentity, HeaderNodeIdentity>();
+        services.AddHostedService(sp => sp.GetRequiredService<NodeAssignmentHub>());
+        services.AddHostedService(sp => sp.GetRequiredService<NodeLeases>());
+        services.AddHostedService<DaemonSetController>();
+
+        services.AddGrpc(o =>
+        {
+            o.Interceptors.Add<ErrorMappingInterceptor>();
+            o.EnableDetailedErrors = false;
+        });
+        services.AddGrpcHealthChecks();
+        return services;
+    }
+}

@@ -1,0 +1,203 @@
+using HostDaemons.ControlPlane.Storage;
+using HostDaemons.Hosting;
+using HostDaemons.Model.Objects;
+using HostDaemons.Model.V1;
+using Microsoft.Extensions.Options;
+
+namespace HostDaemons.ControlPlane.Controller;
+
+/// <summary>
+/// Keeps one daemon pod on every eligible node of every DaemonSet. Level-triggered: store events put the affected
+/// DaemonSets on a de-duplicating queue, each sync compares the whole desired state with the stored pods, and a
+/// periodic resync of everything catches whatever an event could have missed.
+/// </summary>
+internal sealed partial class DaemonSetController(
+    IObjectStore store,
+    PodTerminator terminator,
+    TimeProvider time,
+    IOptions<ControlPlaneOptions> options,
+    IHostApplicationLifetime lifetime,
+    ILogger<DaemonSetController> logger) : SupervisedBackgroundService(lifetime, logger)
+{
+    private const int MaxCreatesPerSync = 500;
+
+    private readonly WorkQueue _queue = new(time);
+
+    protected override async Task RunAsync(CancellationToken stoppingToken)
+    {
+        using var subscription = store.Subscribe();
+        EnqueueAll();
+        var tasks = new[] { PumpAsync(subscription, stoppingToken), ResyncAsync(stoppingToken), WorkAsync(stoppingToken) };
+        await await Task.WhenAny(tasks).ConfigureAwait(false);
+    }
+
+    private void EnqueueAll()
+    {
+        foreach (var ds in store.List<DaemonSet>())
+        {
+            _queue.Add(ds.Key());
+        }
+    }
+
+    private async Task PumpAsync(StoreSubscription subscription, CancellationToken cancellationToken)
+    {
+        await foreach (var e in subscription.Events.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            switch (e.Object)
+            {
+                case DaemonSet ds when e.Type != StoreEventType.Modified || !OnlyStatusChanged(ds, (DaemonSet)e.Previous!):
+                    _queue.Add(ds.Key());
+                    break;
+                case Node node when e.Type != StoreEventType.Modified || PlacementInputsChanged(node, (Node)e.Previous!):
+                    EnqueueAll();
+                    break;
+                case Pod pod when pod.Metadata.ControllerRef() is { Kind: "DaemonSet" } owner:
+                    _queue.Add($"{pod.Metadata.Namespace}/{owner.Name}");
+                    break;
+            }
+        }
+    }
+
+    private async Task ResyncAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            await Task.Delay(options.Value.ResyncPeriod, time, cancellationToken).ConfigureAwait(false);
+            EnqueueAll();
+        }
+    }
+
+    private async Task WorkAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var key = await _queue.TakeAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await SyncAsync(key, cancellationToken).ConfigureAwait(false);
+                _queue.Forget(key);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                Log.SyncFailed(logger, key, ex);
+                _queue.AddRateLimited(key);
+            }
+        }
+    }
+
+    internal async Task SyncAsync(string key, CancellationToken cancellationToken)
+    {
+        var slash = key.IndexOf('/', StringComparison.Ordinal);
+        var (ns, name) = (key[..slash], key[(slash + 1)..]);
+        var ds = store.Get<DaemonSet>(ns, name);
+        if (ds is null)
+        {
+            await DeleteOrphanedPodsAsync(ns, name, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var nodes = store.List<Node>();
+        var pods = store.PodsControlledBy(ds.Metadata.Uid);
+        var hash = PodFactory.TemplateHash(ds);
+        var plan = DaemonSetPlanner.Plan(ds, nodes, pods, hash, time.GetUtcNow());
+        if (!plan.IsEmpty)
+        {
+            await ExecuteAsync(ds, key, plan, hash, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (ds.IsTerminating())
+        {
+            // Foreground deletion: the DaemonSet goes once its last pod is gone.
+            if (store.PodsControlledBy(ds.Metadata.Uid).Count == 0)
+            {
+                await store.DeleteAsync<DaemonSet>(ns, name, ds.Metadata.Uid, cancellationToken).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        await UpdateStatusAsync(ds, hash, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task ExecuteAsync(DaemonSet ds, string key, DaemonSetPlan plan, string hash, CancellationToken cancellationToken)
+    {
+        var creates = plan.NodesNeedingPods.Take(MaxCreatesPerSync).Select(node => CreatePodAsync(ds, key, node, hash, cancellationToken));
+        var deletes = plan.Deletions.Select(async d =>
+        {
+            Log.DeletingPod(logger, d.Pod.Metadata.Name, d.Pod.Spec.NodeName, key, d.Reason);
+            await terminator.TerminateAsync(d.Pod, null, cancellationToken).ConfigureAwait(false);
+        });
+        await Task.WhenAll(creates.Concat(deletes)).ConfigureAwait(false);
+        if (plan.NodesNeedingPods.Count > MaxCreatesPerSync)
+        {
+            _queue.Add(key);
+        }
+    }
+
+    private async Task CreatePodAsync(DaemonSet ds, string key, string nodeName, string hash, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var pod = PodFactory.Create(ds, nodeName, hash, PodFactory.NewName(ds));
+            try
+            {
+                await store.CreateAsync(pod, cancellationToken).ConfigureAwait(false);
+                Log.CreatedPod(logger, pod.Metadata.Name, nodeName, key);
+                return;
+            }
+            catch (ObjectAlreadyExistsException) when (attempt < 5)
+            {
+            }
+        }
+    }
+
+    private async Task UpdateStatusAsync(DaemonSet ds, string hash, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var status = DaemonSetStatusCalculator.Calculate(ds, store.List<Node>(), store.PodsControlledBy(ds.Metadata.Uid), hash, now);
+        if (!Equals(status, ds.Status))
+        {
+            await store.MutateAsync<DaemonSet>(ds.Metadata.Namespace, ds.Metadata.Name, d =>
+            {
+                if (d.Metadata.Uid != ds.Metadata.Uid || Equals(d.Status, status))
+                {
+                    return false;
+                }
+
+                d.Status = status;
+                return true;
+            }, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Pods that are ready but not yet available for minReadySeconds become available without any event.
+        if (ds.Spec.MinReadySeconds > 0 && status.NumberReady != status.NumberAvailable)
+        {
+            _queue.AddAfter(ds.Key(), TimeSpan.FromSeconds(ds.Spec.MinReadySeconds + 1));
+        }
+    }
+
+    private async Task DeleteOrphanedPodsAsync(string ns, string name, CancellationToken cancellationToken)
+    {
+        var owned = store.List<Pod>(ns).Where(p => p.Metadata.ControllerRef() is { Kind: "DaemonSet" } o && o.Name == name && !p.IsTerminating());
+        await Task.WhenAll(owned.Select(p => terminator.TerminateAsync(p, null, cancellationToken))).ConfigureAwait(false);
+    }
+
+    private static bool OnlyStatusChanged(DaemonSet current, DaemonSet previous) =>
+        Equals(current.Spec, previous.Spec) && Equals(current.Metadata.DeletionTimestamp, previous.Metadata.DeletionTimestamp)
+        && current.Metadata.Generation == previous.Metadata.Generation;
+
+    private static bool PlacementInputsChanged(Node current, Node previous) =>
+        !current.Metadata.Labels.Equals(previous.Metadata.Labels) || !Equals(current.Spec, previous.Spec);
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 10, Level = LogLevel.Error, Message = "Sync of DaemonSet {Key} failed; retrying")]
+        public static partial void SyncFailed(ILogger logger, string key, Exception exception);
+
+        [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "Created pod {Pod} on node {Node} for DaemonSet {DaemonSet}")]
+        public static partial void CreatedPod(ILogger logger, string pod, string node, string daemonSet);
+
+        [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "Deleting pod {Pod} on node {Node} of DaemonSet {DaemonSet}: {Reason}")]
+        public static partial void DeletingPod(ILogger logger, string pod, string node, string daemonSet, DeletionReason reason);
+    }
+}

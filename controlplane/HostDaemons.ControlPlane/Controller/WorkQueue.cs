@@ -1,0 +1,88 @@
+using System.Threading.Channels;
+
+namespace HostDaemons.ControlPlane.Controller;
+
+/// <summary>
+/// A de-duplicating queue of keys: a key waits in the queue at most once, however often it is added, so a burst
+/// of events for one object costs one sync. Failed keys come back after a per-key back-off.
+/// </summary>
+internal sealed class WorkQueue(TimeProvider time)
+{
+    private static readonly TimeSpan s_initialBackoff = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan s_maxBackoff = TimeSpan.FromSeconds(30);
+
+    private readonly Channel<string> _channel = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly HashSet<string> _queued = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _failures = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _queued.Count;
+            }
+        }
+    }
+
+    public void Add(string key)
+    {
+        lock (_lock)
+        {
+            if (_queued.Add(key))
+            {
+                _channel.Writer.TryWrite(key);
+            }
+        }
+    }
+
+    public void AddAfter(string key, TimeSpan delay)
+    {
+        if (delay <= TimeSpan.Zero)
+        {
+            Add(key);
+            return;
+        }
+
+        ITimer? timer = null;
+        timer = time.CreateTimer(_ =>
+        {
+            Add(key);
+            timer?.Dispose();
+        }, null, delay, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>Requeues a key that failed, waiting longer after each consecutive failure.</summary>
+    public void AddRateLimited(string key)
+    {
+        int failures;
+        lock (_lock)
+        {
+            failures = _failures[key] = _failures.GetValueOrDefault(key) + 1;
+        }
+
+        var delay = TimeSpan.FromTicks(Math.Min(s_maxBackoff.Ticks, s_initialBackoff.Ticks << Math.Min(failures - 1, 20)));
+        AddAfter(key, delay);
+    }
+
+    public void Forget(string key)
+    {
+        lock (_lock)
+        {
+            _failures.Remove(key);
+        }
+    }
+
+    public async ValueTask<string> TakeAsync(CancellationToken cancellationToken)
+    {
+        var key = await _channel.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        lock (_lock)
+        {
+            _queued.Remove(key);
+        }
+
+        return key;
+    }
+}

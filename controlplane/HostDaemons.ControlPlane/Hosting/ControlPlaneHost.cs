@@ -1,0 +1,57 @@
+using HostDaemons.ControlPlane.Api;
+using HostDaemons.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+
+namespace HostDaemons.ControlPlane.Hosting;
+
+/// <summary>Builds the control plane's web host; Program and the integration tests both start it through here.</summary>
+public static class ControlPlaneHost
+{
+    public const string Usage = """
+        Usage: hostdaemons-controlplane [--listen URL] [--data-dir DIR] [--config FILE]
+
+        The HostDaemons control plane: stores DaemonSets, nodes and pods, and assigns daemon pods to nodes.
+
+          --listen URL                gRPC endpoint, plaintext HTTP/2 (default http://127.0.0.1:7070)
+          --data-dir DIR              embedded store directory (default /var/lib/hostdaemons/controlplane)
+          --node-lease-duration D     a node without heartbeat for this long is NotReady (default 40s)
+          --heartbeat-interval D      how often agents renew their lease (default 10s)
+          --resync-period D           full resync of every DaemonSet (default 5m)
+          --config FILE               settings file (default /etc/hostdaemons/controlplane.yaml)
+
+        Every flag can also be set as HOSTDAEMONS_<NAME> (HOSTDAEMONS_DATA_DIR) or in the settings file (data-dir: ...).
+        Flags override the environment, which overrides the file. Durations are written 40s, 5m, 1h30m.
+        """;
+
+    public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?> environment, Action<WebApplicationBuilder>? configure = null)
+    {
+        var settings = new LayeredSettings(ControlPlaneOptions.SectionName, ControlPlaneOptions.Flags, ControlPlaneOptions.DurationFlags)
+            .Read(args, ControlPlaneOptions.DefaultConfigFile, environment);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss.fff ";
+        });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Grpc", LogLevel.Warning);
+        builder.Services.AddSystemd();
+        builder.Services.AddHostDaemonsControlPlane();
+
+        var listen = builder.Configuration[$"{ControlPlaneOptions.SectionName}:{nameof(ControlPlaneOptions.Listen)}"] ?? new ControlPlaneOptions().Listen;
+        builder.WebHost.UseUrls(listen);
+        builder.WebHost.ConfigureKestrel(k => k.ConfigureEndpointDefaults(l => l.Protocols = HttpProtocols.Http2));
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+
+        // Bad settings fail here with their own message, before the host starts anything.
+        _ = app.Services.GetRequiredService<IOptions<ControlPlaneOptions>>().Value;
+        app.MapGrpcService<AdminService>();
+        app.MapGrpcService<NodeService>();
+        app.MapGrpcHealthChecksService();
+        return app;
+    }
+}

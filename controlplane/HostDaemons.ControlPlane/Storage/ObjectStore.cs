@@ -1,0 +1,386 @@
+using System.Globalization;
+using System.Threading.Channels;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using HostDaemons.Model.Objects;
+using HostDaemons.Model.V1;
+
+namespace HostDaemons.ControlPlane.Storage;
+
+/// <summary>
+/// The store: an in-memory cache in front of a durable backend. One writer task takes queued writes, checks their
+/// preconditions against the latest state (including writes earlier in the same batch), commits the whole batch in
+/// one durable transaction (group commit), then updates the cache, publishes the events and acknowledges.
+/// </summary>
+internal sealed partial class ObjectStore : IObjectStore, IAsyncDisposable
+{
+    private const int MaxBatch = 1024;
+    private const int EventHistory = 20_000;
+
+    private readonly IStorageBackend _backend;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ObjectStore> _logger;
+    private readonly ObjectCache _cache = new();
+    private readonly Channel<WriteOperation> _writes = Channel.CreateUnbounded<WriteOperation>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _eventLock = new();
+    private readonly Queue<StoreEvent> _history = new();
+    private readonly List<StoreSubscription> _subscribers = [];
+    private readonly Task _writer;
+    private long _revision;
+
+    public ObjectStore(IStorageBackend backend, TimeProvider time, ILogger<ObjectStore> logger)
+    {
+        _backend = backend;
+        _time = time;
+        _logger = logger;
+        var state = backend.Load();
+        foreach (var row in state.Objects)
+        {
+            _cache.Set(Parse(row.Kind, row.Data!), previous: null);
+        }
+
+        _revision = state.Revision;
+        Log.Loaded(_logger, state.Objects.Count, _revision);
+        _writer = Task.Run(WriteLoopAsync);
+    }
+
+    public long Revision => Interlocked.Read(ref _revision);
+
+    public IKubeObject? Get(ObjectKey key) => _cache.Get(key);
+
+    public T? Get<T>(string @namespace, string name)
+        where T : class, IKubeObject<T> => _cache.Get(new ObjectKey(T.StaticKind, @namespace, name)) as T;
+
+    public IReadOnlyList<T> List<T>(string? @namespace = null)
+        where T : class, IKubeObject<T> => [.. List(T.StaticKind, @namespace).Cast<T>()];
+
+    public IReadOnlyList<IKubeObject> List(ResourceKind kind, string? @namespace = null) =>
+        [.. _cache.All(kind).Where(o => @namespace is null || o.Metadata.Namespace == @namespace)];
+
+    public IReadOnlyList<Pod> PodsOnNode(string nodeName) => _cache.PodsOnNode(nodeName);
+
+    public IReadOnlyList<Pod> PodsControlledBy(string ownerUid) => _cache.PodsControlledBy(ownerUid);
+
+    public async Task<T> CreateAsync<T>(T value, CancellationToken cancellationToken)
+        where T : class, IKubeObject<T>
+    {
+        var key = ObjectKey.Of(value);
+        var result = await EnqueueAsync(key, current =>
+        {
+            if (current is not null)
+            {
+                throw new ObjectAlreadyExistsException(key);
+            }
+
+            var created = value.Clone();
+            created.Metadata.Uid = created.Metadata.Uid.Length > 0 ? created.Metadata.Uid : Guid.NewGuid().ToString();
+            created.Metadata.CreationTimestamp = Timestamp.FromDateTimeOffset(_time.GetUtcNow());
+            created.Metadata.Generation = 1;
+            return Decision.Write(created);
+        }, cancellationToken);
+        return (T)result!;
+    }
+
+    public async Task<T> UpdateAsync<T>(T value, CancellationToken cancellationToken)
+        where T : class, IKubeObject<T>
+    {
+        var key = ObjectKey.Of(value);
+        var result = await EnqueueAsync(key, current =>
+        {
+            if (current is null)
+            {
+                throw new ObjectNotFoundException(key);
+            }
+
+            var expected = value.Metadata.ResourceVersion;
+            if (expected.Length > 0 && expected != current.Metadata.ResourceVersion)
+            {
+                throw new ObjectConflictException(key, expected, current.Metadata.ResourceVersion);
+            }
+
+            var updated = value.Clone();
+            KeepIdentity(updated, current);
+            return Equals(WithoutVersion(updated), WithoutVersion(current)) ? Decision.Unchanged : Decision.Write(updated);
+        }, cancellationToken);
+        return (T)result!;
+    }
+
+    public async Task<T?> MutateAsync<T>(string @namespace, string name, Func<T, bool> mutate, CancellationToken cancellationToken)
+        where T : class, IKubeObject<T>
+    {
+        var key = new ObjectKey(T.StaticKind, @namespace, name);
+        var result = await EnqueueAsync(key, current =>
+        {
+            if (current is null)
+            {
+                return Decision.Unchanged;
+            }
+
+            var copy = ((T)current).Clone();
+            if (!mutate(copy))
+            {
+                return Decision.Unchanged;
+            }
+
+            KeepIdentity(copy, current);
+            return Decision.Write(copy);
+        }, cancellationToken);
+        return result as T;
+    }
+
+    public async Task<T?> DeleteAsync<T>(string @namespace, string name, string? uid, CancellationToken cancellationToken)
+        where T : class, IKubeObject<T>
+    {
+        var key = new ObjectKey(T.StaticKind, @namespace, name);
+        var result = await EnqueueAsync(key, current =>
+        {
+            if (current is null || (uid is not null && current.Metadata.Uid != uid))
+            {
+                return Decision.Unchanged;
+            }
+
+            return Decision.Delete;
+        }, cancellationToken);
+        return result as T;
+    }
+
+    public (IReadOnlyList<IKubeObject> Snapshot, long Revision, StoreSubscription Subscription) SnapshotAndSubscribe(ResourceKind kind)
+    {
+        lock (_eventLock)
+        {
+            return (List(kind), Revision, Subscribe());
+        }
+    }
+
+    public StoreSubscription Subscribe(long? afterRevision = null)
+    {
+        var channel = Channel.CreateUnbounded<StoreEvent>(new UnboundedChannelOptions { SingleWriter = true, SingleReader = true });
+        var subscription = new StoreSubscription(channel, Unsubscribe);
+        lock (_eventLock)
+        {
+            if (afterRevision is { } after && after < Revision)
+            {
+                var oldest = _history.Count > 0 ? _history.Peek().Revision : Revision + 1;
+                if (after + 1 < oldest)
+                {
+                    throw new RevisionTooOldException(after, oldest);
+                }
+
+                foreach (var e in _history)
+                {
+                    if (e.Revision > after)
+                    {
+                        channel.Writer.TryWrite(e);
+                    }
+                }
+            }
+
+            _subscribers.Add(subscription);
+        }
+
+        return subscription;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _writes.Writer.TryComplete();
+        await _writer.ConfigureAwait(false);
+        lock (_eventLock)
+        {
+            foreach (var subscriber in _subscribers)
+            {
+                subscriber.Writer.TryComplete();
+            }
+
+            _subscribers.Clear();
+        }
+
+        _backend.Dispose();
+    }
+
+    private void Unsubscribe(StoreSubscription subscription)
+    {
+        lock (_eventLock)
+        {
+            _subscribers.Remove(subscription);
+        }
+    }
+
+    private Task<IKubeObject?> EnqueueAsync(ObjectKey key, Func<IKubeObject?, Decision> decide, CancellationToken cancellationToken)
+    {
+        var operation = new WriteOperation(key, decide, new TaskCompletionSource<IKubeObject?>(TaskCreationOptions.RunContinuationsAsynchronously));
+        ObjectDisposedException.ThrowIf(!_writes.Writer.TryWrite(operation), this);
+
+        // The write may still commit after a cancellation: the caller just stops waiting for it.
+        return operation.Completion.Task.WaitAsync(cancellationToken);
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<Staged>(MaxBatch);
+        var overlay = new Dictionary<ObjectKey, IKubeObject?>();
+        while (await _writes.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            overlay.Clear();
+            var revision = _revision;
+            while (batch.Count < MaxBatch && _writes.Reader.TryRead(out var operation))
+            {
+                var current = overlay.TryGetValue(operation.Key, out var staged) ? staged : _cache.Get(operation.Key);
+                Decision decision;
+                try
+                {
+                    decision = operation.Decide(current);
+                }
+                catch (Exception ex)
+                {
+                    operation.Completion.TrySetException(ex);
+                    continue;
+                }
+
+                if (decision.Kind == DecisionKind.Unchanged || (decision.Kind == DecisionKind.Delete && current is null))
+                {
+                    operation.Completion.TrySetResult(decision.Kind == DecisionKind.Delete ? null : current);
+                    continue;
+                }
+
+                revision++;
+                if (decision.Kind == DecisionKind.Delete)
+                {
+                    overlay[operation.Key] = null;
+                    batch.Add(new Staged(operation, null, current, revision));
+                }
+                else
+                {
+                    var value = decision.Value!;
+                    value.Metadata.ResourceVersion = revision.ToString(CultureInfo.InvariantCulture);
+                    overlay[operation.Key] = value;
+                    batch.Add(new Staged(operation, value, current, revision));
+                }
+            }
+
+            if (batch.Count == 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                _backend.Commit([.. batch.Select(ToStored)], revision);
+            }
+            catch (Exception ex)
+            {
+                Log.CommitFailed(_logger, batch.Count, ex);
+                var failure = new StoreUnavailableException("the store could not write to disk: " + ex.Message, ex);
+                foreach (var staged in batch)
+                {
+                    staged.Operation.Completion.TrySetException(failure);
+                }
+
+                continue;
+            }
+
+            Publish(batch, revision);
+        }
+    }
+
+    private void Publish(List<Staged> batch, long revision)
+    {
+        lock (_eventLock)
+        {
+            foreach (var staged in batch)
+            {
+                StoreEvent e;
+                if (staged.Value is null)
+                {
+                    _cache.Remove(staged.Previous!);
+                    e = new StoreEvent(StoreEventType.Deleted, staged.Previous!, staged.Previous, staged.Revision);
+                }
+                else
+                {
+                    _cache.Set(staged.Value, staged.Previous);
+                    e = new StoreEvent(staged.Previous is null ? StoreEventType.Added : StoreEventType.Modified, staged.Value, staged.Previous, staged.Revision);
+                }
+
+                _history.Enqueue(e);
+                if (_history.Count > EventHistory)
+                {
+                    _history.Dequeue();
+                }
+
+                foreach (var subscriber in _subscribers)
+                {
+                    subscriber.Writer.TryWrite(e);
+                }
+            }
+
+            Interlocked.Exchange(ref _revision, revision);
+        }
+
+        foreach (var staged in batch)
+        {
+            staged.Operation.Completion.TrySetResult(staged.Value ?? staged.Previous);
+        }
+    }
+
+    private static StoredChange ToStored(Staged staged)
+    {
+        var key = staged.Operation.Key;
+        return new StoredChange(key.Kind, key.Namespace, key.Name, staged.Revision, staged.Value?.ToByteArray());
+    }
+
+    /// <summary>Uid and creation time never change; generation counts spec changes, as Kubernetes counts them.</summary>
+    private static void KeepIdentity(IKubeObject updated, IKubeObject current)
+    {
+        updated.Metadata.Uid = current.Metadata.Uid;
+        updated.Metadata.CreationTimestamp = current.Metadata.CreationTimestamp;
+        updated.Metadata.ResourceVersion = current.Metadata.ResourceVersion;
+        var specField = updated.Descriptor.FindFieldByName("spec");
+        var specChanged = specField is not null && !Equals(specField.Accessor.GetValue(updated), specField.Accessor.GetValue(current));
+        updated.Metadata.Generation = current.Metadata.Generation + (specChanged ? 1 : 0);
+    }
+
+    private static IKubeObject WithoutVersion(IKubeObject value)
+    {
+        var copy = value.CloneObject();
+        copy.Metadata.ResourceVersion = "";
+        return copy;
+    }
+
+    private static IKubeObject Parse(ResourceKind kind, byte[] data) => kind switch
+    {
+        ResourceKind.DaemonSet => DaemonSet.Parser.ParseFrom(data),
+        ResourceKind.Pod => Pod.Parser.ParseFrom(data),
+        ResourceKind.Node => Node.Parser.ParseFrom(data),
+        _ => throw new InvalidDataException($"unknown kind {kind} in the store"),
+    };
+
+    private enum DecisionKind
+    {
+        Write,
+        Delete,
+        Unchanged,
+    }
+
+    private readonly record struct Decision(DecisionKind Kind, IKubeObject? Value)
+    {
+        public static Decision Unchanged => new(DecisionKind.Unchanged, null);
+
+        public static Decision Delete => new(DecisionKind.Delete, null);
+
+        public static Decision Write(IKubeObject value) => new(DecisionKind.Write, value);
+    }
+
+    private sealed record WriteOperation(ObjectKey Key, Func<IKubeObject?, Decision> Decide, TaskCompletionSource<IKubeObject?> Completion);
+
+    private sealed record Staged(WriteOperation Operation, IKubeObject? Value, IKubeObject? Previous, long Revision);
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Store loaded {Count} objects at revision {Revision}")]
+        public static partial void Loaded(ILogger logger, int count, long revision);
+
+        [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "Store commit of {Count} changes failed; none were applied")]
+        public static partial void CommitFailed(ILogger logger, int count, Exception exception);
+    }
+}

@@ -1,0 +1,31 @@
+namespace HostDaemons.ControlPlane.Storage;
+
+/// <summary>Base of the store's expected failures; the API maps each to a gRPC status.</summary>
+internal abstract class StoreException(string message, Exception? inner = null) : Exception(message, inner);
+
+internal sealed class ObjectNotFoundException(ObjectKey key)
+    : StoreException($"{key} not found")
+{
+    public ObjectKey Key { get; } = key;
+}
+
+internal sealed class ObjectAlreadyExistsException(ObjectKey key)
+    : StoreException($"{key} already exists")
+{
+    public ObjectKey Key { get; } = key;
+}
+
+/// <summary>The object changed since the version the caller read (optimistic concurrency).</summary>
+internal sealed class ObjectConflictException(ObjectKey key, string expected, string actual)
+    : StoreException($"Operation cannot be fulfilled on {key}: the object has been modified; please apply your changes to the latest version and try again (expected version {expected}, stored {actual})")
+{
+    public ObjectKey Key { get; } = key;
+}
+
+/// <summary>A watch asked to resume from a revision older than the store still remembers.</summary>
+internal sealed class RevisionTooOldException(long requested, long oldest)
+    : StoreException($"too old resource version: {requested} ({oldest})");
+
+/// <summary>The durable backend failed; nothing of the failed batch was applied.</summary>
+internal sealed class StoreUnavailableException(string message, Exception inner)
+    : StoreException(message, inner);
