@@ -14,10 +14,16 @@ public static class ManifestParser
         var documents = new List<ManifestDocument>();
         var parser = new Parser(new StringReader(text));
         var builder = new TreeBuilder();
+        var last = new SourcePosition(1, 1);
         try
         {
             while (parser.MoveNext())
             {
+                if (parser.Current is { } current)
+                {
+                    last = new SourcePosition((int)Math.Max(1, current.Start.Line), (int)Math.Max(1, current.Start.Column));
+                }
+
                 switch (parser.Current)
                 {
                     case DocumentStart start:
@@ -37,6 +43,12 @@ public static class ManifestParser
             var position = new SourcePosition(Math.Max(1, (int)ex.Start.Line), Math.Max(1, (int)ex.Start.Column));
             var (at, message) = DescribeSyntaxError(ex, text, position);
             var error = new ManifestError(at, "YAML syntax error: " + message);
+            documents.Add(new ManifestDocument(builder.EndDocument(), builder.DocumentLine, error));
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner can fail this way inside an unclosed flow collection ('[' or '{').
+            var error = new ManifestError(last, "YAML syntax error: a '[' or '{' opened here is never closed");
             documents.Add(new ManifestDocument(builder.EndDocument(), builder.DocumentLine, error));
         }
 

@@ -114,7 +114,7 @@ public static class ManifestReader
         }
 
         var decoded = Decode(info, mapping);
-        foreach (var error in decoded.Errors)
+        foreach (var error in decoded.Errors.Where(e => !partial || e.IsUnknownField))
         {
             problems.Add(new ManifestProblem(source, error.Position, error.FieldPath is null ? error.Message : $"{error.FieldPath}: {error.Message}"));
         }

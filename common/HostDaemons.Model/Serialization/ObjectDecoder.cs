@@ -50,7 +50,7 @@ public static class ObjectDecoder
             var field = FieldsByJsonName(descriptor).GetValueOrDefault(entry.Key);
             if (field is null)
             {
-                context.Error(entry.KeyPosition, path.Length == 0 ? null : path, UnknownField(entry.Key, descriptor));
+                context.Errors.Add(new ManifestError(entry.KeyPosition, UnknownField(entry.Key, descriptor), path.Length == 0 ? null : path, IsUnknownField: true));
                 continue;
             }
 

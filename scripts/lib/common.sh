@@ -1,0 +1,75 @@
+# Shared by the scripts: where things are, and how to get what HostDaemons needs on a fresh Debian machine.
+# shellcheck shell=bash
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+artifacts="$repo_root/artifacts"
+
+say() { printf '%s\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+apt_updated=""
+apt_install() {
+  local missing=()
+  for package in "$@"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "installing ${missing[*]}"
+  if [ -z "$apt_updated" ]; then
+    as_root apt-get update -qq >/dev/null
+    apt_updated=yes
+  fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+docker_cli() {
+  # Debian's client matches Debian's engine; any docker client on PATH will do otherwise.
+  if [ -x /usr/bin/docker ]; then /usr/bin/docker "$@"; else docker "$@"; fi
+}
+
+# Installs Debian's docker.io when no engine is installed, and starts dockerd (loopback-only networking) when none answers.
+ensure_docker() {
+  if ! command -v dockerd >/dev/null 2>&1; then
+    apt_install docker.io
+  fi
+  if docker_cli info >/dev/null 2>&1; then
+    return 0
+  fi
+  local log="${TMPDIR:-/tmp}/hostdaemons-dockerd.log"
+  say "starting dockerd (log: $log)"
+  as_root sh -c "nohup dockerd --bridge=none --iptables=false --ip6tables=false >'$log' 2>&1 &"
+  for _ in $(seq 1 120); do
+    if docker_cli info >/dev/null 2>&1; then
+      return 0
+    fi
+    sleep 0.25
+  done
+  say "dockerd did not start; see $log"
+  tail -n 20 "$log" >&2 || true
+  return 1
+}
+
+# The images the tests run, built locally because no registry is reachable: busybox from Debian's busybox-static,
+# ssd-monitor from the seed's Dockerfile, and a fluentd stand-in under the seeds' image names.
+ensure_test_images() {
+  if ! docker_cli image inspect busybox:latest >/dev/null 2>&1; then
+    apt_install busybox-static
+    local rootfs
+    rootfs="$(mktemp -d)"
+    mkdir -p "$rootfs/bin" "$rootfs/tmp" "$rootfs/etc"
+    cp /bin/busybox "$rootfs/bin/busybox"
+    for applet in $(/bin/busybox --list); do
+      [ "$applet" = busybox ] || ln -sf busybox "$rootfs/bin/$applet"
+    done
+    echo 'root:x:0:0:root:/root:/bin/sh' > "$rootfs/etc/passwd"
+    tar -C "$rootfs" -c . | docker_cli import -q - busybox:latest >/dev/null
+    rm -rf "$rootfs"
+  fi
+  docker_cli build -q -t ssd-monitor:latest -t registry.cn-shanghai.aliyuncs.com/boogoo-ns/ssd-monitor:1.0 \
+    "$repo_root/examples/ssd-monitor" >/dev/null
+  docker_cli build -q -t stakater/fluentd-elasticsearch:latest -t mirrorgooglecontainers/fluentd-elasticsearch:v2.4.0 \
+    "$repo_root/tests/images/fluentd" >/dev/null
+}

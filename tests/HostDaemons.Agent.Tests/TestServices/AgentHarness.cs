@@ -1,0 +1,100 @@
+using HostDaemons.Agent.ControlPlane;
+using HostDaemons.Agent.Desired;
+using HostDaemons.Agent.Reconcile;
+using HostDaemons.Api.V1;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace HostDaemons.Agent.Tests.TestServices;
+
+/// <summary>
+/// One "agent process" without Docker or a control plane: the reconciler, pod workers, restart tracker, status
+/// reporter and assignments, wired as the host wires them, over a <see cref="FakeContainerRuntime"/> and a state
+/// directory. <see cref="Restart"/> makes a new process over the same engine and state.
+/// </summary>
+internal sealed class AgentHarness : IDisposable
+{
+    public static readonly DateTimeOffset Epoch = new(2025, 6, 1, 12, 0, 0, TimeSpan.Zero);
+
+    private readonly TestHostApplicationLifetime _lifetime = new();
+
+    public AgentHarness(FakeContainerRuntime runtime, string stateDir, FakeTimeProvider time)
+    {
+        Runtime = runtime;
+        StateDir = stateDir;
+        Time = time;
+        var options = Options.Create(new AgentOptions { NodeName = TestPods.Node, StateDir = stateDir });
+        Signal = new ReconcileSignal(time);
+        Assigned = new AssignedPods(options, Signal, NullLogger<AssignedPods>.Instance);
+        Restarts = new RestartTracker(time);
+        Workers = new PodWorkers(runtime, Restarts, Signal, NullLogger<PodWorkers>.Instance);
+        Reporter = new StatusReporter();
+        Reconciler = new Reconciler(Assigned, runtime, Workers, Restarts, Reporter, Signal, time, options, _lifetime, NullLogger<Reconciler>.Instance);
+    }
+
+    public FakeContainerRuntime Runtime { get; }
+
+    public string StateDir { get; }
+
+    public FakeTimeProvider Time { get; }
+
+    public ReconcileSignal Signal { get; }
+
+    public AssignedPods Assigned { get; }
+
+    public RestartTracker Restarts { get; }
+
+    public PodWorkers Workers { get; }
+
+    public StatusReporter Reporter { get; }
+
+    public Reconciler Reconciler { get; }
+
+    public static AgentHarness Create(TempDirectory stateDir)
+    {
+        var time = new FakeTimeProvider(Epoch);
+        return new AgentHarness(new FakeContainerRuntime(time), stateDir.Path, time);
+    }
+
+    /// <summary>A new agent process over the same engine, state directory and clock.</summary>
+    public AgentHarness Restart() => new(Runtime, StateDir, Time);
+
+    /// <summary>One reconcile pass, without waiting for the work it starts.</summary>
+    public Task ReconcileAsync() => Reconciler.ReconcileOnceAsync(TestPods.Node, TestContext.Current.CancellationToken);
+
+    /// <summary>One reconcile pass and all the work it started.</summary>
+    public async Task PassAsync()
+    {
+        await ReconcileAsync().DefaultTimeout();
+        await Workers.DrainAsync().DefaultTimeout();
+    }
+
+    /// <summary>The reports waiting to be sent, without waiting for more; empty when nothing changed.</summary>
+    public async Task<IReadOnlyList<PodStatusReport>> TakeReportsAsync()
+    {
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        try
+        {
+            return await Reporter.TakeAsync(cancelled.Token).DefaultTimeout();
+        }
+        catch (OperationCanceledException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>The newest status offered for <paramref name="podUid"/> among the waiting reports.</summary>
+    public async Task<PodStatusReport> TakeReportAsync(string podUid)
+    {
+        var reports = await TakeReportsAsync();
+        return Assert.Single(reports, r => r.Pod.Uid == podUid);
+    }
+
+    public void Dispose()
+    {
+        Reconciler.Dispose();
+        _lifetime.Dispose();
+    }
+}

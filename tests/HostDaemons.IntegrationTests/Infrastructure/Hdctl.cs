@@ -1,0 +1,35 @@
+using HostDaemons.Cli;
+
+namespace HostDaemons.IntegrationTests.Infrastructure;
+
+/// <summary>Runs hdctl commands in this process, as a user types them, and captures what they print.</summary>
+public sealed class Hdctl(string server)
+{
+    public Task<HdctlResult> RunAsync(params string[] args) => RunWithInputAsync("", args);
+
+    public async Task<HdctlResult> RunWithInputAsync(string input, params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        using var reader = new StringReader(input);
+        var variables = new Dictionary<string, string?> { ["HOSTDAEMONS_SERVER"] = server };
+        var exit = await HdctlApp.RunAsync(args, output, error, reader, variables, TimeProvider.System, TestContext.Current.CancellationToken).DefaultTimeout();
+        return new HdctlResult(exit, output.ToString(), error.ToString(), string.Join(' ', args));
+    }
+
+    /// <summary>Runs a command that must succeed, and returns what it printed.</summary>
+    public async Task<string> OkAsync(params string[] args)
+    {
+        var result = await RunAsync(args);
+        Assert.True(result.ExitCode == 0, $"hdctl {result.Command} failed ({result.ExitCode}): {result.Error}");
+        return result.Output;
+    }
+}
+
+public sealed record HdctlResult(int ExitCode, string Output, string Error, string Command)
+{
+    /// <summary>The cells of the table row whose first cell is <paramref name="name"/>, or null.</summary>
+    public string[]? Row(string name) => Output.Split('\n')
+        .Select(line => System.Text.RegularExpressions.Regex.Split(line.Trim(), @"\s{2,}"))
+        .FirstOrDefault(cells => cells[0] == name);
+}
