@@ -18,7 +18,7 @@ internal static class HdctlApp
         if (parse.Errors.Count > 0)
         {
             var command = parse.CommandResult.Command;
-            await error.WriteLineAsync($"error: {parse.Errors[0].Message}");
+            await error.WriteLineAsync($"error: {Describe(parse, root)}");
             await error.WriteLineAsync($"See 'hdctl{(command == root ? "" : " " + command.Name)} --help' for usage.");
             return ExitCodes.Error;
         }
@@ -56,6 +56,22 @@ internal static class HdctlApp
 
             return ExitCodes.Error;
         }
+    }
+
+    /// <summary>The most telling parse error, in kubectl's words where it has them.</summary>
+    private static string Describe(ParseResult parse, RootCommand root)
+    {
+        if (parse.CommandResult.Command == root && parse.UnmatchedTokens.Count > 0)
+        {
+            return $"unknown command \"{parse.UnmatchedTokens[0]}\" for \"hdctl\"";
+        }
+
+        if (parse.UnmatchedTokens.FirstOrDefault(t => t.StartsWith('-')) is { } flag)
+        {
+            return $"unknown flag: {flag}";
+        }
+
+        return parse.Errors[0].Message;
     }
 
     internal static RootCommand Build(CliEnvironment env)

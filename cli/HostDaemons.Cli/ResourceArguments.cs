@@ -16,7 +16,13 @@ internal static class ResourceArguments
         var first = arguments[0];
         if (!first.Contains('/', StringComparison.Ordinal))
         {
-            return (Kind(first), arguments.Skip(1).ToList());
+            var rest = arguments.Skip(1).ToList();
+            if (rest.Any(n => n.Contains('/', StringComparison.Ordinal)))
+            {
+                throw new CliException(SeparateTypeMessage);
+            }
+
+            return (Kind(first), rest);
         }
 
         ResourceKindInfo? kind = null;
@@ -26,7 +32,7 @@ internal static class ResourceArguments
             var slash = argument.IndexOf('/', StringComparison.Ordinal);
             if (slash <= 0 || slash == argument.Length - 1)
             {
-                throw new CliException($"error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'hdctl get resource/<resource_name>' instead of 'hdctl get resource resource/<resource_name>'");
+                throw new CliException(SeparateTypeMessage);
             }
 
             var thisKind = Kind(argument[..slash]);
@@ -41,6 +47,9 @@ internal static class ResourceArguments
 
         return (kind!, names);
     }
+
+    private const string SeparateTypeMessage =
+        "error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'hdctl get resource/<resource_name>' instead of 'hdctl get resource resource/<resource_name>'";
 
     public static ResourceKindInfo Kind(string noun) =>
         ResourceKinds.FindByNoun(noun) ?? throw new CliException($"error: the server doesn't have a resource type \"{noun}\"");

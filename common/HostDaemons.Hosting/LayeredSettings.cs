@@ -34,9 +34,9 @@ public sealed partial class LayeredSettings
         var explicitFile = flagValues.ContainsKey("config") || environment.ContainsKey(EnvironmentPrefix + "CONFIG");
 
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (flag, value) in ReadFile(configFile, explicitFile))
+        foreach (var (flag, value, line) in ReadFile(configFile, explicitFile))
         {
-            values[Key(flag)] = Convert(flag, value, configFile);
+            values[Key(flag)] = Convert(flag, value, $"{configFile}:{line}");
         }
 
         foreach (var flag in _flags)
@@ -159,7 +159,7 @@ public sealed partial class LayeredSettings
         return result;
     }
 
-    private IEnumerable<KeyValuePair<string, string?>> ReadFile(string path, bool mustExist)
+    private IEnumerable<(string Flag, string? Value, int Line)> ReadFile(string path, bool mustExist)
     {
         if (!File.Exists(path))
         {
@@ -192,14 +192,14 @@ public sealed partial class LayeredSettings
         {
             var flag = _flags.FirstOrDefault(f => Normalize(f) == Normalize(entry.Key))
                 ?? throw new SettingsException($"{path}:{entry.KeyPosition.Line}: {Unknown($"setting \"{entry.Key}\"", entry.Key, "")}");
-            yield return new(flag, entry.Value switch
+            yield return (flag, entry.Value switch
             {
                 ScalarNode { IsNull: true } => null,
                 ScalarNode scalar => scalar.Value,
                 MappingNode map when map.Entries.All(e => e.Value is ScalarNode) =>
                     string.Join(",", map.Entries.Select(e => $"{e.Key}={((ScalarNode)e.Value).Value}")),
                 _ => throw new SettingsException($"{path}:{entry.Value.Position.Line}: setting \"{entry.Key}\" must be a single value"),
-            });
+            }, entry.KeyPosition.Line);
         }
     }
 

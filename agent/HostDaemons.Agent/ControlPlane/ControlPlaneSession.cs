@@ -145,7 +145,6 @@ internal sealed partial class ControlPlaneSession(
             try
             {
                 await clients.Client.ReportPodStatusAsync(request, deadline: Deadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
-                reporter.Acknowledge(batch);
             }
             catch
             {

@@ -4,17 +4,18 @@ using HostDaemons.Model.V1;
 namespace HostDaemons.Agent.ControlPlane;
 
 /// <summary>
-/// Pod status changes waiting to reach the control plane. Only changes are kept and sent, in batches; whatever was
-/// not acknowledged is sent again after a reconnect, so nothing that happened while offline is lost.
+/// Pod status changes waiting to reach the control plane. A report is queued only when it differs from the last one
+/// offered for that pod, and sent in batches; a batch that fails goes back in the queue (unless newer reports replaced
+/// it), and a new connection sends the latest of everything again, so nothing that happened while offline is lost.
 /// </summary>
 internal sealed class StatusReporter
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, PodStatusReport> _pending = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, PodStatusReport> _acknowledged = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PodStatusReport> _latest = new(StringComparer.Ordinal);
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Offers the latest status of a pod; it is queued only if it differs from what the control plane has.</summary>
+    /// <summary>Offers the latest status of a pod.</summary>
     public void Offer(Pod pod, PodStatus status) => Queue(new PodStatusReport { Pod = Key(pod), Status = status });
 
     /// <summary>Says that a terminating pod's containers are all gone.</summary>
@@ -26,30 +27,28 @@ internal sealed class StatusReporter
         var keep = podUids.ToHashSet(StringComparer.Ordinal);
         lock (_lock)
         {
-            foreach (var uid in _acknowledged.Keys.Where(k => !keep.Contains(k)).ToList())
+            foreach (var uid in _latest.Keys.Where(k => !keep.Contains(k)).ToList())
             {
-                _acknowledged.Remove(uid);
-            }
-
-            foreach (var uid in _pending.Keys.Where(k => !keep.Contains(k)).ToList())
-            {
+                _latest.Remove(uid);
                 _pending.Remove(uid);
             }
         }
     }
 
-    /// <summary>A new connection: the control plane may know nothing, so everything is sent again.</summary>
+    /// <summary>A new connection: the control plane may know nothing, so the latest of everything is sent again.</summary>
     public void ResendAll()
     {
         lock (_lock)
         {
-            foreach (var (uid, report) in _acknowledged)
+            foreach (var (uid, report) in _latest)
             {
-                _pending.TryAdd(uid, report);
+                _pending[uid] = report;
             }
 
-            _acknowledged.Clear();
-            _changed.TrySetResult();
+            if (_pending.Count > 0)
+            {
+                _changed.TrySetResult();
+            }
         }
     }
 
@@ -68,28 +67,15 @@ internal sealed class StatusReporter
                     return batch;
                 }
 
-                changed = _changed.Task;
-            }
-
-            await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
-            lock (_lock)
-            {
                 if (_changed.Task.IsCompleted)
                 {
                     _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 }
-            }
-        }
-    }
 
-    public void Acknowledge(IReadOnlyList<PodStatusReport> batch)
-    {
-        lock (_lock)
-        {
-            foreach (var report in batch)
-            {
-                _acknowledged[report.Pod.Uid] = report;
+                changed = _changed.Task;
             }
+
+            await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -98,9 +84,14 @@ internal sealed class StatusReporter
     {
         lock (_lock)
         {
-            foreach (var report in batch)
+            foreach (var report in batch.Where(r => _latest.TryGetValue(r.Pod.Uid, out var latest) && latest.Equals(r)))
             {
                 _pending.TryAdd(report.Pod.Uid, report);
+            }
+
+            if (_pending.Count > 0)
+            {
+                _changed.TrySetResult();
             }
         }
     }
@@ -110,12 +101,12 @@ internal sealed class StatusReporter
         lock (_lock)
         {
             var uid = report.Pod.Uid;
-            if ((_pending.TryGetValue(uid, out var pending) && pending.Equals(report))
-                || (!_pending.ContainsKey(uid) && _acknowledged.TryGetValue(uid, out var acknowledged) && acknowledged.Equals(report)))
+            if (_latest.TryGetValue(uid, out var latest) && latest.Equals(report))
             {
                 return;
             }
 
+            _latest[uid] = report;
             _pending[uid] = report;
             _changed.TrySetResult();
         }

@@ -33,15 +33,7 @@ public static class AgentHost
             .Read(args, AgentOptions.DefaultConfigFile, environment);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddInMemoryCollection(settings);
-        builder.Logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss.fff ";
-        });
-        builder.Logging.SetMinimumLevel(LogLevel.Information);
-        builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
-        builder.Logging.AddFilter("Grpc", LogLevel.Warning);
-        builder.Services.AddSystemd();
+        DaemonHostDefaults.Apply(builder);
         builder.Services.AddHostDaemonsAgent();
         configure?.Invoke(builder);
 

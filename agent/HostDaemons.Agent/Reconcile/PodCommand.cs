@@ -5,8 +5,11 @@ namespace HostDaemons.Agent.Reconcile;
 /// <summary>One step of a plan. Each names the container it acts on, for logs and for per-container back-off.</summary>
 internal abstract record PodCommand(string ContainerName);
 
-/// <summary>Pulls the image when the pull policy asks for it, then creates and starts a new instance.</summary>
-internal sealed record CreateContainerCommand(DesiredContainer Container, int Attempt) : PodCommand(Container.Container.Name)
+/// <summary>
+/// Pulls the image when the pull policy asks for it, then creates and starts a new instance. <c>RestartOf</c> is set
+/// when it replaces an instance that exited: when that one finished, for the crash back-off.
+/// </summary>
+internal sealed record CreateContainerCommand(DesiredContainer Container, int Attempt, DateTimeOffset? RestartOf = null) : PodCommand(Container.Container.Name)
 {
     public override string ToString() => $"create {Container.Container.Name} (attempt {Attempt}) from {Container.Launch.Image}";
 }

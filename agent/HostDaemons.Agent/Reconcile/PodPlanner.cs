@@ -5,14 +5,15 @@ namespace HostDaemons.Agent.Reconcile;
 /// <summary>
 /// Compares the pods the node should run with the containers Docker has and says what to do, pod by pod: adopt
 /// what matches (no restart just because the agent restarted), create what is missing, restart what exited (with
-/// back-off), replace what changed, stop what is no longer wanted. It does no I/O, so every case is a unit test.
+/// back-off), replace what changed, stop what is no longer wanted. It does no I/O and changes no state (the restart
+/// tracker is only read), so a plan that is dropped costs nothing and every case is a unit test.
 /// </summary>
 internal static class PodPlanner
 {
     /// <param name="desired">The pods this node should run, including terminating ones.</param>
     /// <param name="actual">Every container labelled with this node.</param>
     /// <param name="authoritative">False until the agent knows its assignments: then it adopts and starts, but stops nothing it does not know.</param>
-    /// <param name="restarts">Back-off and instance numbering.</param>
+    /// <param name="restarts">Back-off and instance numbering, read only.</param>
     public static ReconcilePlan Plan(IReadOnlyCollection<DesiredPod> desired, IReadOnlyList<RuntimeContainer> actual, bool authoritative, RestartTracker restarts)
     {
         var work = new List<PodPlan>();
@@ -76,8 +77,7 @@ internal static class PodPlanner
         var name = container.Container.Name;
         var key = RestartTracker.Key(pod.Uid, name);
         var latest = instances.FirstOrDefault();
-        var highest = latest?.AttemptOf() ?? -1;
-        restarts.SeenAttempt(key, highest);
+        var next = restarts.NextAttempt(key, latest?.AttemptOf() ?? -1);
 
         // Keep the latest instance and, when it is not running, nothing more; when it runs, the one before it (for --previous).
         var keep = latest?.State == ContainerRunState.Running ? 2 : 1;
@@ -93,14 +93,14 @@ internal static class PodPlanner
                 return failureWait;
             }
 
-            commands.Add(new CreateContainerCommand(container, restarts.NextAttempt(key, highest)));
+            commands.Add(new CreateContainerCommand(container, next));
             return null;
         }
 
         if (latest.Get(ContainerLabels.SpecHash) != container.SpecHash)
         {
             commands.Add(Stop(latest, pod.GracePeriod, "its spec changed"));
-            commands.Add(new CreateContainerCommand(container, restarts.NextAttempt(key, highest)));
+            commands.Add(new CreateContainerCommand(container, next));
             return null;
         }
 
@@ -121,13 +121,14 @@ internal static class PodPlanner
                 }
 
                 var finished = latest.FinishedAt ?? restarts.Time.GetUtcNow();
-                if (!restarts.TryRestart(key, container.SpecHash, finished, out var wait))
+                var wait = restarts.CrashWait(key, container.SpecHash, finished);
+                if (wait > TimeSpan.Zero)
                 {
                     return wait;
                 }
 
                 // The exited instance stays for `logs --previous`; older ones go.
-                commands.Add(new CreateContainerCommand(container, restarts.NextAttempt(key, highest)));
+                commands.Add(new CreateContainerCommand(container, next, finished));
                 return null;
             default:
                 return null;

@@ -22,17 +22,23 @@ internal sealed partial class PodWorkers(IContainerRuntime runtime, RestartTrack
             return;
         }
 
-        _running[plan.PodUid] = Task.Run(async () =>
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task task = null!;
+        task = Task.Run(async () =>
         {
+            await started.Task.ConfigureAwait(false);
             try
             {
                 await RunAsync(plan, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
+                _running.TryRemove(new KeyValuePair<string, Task>(plan.PodUid, task));
                 signal.Trigger();
             }
         }, CancellationToken.None);
+        _running[plan.PodUid] = task;
+        started.SetResult();
     }
 
     /// <summary>Waits for all work in flight (tests and shutdown).</summary>
@@ -40,30 +46,52 @@ internal sealed partial class PodWorkers(IContainerRuntime runtime, RestartTrack
 
     private async Task RunAsync(PodPlan plan, CancellationToken cancellationToken)
     {
+        // Download, then kill: every image is in place before anything of the pod is stopped, so a bad image or an
+        // unreachable registry leaves the running version alone.
+        foreach (var create in plan.Commands.OfType<CreateContainerCommand>())
+        {
+            if (!await TryAsync(plan, create, () => EnsureImageAsync(create.Container, cancellationToken), cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+        }
+
         foreach (var command in plan.Commands)
         {
+            Log.Executing(logger, plan.PodName, command);
+            if (!await TryAsync(plan, command, () => ExecuteAsync(command, cancellationToken), cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+
             var key = RestartTracker.Key(plan.PodUid, command.ContainerName);
-            try
+            if (command is CreateContainerCommand or StartContainerCommand)
             {
-                Log.Executing(logger, plan.PodName, command);
-                await ExecuteAsync(command, cancellationToken).ConfigureAwait(false);
-                if (command is CreateContainerCommand or StartContainerCommand)
-                {
-                    restarts.RecordSuccess(key);
-                }
+                restarts.RecordSuccess(key);
             }
-            catch (ContainerRuntimeException ex)
-            {
-                Log.CommandFailed(logger, plan.PodName, command, ex.Reason, ex.Message);
-                restarts.RecordFailure(key, ex.Reason, ex.Message);
-                return;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                Log.CommandError(logger, plan.PodName, command, ex);
-                restarts.RecordFailure(key, "RunContainerError", ex.Message);
-                return;
-            }
+        }
+    }
+
+    /// <returns>False when the step failed: the failure is recorded for the container and the rest of the pod's plan is skipped.</returns>
+    private async Task<bool> TryAsync(PodPlan plan, PodCommand command, Func<Task> step, CancellationToken cancellationToken)
+    {
+        var key = RestartTracker.Key(plan.PodUid, command.ContainerName);
+        try
+        {
+            await step().ConfigureAwait(false);
+            return true;
+        }
+        catch (ContainerRuntimeException ex)
+        {
+            Log.CommandFailed(logger, plan.PodName, command, ex.Reason, ex.Message);
+            restarts.RecordFailure(key, ex.Reason, ex.Message);
+            return false;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Log.CommandError(logger, plan.PodName, command, ex);
+            restarts.RecordFailure(key, "RunContainerError", ex.Message);
+            return false;
         }
     }
 
@@ -72,7 +100,11 @@ internal sealed partial class PodWorkers(IContainerRuntime runtime, RestartTrack
         switch (command)
         {
             case CreateContainerCommand create:
-                await EnsureImageAsync(create.Container, cancellationToken).ConfigureAwait(false);
+                if (create.RestartOf is { } finished)
+                {
+                    restarts.RecordRestart(RestartTracker.Key(create.Container.Pod.Metadata.Uid, create.ContainerName), create.Container.SpecHash, finished);
+                }
+
                 var spec = create.Container.Launch with
                 {
                     Name = ContainerSpecBuilder.ContainerName(create.Container, create.Attempt),
@@ -90,7 +122,7 @@ internal sealed partial class PodWorkers(IContainerRuntime runtime, RestartTrack
                 await runtime.StartContainerAsync(start.Instance.Id, cancellationToken).ConfigureAwait(false);
                 break;
             case StopContainerCommand stop:
-                if (stop.Instance.State == ContainerRunState.Running)
+                if (stop.Instance.State is ContainerRunState.Running or ContainerRunState.Restarting or ContainerRunState.Paused)
                 {
                     await runtime.StopContainerAsync(stop.Instance.Id, stop.GracePeriod, cancellationToken).ConfigureAwait(false);
                 }

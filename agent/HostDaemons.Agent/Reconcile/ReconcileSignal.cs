@@ -19,17 +19,15 @@ internal sealed class ReconcileSignal(TimeProvider time)
         }, null, delay, Timeout.InfiniteTimeSpan);
     }
 
-    /// <summary>Waits for a trigger, or for <paramref name="timeout"/> to pass.</summary>
+    /// <summary>Waits for a trigger, or for <paramref name="timeout"/> to pass on the agent's clock.</summary>
     public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cts.CancelAfter(timeout);
-        try
-        {
-            await _channel.Reader.ReadAsync(cts.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-        }
+        var triggered = _channel.Reader.WaitToReadAsync(cts.Token).AsTask();
+        var elapsed = Task.Delay(timeout, time, cts.Token);
+        await Task.WhenAny(triggered, elapsed).ConfigureAwait(false);
+        await cts.CancelAsync().ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        _channel.Reader.TryRead(out _);
     }
 }

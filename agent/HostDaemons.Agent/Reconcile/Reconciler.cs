@@ -27,7 +27,7 @@ internal sealed partial class Reconciler(
 {
     private readonly Dictionary<string, (string Version, DesiredPod Pod)> _built = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PodStatus> _statuses = new(StringComparer.Ordinal);
-    private readonly string _hostIp = HostAddress.Detect();
+    private readonly Lazy<string> _hostIp = new(HostAddress.Detect);
     private int _failures;
 
     /// <summary>When the last pass completed without error: the watchdog's measure of health.</summary>
@@ -64,6 +64,14 @@ internal sealed partial class Reconciler(
     {
         var desired = assigned.Current.Select(p => Build(p, node)).ToList();
         var actual = await runtime.ListContainersAsync(node, cancellationToken).ConfigureAwait(false);
+        foreach (var container in actual)
+        {
+            if (container.Get(ContainerLabels.PodUid) is { } uid && container.Get(ContainerLabels.Container) is { } name)
+            {
+                restarts.Observe(RestartTracker.Key(uid, name), container.AttemptOf());
+            }
+        }
+
         var plan = PodPlanner.Plan(desired, actual, assigned.IsKnown, restarts);
         foreach (var work in plan.Work.Where(w => !workers.IsBusy(w.PodUid)))
         {
@@ -85,7 +93,7 @@ internal sealed partial class Reconciler(
         var running = 0;
         foreach (var pod in desired.Where(p => !p.IsTerminating))
         {
-            var status = PodStatusBuilder.Build(pod, [.. byPod[pod.Uid]], restarts, _statuses.GetValueOrDefault(pod.Uid), _hostIp, now);
+            var status = PodStatusBuilder.Build(pod, [.. byPod[pod.Uid]], restarts, _statuses.GetValueOrDefault(pod.Uid), _hostIp.Value, now);
             _statuses[pod.Uid] = status;
             reporter.Offer(pod.Pod, status);
             if (status.ContainerStatuses.All(c => c.State?.Running is not null))
@@ -105,10 +113,12 @@ internal sealed partial class Reconciler(
         {
             _statuses.Remove(uid);
             _built.Remove(uid);
-            if (!byPod.Contains(uid))
-            {
-                restarts.Forget(uid);
-            }
+        }
+
+        // A pod's restart state goes once the pod is neither assigned nor has containers left.
+        foreach (var uid in restarts.PodUids.Where(u => !live.Contains(u) && !byPod.Contains(u) && !workers.IsBusy(u)).ToList())
+        {
+            restarts.Forget(uid);
         }
 
         reporter.Retain(live);

@@ -4,8 +4,10 @@ namespace HostDaemons.Agent.Reconcile;
 
 /// <summary>
 /// Per-container restart state: Kubernetes' crash back-off (the first restart at once, then 10 s doubling to 300 s,
-/// forgotten after 10 minutes of running), the next instance number, and a back-off for commands that fail.
-/// Keys are <c>podUid/container</c>; a spec change resets the back-off, as it does in Kubernetes.
+/// forgotten after 10 minutes of running), the highest instance number seen, and a back-off for commands that fail.
+/// Keys are <c>podUid/container</c>; a spec change resets the back-off, as it does in Kubernetes. Planning only reads
+/// it; it changes when work actually runs (<see cref="RecordRestart"/>, <see cref="RecordFailure"/>) or when the agent
+/// observes containers (<see cref="Observe"/>), so a plan that is dropped leaves no trace.
 /// </summary>
 internal sealed class RestartTracker(TimeProvider time)
 {
@@ -22,34 +24,41 @@ internal sealed class RestartTracker(TimeProvider time)
     public TimeProvider Time => time;
 
     /// <summary>
-    /// Whether a container that finished at <paramref name="finishedAt"/> may restart now. When it may, the back-off
-    /// advances; when it may not, <paramref name="wait"/> says for how long.
+    /// How long a container that finished at <paramref name="finishedAt"/> must still wait before its restart; zero
+    /// when it may restart now.
     /// </summary>
-    public bool TryRestart(string key, string specHash, DateTimeOffset finishedAt, out TimeSpan wait)
+    public TimeSpan CrashWait(string key, string specHash, DateTimeOffset finishedAt)
     {
-        var now = time.GetUtcNow();
-        wait = TimeSpan.Zero;
         var state = _crashes.GetValueOrDefault(key);
-        var expired = state is null || state.SpecHash != specHash || finishedAt - state.LastUpdate > ResetAfter;
-        if (!expired && now - finishedAt < state!.Backoff)
+        if (IsExpired(state, specHash, finishedAt))
         {
-            wait = state.Backoff - (now - finishedAt);
-            return false;
+            return TimeSpan.Zero;
         }
 
-        var backoff = expired ? InitialBackoff : TimeSpan.FromTicks(Math.Min(state!.Backoff.Ticks * 2, MaxBackoff.Ticks));
-        _crashes[key] = new CrashState(backoff, now, specHash);
-        return true;
+        var wait = state!.Backoff - (time.GetUtcNow() - finishedAt);
+        return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
     }
 
-    /// <summary>The current wait of a container in back-off, for its CrashLoopBackOff message.</summary>
-    public TimeSpan? CurrentBackoff(string key) => _crashes.TryGetValue(key, out var state) ? state.Backoff : null;
+    /// <summary>The back-off a container is waiting out, for its CrashLoopBackOff message; null when it is not waiting.</summary>
+    public TimeSpan? CurrentBackoff(string key, string specHash, DateTimeOffset finishedAt) =>
+        CrashWait(key, specHash, finishedAt) > TimeSpan.Zero ? _crashes[key].Backoff : null;
 
-    /// <summary>The next instance number: one more than any seen, so restarts count across agent restarts too.</summary>
-    public int NextAttempt(string key, int highestSeen) =>
-        _attempts.AddOrUpdate(key, Math.Max(0, highestSeen + 1), (_, last) => Math.Max(last + 1, highestSeen + 1));
+    /// <summary>A restart ran: the next one waits longer (10 s, then doubling to 300 s).</summary>
+    public void RecordRestart(string key, string specHash, DateTimeOffset finishedAt)
+    {
+        var now = time.GetUtcNow();
+        _crashes.AddOrUpdate(key,
+            _ => new CrashState(InitialBackoff, now, specHash),
+            (_, old) => IsExpired(old, specHash, finishedAt)
+                ? new CrashState(InitialBackoff, now, specHash)
+                : new CrashState(TimeSpan.FromTicks(Math.Min(old.Backoff.Ticks * 2, MaxBackoff.Ticks)), now, specHash));
+    }
 
-    public void SeenAttempt(string key, int attempt) => _attempts.AddOrUpdate(key, attempt, (_, last) => Math.Max(last, attempt));
+    /// <summary>The next instance number: one more than any instance seen, so restarts keep counting when containers vanish.</summary>
+    public int NextAttempt(string key, int highestListed) => Math.Max(highestListed, _attempts.GetValueOrDefault(key, -1)) + 1;
+
+    /// <summary>Remembers the highest instance number of each container the engine lists.</summary>
+    public void Observe(string key, int attempt) => _attempts.AddOrUpdate(key, attempt, (_, last) => Math.Max(last, attempt));
 
     public void RecordFailure(string key, string reason, string message)
     {
@@ -77,21 +86,26 @@ internal sealed class RestartTracker(TimeProvider time)
         return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
     }
 
+    /// <summary>The pods this tracker holds state for.</summary>
+    public IEnumerable<string> PodUids =>
+        _crashes.Keys.Concat(_failures.Keys).Concat(_attempts.Keys).Select(k => k[..k.IndexOf('/', StringComparison.Ordinal)]).Distinct(StringComparer.Ordinal);
+
     /// <summary>Forgets a pod that is gone.</summary>
     public void Forget(string podUid)
     {
-        foreach (var map in new IEnumerable<string>[] { _crashes.Keys, _failures.Keys, _attempts.Keys })
+        var prefix = podUid + "/";
+        foreach (var key in _crashes.Keys.Concat(_failures.Keys).Concat(_attempts.Keys).Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).ToList())
         {
-            foreach (var key in map.Where(k => k.StartsWith(podUid + "/", StringComparison.Ordinal)).ToList())
-            {
-                _crashes.TryRemove(key, out _);
-                _failures.TryRemove(key, out _);
-                _attempts.TryRemove(key, out _);
-            }
+            _crashes.TryRemove(key, out _);
+            _failures.TryRemove(key, out _);
+            _attempts.TryRemove(key, out _);
         }
     }
 
     public static string Key(string podUid, string container) => $"{podUid}/{container}";
+
+    private static bool IsExpired(CrashState? state, string specHash, DateTimeOffset finishedAt) =>
+        state is null || state.SpecHash != specHash || finishedAt - state.LastUpdate > ResetAfter;
 
     private sealed record CrashState(TimeSpan Backoff, DateTimeOffset LastUpdate, string SpecHash);
 

@@ -28,12 +28,11 @@ internal static class PodStatusBuilder
             status.ContainerStatuses.Add(BuildContainer(pod, container, mine, restarts));
         }
 
+        // Kubernetes: Running once every container was created and one runs, or is restarting (restartPolicy Always).
         var allReady = status.ContainerStatuses.Count > 0 && status.ContainerStatuses.All(c => c.Ready);
-        var anyRunning = status.ContainerStatuses.Any(c => c.State?.Running is not null);
-        var allCreated = status.ContainerStatuses.All(c => c.State?.Waiting?.Reason is not ("ContainerCreating" or "ErrImagePull" or "ImagePullBackOff" or "ErrImageNeverPull" or "CreateContainerError"));
-        status.Phase = anyRunning || (allCreated && status.ContainerStatuses.Any(c => c.RestartCount > 0 || c.LastState?.Terminated is not null))
-            ? "Running"
-            : "Pending";
+        var allCreated = pod.Containers.All(c => instances.Any(i => i.Get(ContainerLabels.Container) == c.Container.Name));
+        var anyStarted = instances.Any(i => i.StartedAt is not null || i.State == ContainerRunState.Running);
+        status.Phase = allCreated && anyStarted ? "Running" : "Pending";
 
         var timestamp = Timestamp.FromDateTimeOffset(now);
         status.Conditions.Add(Condition("Initialized", true, previous, timestamp));
@@ -68,13 +67,11 @@ internal static class PodStatusBuilder
             status.LastState = new ContainerState { Terminated = Terminated(previous) };
         }
 
-        var failure = restarts.LastFailure(key);
+        var waiting = Waiting(restarts, key);
         switch (latest?.State)
         {
             case null:
-                status.State.Waiting = failure is { } f
-                    ? new ContainerStateWaiting { Reason = f.Reason, Message = f.Message }
-                    : new ContainerStateWaiting { Reason = "ContainerCreating" };
+                status.State.Waiting = waiting;
                 break;
             case ContainerRunState.Running:
                 status.State.Running = new ContainerStateRunning { StartedAt = Time(latest.StartedAt) };
@@ -82,7 +79,7 @@ internal static class PodStatusBuilder
                 break;
             case ContainerRunState.Exited or ContainerRunState.Dead:
                 // An exited container waiting out its back-off shows CrashLoopBackOff, its exit as the last state.
-                if (restarts.CurrentBackoff(key) is { } backoff && latest.FinishedAt is { } finished && restarts.Time.GetUtcNow() - finished < backoff)
+                if (latest.FinishedAt is { } finished && restarts.CurrentBackoff(key, container.SpecHash, finished) is { } backoff)
                 {
                     var meta = pod.Pod.Metadata;
                     status.State.Waiting = new ContainerStateWaiting
@@ -99,13 +96,24 @@ internal static class PodStatusBuilder
 
                 break;
             default:
-                status.State.Waiting = failure is { } err
-                    ? new ContainerStateWaiting { Reason = err.Reason, Message = err.Message }
-                    : new ContainerStateWaiting { Reason = "ContainerCreating" };
+                status.State.Waiting = waiting;
                 break;
         }
 
         return status;
+    }
+
+    /// <summary>Why a container is not running yet: still being created, or its last failure (a failed pull waiting
+    /// for its retry shows ImagePullBackOff, as in Kubernetes).</summary>
+    private static ContainerStateWaiting Waiting(RestartTracker restarts, string key)
+    {
+        if (restarts.LastFailure(key) is not { } failure)
+        {
+            return new ContainerStateWaiting { Reason = "ContainerCreating" };
+        }
+
+        var reason = failure.Reason == "ErrImagePull" && restarts.FailureWait(key) > TimeSpan.Zero ? "ImagePullBackOff" : failure.Reason;
+        return new ContainerStateWaiting { Reason = reason, Message = failure.Message };
     }
 
     private static ContainerStateTerminated Terminated(RuntimeContainer instance) => new()

@@ -17,4 +17,17 @@ internal static class CommonOptions
     };
 
     public static string EffectiveNamespace(string? value) => string.IsNullOrEmpty(value) ? "default" : value;
+
+    /// <summary>Names and labels never start with '-': such a value is a flag the command does not have.</summary>
+    public static Argument<string[]> RejectingFlags(this Argument<string[]> argument)
+    {
+        argument.Validators.Add(result =>
+        {
+            if (result.Tokens.Select(t => t.Value).FirstOrDefault(v => v.Length > 1 && v.StartsWith('-')) is { } flag)
+            {
+                result.AddError($"unknown flag: {flag}");
+            }
+        });
+        return argument;
+    }
 }

@@ -10,7 +10,7 @@ namespace HostDaemons.Cli.Commands;
 /// <summary><c>hdctl delete TYPE NAME... | -f FILE</c> with kubectl's <c>--cascade</c>.</summary>
 internal sealed class DeleteCommand : Command
 {
-    private readonly Argument<string[]> _resources = new("TYPE[/NAME]") { Arity = ArgumentArity.ZeroOrMore, Description = "The resource type and names" };
+    private readonly Argument<string[]> _resources = new Argument<string[]>("TYPE[/NAME]") { Arity = ArgumentArity.ZeroOrMore, Description = "The resource type and names" }.RejectingFlags();
     private readonly Option<string[]> _files = CommonOptions.Filenames("Files, directories or - (stdin) naming the objects to delete");
     private readonly Option<string?> _namespace = CommonOptions.Namespace();
     private readonly Option<string> _cascade = new("--cascade")

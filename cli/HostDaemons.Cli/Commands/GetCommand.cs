@@ -10,7 +10,7 @@ namespace HostDaemons.Cli.Commands;
 /// <summary><c>hdctl get TYPE [NAME...]</c>: tables, wide, yaml, json or names; <c>-w</c> keeps printing changes.</summary>
 internal sealed class GetCommand : Command
 {
-    private readonly Argument<string[]> _resources = new("TYPE[/NAME]") { Arity = ArgumentArity.OneOrMore, Description = "The resource type and, optionally, names" };
+    private readonly Argument<string[]> _resources = new Argument<string[]>("TYPE[/NAME]") { Arity = ArgumentArity.OneOrMore, Description = "The resource type and, optionally, names" }.RejectingFlags();
     private readonly Option<string?> _namespace = CommonOptions.Namespace();
     private readonly Option<bool> _allNamespaces = new("--all-namespaces", "-A") { Description = "List the objects of every namespace" };
     private readonly Option<string?> _selector = new("--selector", "-l") { Description = "Label selector (k=v, k!=v, k in (a,b), k, !k)" };

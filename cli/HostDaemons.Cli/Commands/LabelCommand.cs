@@ -9,7 +9,7 @@ namespace HostDaemons.Cli.Commands;
 /// <summary><c>hdctl label TYPE NAME k=v... k- [--overwrite]</c>.</summary>
 internal sealed class LabelCommand : Command
 {
-    private readonly Argument<string[]> _arguments = new("TYPE NAME KEY=VAL... KEY-") { Arity = ArgumentArity.OneOrMore };
+    private readonly Argument<string[]> _arguments = new Argument<string[]>("TYPE NAME KEY=VAL... KEY-") { Arity = ArgumentArity.OneOrMore }.RejectingFlags();
     private readonly Option<bool> _overwrite = new("--overwrite") { Description = "Allow labels to be overwritten, otherwise reject label updates that overwrite existing labels" };
     private readonly Option<string?> _namespace = CommonOptions.Namespace();
     private readonly CliEnvironment _env;

@@ -10,7 +10,7 @@ namespace HostDaemons.Cli.Commands;
 /// <summary><c>hdctl logs POD [-c CONTAINER] [-f] [--tail N] [--previous] [--timestamps]</c>, relayed through the pod's agent.</summary>
 internal sealed class LogsCommand : Command
 {
-    private readonly Argument<string[]> _arguments = new("POD [CONTAINER]") { Arity = new ArgumentArity(1, 2) };
+    private readonly Argument<string[]> _arguments = new Argument<string[]>("POD [CONTAINER]") { Arity = new ArgumentArity(1, 2) }.RejectingFlags();
     private readonly Option<string?> _container = new("--container", "-c") { Description = "The container to print the logs of" };
     private readonly Option<bool> _follow = new("--follow", "-f") { Description = "Keep printing the logs as they are written" };
     private readonly Option<long> _tail = new("--tail") { Description = "Lines of recent log to print; -1 prints all", DefaultValueFactory = _ => -1 };

@@ -7,17 +7,17 @@ internal static class HumanDuration
 {
     public static string Format(TimeSpan d)
     {
-        if (d.TotalSeconds < -1)
+        var seconds = (long)d.TotalSeconds;
+        if (seconds < -1)
         {
             return "<invalid>";
         }
 
-        if (d.TotalSeconds < 0)
+        if (seconds < 0)
         {
             return "0s";
         }
 
-        var seconds = (long)d.TotalSeconds;
         if (seconds < 60 * 2)
         {
             return I($"{seconds}s");

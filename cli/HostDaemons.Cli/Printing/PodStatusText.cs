@@ -45,12 +45,13 @@ internal static class PodStatusText
             }
         }
 
+        // A container that completed while another runs: the pod is Running, or NotReady when it is not Ready.
         if (reason == "Completed" && hasRunning)
         {
-            reason = "Running";
+            reason = status.Conditions.Any(c => c.Type == "Ready" && c.Status == "True") ? "Running" : "NotReady";
         }
 
-        if (pod.Metadata?.DeletionTimestamp is not null)
+        if (pod.Metadata?.DeletionTimestamp is not null && status.Phase is not ("Succeeded" or "Failed"))
         {
             reason = "Terminating";
         }

@@ -94,6 +94,8 @@ internal static class ResourceTable
             .Where(k => k.StartsWith("node-role.kubernetes.io/", StringComparison.Ordinal))
             .Select(k => k["node-role.kubernetes.io/".Length..])
             .Concat(node.Metadata.Labels.TryGetValue("kubernetes.io/role", out var role) ? [role] : [])
+            .Where(r => r.Length > 0)
+            .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)
             .ToList();
         var info = node.Status?.NodeInfo ?? new NodeSystemInfo();

@@ -63,25 +63,26 @@ public static class LabelSelectors
             return "<none>";
         }
 
-        var parts = new List<string>();
-        foreach (var (key, value) in selector!.MatchLabels.OrderBy(l => l.Key, StringComparer.Ordinal))
+        // As Kubernetes' selector String(): every requirement, sorted by key.
+        var parts = new List<(string Key, string Text)>();
+        foreach (var (key, value) in selector!.MatchLabels)
         {
-            parts.Add($"{key}={value}");
+            parts.Add((key, $"{key}={value}"));
         }
 
         foreach (var r in selector.MatchExpressions)
         {
             var values = string.Join(",", r.Values.Order(StringComparer.Ordinal));
-            parts.Add(r.Operator switch
+            parts.Add((r.Key, r.Operator switch
             {
                 "In" => $"{r.Key} in ({values})",
                 "NotIn" => $"{r.Key} notin ({values})",
                 "Exists" => r.Key,
                 "DoesNotExist" => $"!{r.Key}",
                 _ => $"{r.Key} {r.Operator} ({values})",
-            });
+            }));
         }
 
-        return string.Join(",", parts);
+        return string.Join(",", parts.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Text));
     }
 }

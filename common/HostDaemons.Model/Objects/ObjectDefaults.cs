@@ -1,3 +1,4 @@
+using HostDaemons.Model.Quantities;
 using HostDaemons.Model.V1;
 
 namespace HostDaemons.Model.Objects;
@@ -78,7 +79,7 @@ public static class ObjectDefaults
             // A request left out defaults to its limit.
             if (container.Resources is { Limits.Count: > 0 } resources)
             {
-                foreach (var (name, limit) in resources.Limits)
+                foreach (var (name, limit) in resources.Limits.Where(l => Quantity.TryParse(l.Value, out _)))
                 {
                     resources.Requests.TryAdd(name, limit);
                 }

@@ -41,7 +41,7 @@ internal static class ScalarResolver
             return true;
         }
 
-        return double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _)
+        return double.TryParse(value.Replace("_", "", StringComparison.Ordinal), NumberStyles.Float, CultureInfo.InvariantCulture, out _)
             || value.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
             || value.StartsWith("0o", StringComparison.OrdinalIgnoreCase)
             || DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out _) && char.IsDigit(value[0]);

@@ -116,11 +116,6 @@ public static class DaemonSetValidator
 
         if (strategy.Type != "RollingUpdate")
         {
-            if (strategy.RollingUpdate is not null)
-            {
-                errors.Forbidden("spec.updateStrategy.rollingUpdate", "may not be specified when strategy `type` is 'OnDelete'");
-            }
-
             return;
         }
 
@@ -134,7 +129,7 @@ public static class DaemonSetValidator
 
         if (unavailable == 0 && surge == 0)
         {
-            errors.Invalid("spec.updateStrategy.rollingUpdate.maxUnavailable", Describe(rolling?.MaxUnavailable), "cannot be 0 when maxSurge is 0");
+            errors.Required("spec.updateStrategy.rollingUpdate.maxUnavailable", "cannot be 0 when maxSurge is 0");
         }
         else if (unavailable != 0 && surge != 0)
         {

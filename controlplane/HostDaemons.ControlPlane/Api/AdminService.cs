@@ -141,18 +141,18 @@ internal sealed class AdminService(
             throw ApiErrors.Invalid(key.Kind, key.Name, errors);
         }
 
-        var current = store.Get(key) ?? throw ApiErrors.NotFound(key.Kind, key.Name);
-        foreach (var (label, value) in request.Set)
-        {
-            if (!request.Overwrite && current.Metadata.Labels.TryGetValue(label, out var existing) && existing != value)
-            {
-                throw new RpcException(new Status(StatusCode.FailedPrecondition, $"'{label}' already has a value ({existing}), and --overwrite is false"));
-            }
-        }
-
         var changed = false;
         bool Relabel(IKubeObject o)
         {
+            // Checked inside the write, against the latest labels, so a concurrent change is never overwritten silently.
+            foreach (var (label, value) in request.Set)
+            {
+                if (!request.Overwrite && o.Metadata.Labels.TryGetValue(label, out var existing) && existing != value)
+                {
+                    throw new RpcException(new Status(StatusCode.FailedPrecondition, $"'{label}' already has a value ({existing}), and --overwrite is false"));
+                }
+            }
+
             var before = o.Metadata.Labels.Clone();
             foreach (var label in request.Remove)
             {

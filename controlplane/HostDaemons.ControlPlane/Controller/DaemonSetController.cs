@@ -1,5 +1,6 @@
 using HostDaemons.ControlPlane.Storage;
 using HostDaemons.Hosting;
+using HostDaemons.Model.Labels;
 using HostDaemons.Model.Objects;
 using HostDaemons.Model.V1;
 using Microsoft.Extensions.Options;
@@ -96,6 +97,11 @@ internal sealed partial class DaemonSetController(
             return;
         }
 
+        if (!ds.IsTerminating())
+        {
+            await ClaimPodsAsync(ds, cancellationToken).ConfigureAwait(false);
+        }
+
         var nodes = store.List<Node>();
         var pods = store.PodsControlledBy(ds.Metadata.Uid);
         var hash = PodFactory.TemplateHash(ds);
@@ -174,6 +180,39 @@ internal sealed partial class DaemonSetController(
         {
             _queue.AddAfter(ds.Key(), TimeSpan.FromSeconds(ds.Spec.MinReadySeconds + 1));
         }
+    }
+
+    /// <summary>
+    /// Kubernetes' adoption, and its garbage collection of pods whose owner is gone: pods without a controller that the
+    /// selector matches are adopted (so re-applying after an orphaning delete restarts nothing), and pods of an earlier
+    /// DaemonSet of the same name are terminated.
+    /// </summary>
+    private async Task ClaimPodsAsync(DaemonSet ds, CancellationToken cancellationToken)
+    {
+        var work = new List<Task>();
+        foreach (var pod in store.List<Pod>(ds.Metadata.Namespace))
+        {
+            var owner = pod.Metadata.ControllerRef();
+            if (owner is null && !pod.IsTerminating() && LabelSelectors.Matches(ds.Spec.Selector, pod.Metadata.Labels))
+            {
+                work.Add(store.MutateAsync<Pod>(pod.Metadata.Namespace, pod.Metadata.Name, p =>
+                {
+                    if (p.Metadata.Uid != pod.Metadata.Uid || p.Metadata.ControllerRef() is not null)
+                    {
+                        return false;
+                    }
+
+                    p.Metadata.OwnerReferences.Add(PodFactory.OwnerReference(ds));
+                    return true;
+                }, cancellationToken));
+            }
+            else if (owner is { Kind: "DaemonSet" } && owner.Name == ds.Metadata.Name && owner.Uid != ds.Metadata.Uid && !pod.IsTerminating())
+            {
+                work.Add(terminator.TerminateAsync(pod, null, cancellationToken));
+            }
+        }
+
+        await Task.WhenAll(work).ConfigureAwait(false);
     }
 
     private async Task DeleteOrphanedPodsAsync(string ns, string name, CancellationToken cancellationToken)

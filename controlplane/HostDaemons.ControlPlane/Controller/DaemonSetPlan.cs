@@ -21,6 +21,9 @@ internal enum DeletionReason
 
     /// <summary>The DaemonSet is being deleted.</summary>
     OwnerDeleted,
+
+    /// <summary>The pod failed or completed; the node gets a new one.</summary>
+    Finished,
 }
 
 internal sealed record PodDeletion(Pod Pod, DeletionReason Reason);

@@ -5,7 +5,8 @@ namespace HostDaemons.ControlPlane.Controller;
 
 /// <summary>
 /// The DaemonSet controller's decisions as a pure function of the DaemonSet, the nodes and the DaemonSet's pods
-/// (Kubernetes' podsShouldBeOnNode and the delete-first rolling update), so that every case is a unit test.
+/// (Kubernetes' podsShouldBeOnNode and its rolling update, delete-first or create-first), so that every case is a
+/// unit test.
 /// </summary>
 internal static class DaemonSetPlanner
 {
@@ -22,11 +23,17 @@ internal static class DaemonSetPlanner
             return new DaemonSetPlan(create, delete);
         }
 
-        var rolling = new List<(Node Node, List<Pod> Live)>();
+        var rolling = ds.Spec.UpdateStrategy?.Type == "RollingUpdate";
+        var desired = nodes.Count(n => Placement.Evaluate(ds, n).ShouldRun);
+        var maxSurge = rolling ? RollingUpdateBudget.MaxSurge(ds, desired) : 0;
+        var eligible = new List<(Node Node, List<Pod> Live)>();
         foreach (var node in nodes)
         {
             var placement = Placement.Evaluate(ds, node);
             var onNode = podsByNode.GetValueOrDefault(node.Metadata.Name) ?? [];
+
+            // A finished pod goes, so that the node gets a new one (Kubernetes: Failed and Succeeded daemon pods are deleted).
+            delete.AddRange(onNode.Where(p => PodConditions.IsTerminal(p) && !p.IsTerminating()).Select(p => new PodDeletion(p, DeletionReason.Finished)));
             var live = onNode.Where(p => !p.IsTerminating() && !PodConditions.IsTerminal(p)).ToList();
             live.Sort(PodConditions.CompareOldestFirst);
 
@@ -36,20 +43,18 @@ internal static class DaemonSetPlanner
                 continue;
             }
 
-            // A terminating pod still occupies the node: its replacement waits until it is gone (no surge).
-            if (placement.ShouldRun && onNode.Count == 0)
+            // Without surge a pod on its way out still occupies the node: its replacement waits until it is gone.
+            var occupied = maxSurge > 0 ? live.Count > 0 : onNode.Count > 0;
+            if (placement.ShouldRun && !occupied)
             {
                 create.Add(node.Metadata.Name);
-                continue;
             }
 
-            if (live.Count > 1)
+            delete.AddRange(Duplicates(live, maxSurge > 0, currentHash));
+            if (placement.ShouldRun)
             {
-                delete.AddRange(live.Skip(1).Select(p => new PodDeletion(p, DeletionReason.Duplicate)));
-                live.RemoveRange(1, live.Count - 1);
+                eligible.Add((node, live));
             }
-
-            rolling.Add((node, live));
         }
 
         // Pods bound to nodes that no longer exist: there is no pod garbage collector, the controller cleans them up.
@@ -61,23 +66,47 @@ internal static class DaemonSetPlanner
             }
         }
 
-        if (ds.Spec.UpdateStrategy?.Type == "RollingUpdate")
+        if (rolling)
         {
-            delete.AddRange(RollingUpdate(ds, rolling, currentHash, now));
+            var minReady = ds.Spec.MinReadySeconds;
+            if (maxSurge > 0)
+            {
+                var (surgeCreates, surgeDeletes) = CreateFirst(eligible, currentHash, maxSurge, minReady, now);
+                create.AddRange(surgeCreates);
+                delete.AddRange(surgeDeletes);
+            }
+            else
+            {
+                delete.AddRange(DeleteFirst(eligible, currentHash, RollingUpdateBudget.MaxUnavailable(ds, desired), minReady, now));
+            }
         }
 
         return new DaemonSetPlan(create, delete);
     }
 
+    public static bool IsCurrent(Pod pod, string currentHash) =>
+        pod.Metadata.Labels.TryGetValue(PodFactory.RevisionHashLabel, out var hash) && hash == currentHash;
+
+    /// <summary>
+    /// More than one pod on a node: keep the oldest (with surge: the oldest of the current template and the oldest of
+    /// an old one), delete the rest. <paramref name="live"/> is left holding the pods kept.
+    /// </summary>
+    private static IEnumerable<PodDeletion> Duplicates(List<Pod> live, bool surge, string currentHash)
+    {
+        var keep = surge
+            ? live.Where(p => IsCurrent(p, currentHash)).Take(1).Concat(live.Where(p => !IsCurrent(p, currentHash)).Take(1)).ToHashSet()
+            : live.Take(1).ToHashSet();
+        var extra = live.Where(p => !keep.Contains(p)).ToList();
+        live.RemoveAll(p => !keep.Contains(p));
+        return extra.Select(p => new PodDeletion(p, DeletionReason.Duplicate));
+    }
+
     /// <summary>
     /// maxSurge 0: an old pod that is not available is replaced at once; available old pods are replaced while fewer
-    /// than maxUnavailable nodes lack an available pod.
+    /// than maxUnavailable nodes lack an available pod. A node waiting for its pod counts as unavailable.
     /// </summary>
-    private static IEnumerable<PodDeletion> RollingUpdate(DaemonSet ds, List<(Node Node, List<Pod> Live)> nodes, string currentHash, DateTimeOffset now)
+    private static IEnumerable<PodDeletion> DeleteFirst(List<(Node Node, List<Pod> Live)> nodes, string currentHash, int maxUnavailable, int minReady, DateTimeOffset now)
     {
-        var desired = nodes.Count(n => Placement.Evaluate(ds, n.Node).ShouldRun);
-        var maxUnavailable = RollingUpdateBudget.MaxUnavailable(ds, desired);
-        var minReady = ds.Spec.MinReadySeconds;
         var unavailable = 0;
         var candidates = new List<Pod>();
         var replacements = new List<Pod>();
@@ -93,15 +122,9 @@ internal static class DaemonSetPlanner
             var available = PodConditions.IsAvailable(pod, minReady, now);
             if (IsCurrent(pod, currentHash))
             {
-                if (!available)
-                {
-                    unavailable++;
-                }
-
-                continue;
+                unavailable += available ? 0 : 1;
             }
-
-            if (!available)
+            else if (!available)
             {
                 replacements.Add(pod);
                 unavailable++;
@@ -117,6 +140,47 @@ internal static class DaemonSetPlanner
             .Select(p => new PodDeletion(p, DeletionReason.Outdated));
     }
 
-    public static bool IsCurrent(Pod pod, string currentHash) =>
-        pod.Metadata.Labels.TryGetValue(PodFactory.RevisionHashLabel, out var hash) && hash == currentHash;
+    /// <summary>
+    /// maxSurge above 0: the new pod starts beside the old one, at most maxSurge nodes at a time (an old pod that is not
+    /// available is replaced regardless), and the old pod goes once the new one is available.
+    /// </summary>
+    private static (List<string> Creates, List<PodDeletion> Deletes) CreateFirst(List<(Node Node, List<Pod> Live)> nodes, string currentHash, int maxSurge, int minReady, DateTimeOffset now)
+    {
+        var creates = new List<string>();
+        var deletes = new List<PodDeletion>();
+        var candidates = new List<string>();
+        var surging = 0;
+        foreach (var (node, live) in nodes)
+        {
+            var old = live.FirstOrDefault(p => !IsCurrent(p, currentHash));
+            var current = live.FirstOrDefault(p => IsCurrent(p, currentHash));
+            if (old is null)
+            {
+                continue;
+            }
+
+            if (current is null)
+            {
+                if (PodConditions.IsAvailable(old, minReady, now))
+                {
+                    candidates.Add(node.Metadata.Name);
+                }
+                else
+                {
+                    creates.Add(node.Metadata.Name);
+                }
+            }
+            else if (PodConditions.IsAvailable(current, minReady, now))
+            {
+                deletes.Add(new PodDeletion(old, DeletionReason.Outdated));
+            }
+            else
+            {
+                surging++;
+            }
+        }
+
+        creates.AddRange(candidates.Order(StringComparer.Ordinal).Take(Math.Max(0, maxSurge - surging)));
+        return (creates, deletes);
+    }
 }

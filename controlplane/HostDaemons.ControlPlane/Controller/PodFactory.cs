@@ -33,19 +33,21 @@ internal static class PodFactory
         }
 
         pod.Metadata.Labels[RevisionHashLabel] = hash;
-        pod.Metadata.OwnerReferences.Add(new OwnerReference
-        {
-            ApiVersion = "apps/v1",
-            Kind = "DaemonSet",
-            Name = ds.Metadata.Name,
-            Uid = ds.Metadata.Uid,
-            Controller = true,
-            BlockOwnerDeletion = true,
-        });
+        pod.Metadata.OwnerReferences.Add(OwnerReference(ds));
         pod.Spec.NodeName = nodeName;
         DefaultTolerations.AddTo(pod.Spec);
         return pod;
     }
+
+    public static OwnerReference OwnerReference(DaemonSet ds) => new()
+    {
+        ApiVersion = "apps/v1",
+        Kind = "DaemonSet",
+        Name = ds.Metadata.Name,
+        Uid = ds.Metadata.Uid,
+        Controller = true,
+        BlockOwnerDeletion = true,
+    };
 
     public static string NewName(DaemonSet ds) => $"{ds.Metadata.Name}-{ObjectHash.RandomSuffix()}";
 }

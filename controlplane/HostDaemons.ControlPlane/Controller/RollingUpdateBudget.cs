@@ -14,6 +14,8 @@ internal static class RollingUpdateBudget
         return desired > 0 && unavailable == 0 && surge == 0 ? 1 : unavailable;
     }
 
+    public static int MaxSurge(DaemonSet ds, int desired) => Scale(ds.Spec.UpdateStrategy?.RollingUpdate?.MaxSurge, desired, fallback: 0);
+
     public static int Scale(IntOrString? value, int total, int fallback)
     {
         if (value is null)

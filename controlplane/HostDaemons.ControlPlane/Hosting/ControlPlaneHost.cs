@@ -30,14 +30,7 @@ public static class ControlPlaneHost
             .Read(args, ControlPlaneOptions.DefaultConfigFile, environment);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddInMemoryCollection(settings);
-        builder.Logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss.fff ";
-        });
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.Logging.AddFilter("Grpc", LogLevel.Warning);
-        builder.Services.AddSystemd();
+        DaemonHostDefaults.Apply(builder);
         builder.Services.AddHostDaemonsControlPlane();
 
         var listen = builder.Configuration[$"{ControlPlaneOptions.SectionName}:{nameof(ControlPlaneOptions.Listen)}"] ?? new ControlPlaneOptions().Listen;

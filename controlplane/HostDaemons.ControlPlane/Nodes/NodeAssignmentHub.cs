@@ -18,6 +18,9 @@ internal sealed partial class NodeAssignmentHub(IObjectStore store, IHostApplica
 {
     private const int LogLength = 128;
 
+    /// <summary>Changes a watcher may fall behind by; past that its stream ends and the agent resumes or re-lists.</summary>
+    private const int WatcherBuffer = 4096;
+
     private readonly Lock _lock = new();
     private readonly Dictionary<string, NodeAssignments> _nodes = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -27,13 +30,15 @@ internal sealed partial class NodeAssignmentHub(IObjectStore store, IHostApplica
     public async IAsyncEnumerable<WatchPodsResponse> WatchAsync(string nodeName, long resumeRevision, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await _ready.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        var watcher = Channel.CreateUnbounded<(PodChange Change, long Revision)>(new UnboundedChannelOptions { SingleReader = true });
+        var watcher = Channel.CreateBounded<(PodChange Change, long Revision)>(new BoundedChannelOptions(WatcherBuffer) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         WatchPodsResponse first;
         NodeAssignments state;
         lock (_lock)
         {
             state = Assignments(nodeName);
-            first = resumeRevision > 0 && resumeRevision >= state.ResumableFrom
+            // A revision from before the log window, or one this hub never reached (a store restored from an older
+            // copy), cannot be resumed from: the agent gets a snapshot.
+            first = resumeRevision > 0 && resumeRevision >= state.ResumableFrom && resumeRevision <= _revision
                 ? new WatchPodsResponse { Changes = state.ChangesAfter(resumeRevision, _revision) }
                 : new WatchPodsResponse { Snapshot = state.Snapshot(_revision) };
             state.Watchers.Add(watcher.Writer);
@@ -175,7 +180,10 @@ internal sealed partial class NodeAssignmentHub(IObjectStore store, IHostApplica
 
             foreach (var watcher in Watchers)
             {
-                watcher.TryWrite((change, revision));
+                if (!watcher.TryWrite((change, revision)))
+                {
+                    watcher.TryComplete(new IOException("the agent fell too far behind; it resumes with a snapshot"));
+                }
             }
         }
 

@@ -55,7 +55,7 @@ public sealed class DaemonSetValidatorTests
         Assert.EndsWith(": cannot be 0 when maxSurge is 0", error, StringComparison.Ordinal);
     }
 
-    [Fact(Skip = "bug: DaemonSetValidator.ValidateStrategy reports 'cannot be 0 when maxSurge is 0' as Invalid (\"Invalid value: 0: ...\"); Kubernetes uses field.Required (\"Required value: ...\")")]
+    [Fact]
     public void Validate_BothMaxUnavailableAndMaxSurgeZero_IsWordedAsKubernetesRequiredValue()
     {
         var error = Assert.Single(Validate(WithRollingUpdate(Int(0), Int(0))));
@@ -196,7 +196,7 @@ public sealed class DaemonSetValidatorTests
         Assert.Null(ds.Spec.UpdateStrategy.RollingUpdate);
     }
 
-    [Fact(Skip = "bug: DaemonSetValidator.ValidateStrategy forbids spec.updateStrategy.rollingUpdate when type is OnDelete; Kubernetes' ValidateDaemonSetUpdateStrategy accepts it (the OnDelete case is empty), so a manifest kubectl applies is rejected")]
+    [Fact]
     public void Validate_OnDeleteWithRollingUpdate_IsAcceptedAsKubernetesAcceptsIt()
     {
         var ds = TestObjects.DaemonSet();

@@ -1,0 +1,425 @@
+using Google.Protobuf.WellKnownTypes;
+using HostDaemons.ControlPlane.Controller;
+using HostDaemons.ControlPlane.Tests.TestServices;
+using HostDaemons.Model.Objects;
+using HostDaemons.Model.V1;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using static HostDaemons.ControlPlane.Tests.TestServices.TestObjects;
+
+namespace HostDaemons.ControlPlane.Tests.Controller;
+
+public sealed class DaemonSetControllerTests : IAsyncLifetime
+{
+    private const string Key = "default/agent";
+
+    private readonly StoreHarness _store = new();
+    private readonly FakeHostApplicationLifetime _lifetime = new();
+    private readonly DaemonSetController _controller;
+    private bool _started;
+
+    public DaemonSetControllerTests()
+    {
+        _controller = new DaemonSetController(_store.Store, new PodTerminator(_store.Store, _store.Time), _store.Time,
+            Options.Create(new ControlPlaneOptions()), _lifetime, NullLogger<DaemonSetController>.Instance);
+    }
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_started)
+        {
+            await _controller.StopAsync(CancellationToken.None).DefaultTimeout();
+        }
+
+        _controller.Dispose();
+        await _store.DisposeAsync();
+        Assert.Equal(0, _lifetime.StopRequests);
+        _lifetime.Dispose();
+    }
+
+    private Task SyncAsync(string key = Key) => _controller.SyncAsync(key, Token).DefaultTimeout();
+
+    private async Task<DaemonSet> CreateDaemonSetAsync(DaemonSet? ds = null)
+    {
+        ds ??= DaemonSet(nodeSelector: Labels("disk=ssd"));
+        ds.Metadata.Uid = "";
+        return await _store.Store.CreateAsync(ds, Token).DefaultTimeout();
+    }
+
+    private Task<Node> CreateNodeAsync(string name, string disk = "ssd") =>
+        _store.Store.CreateAsync(Node(name, Labels("disk=" + disk)), Token).DefaultTimeout();
+
+    private DaemonSet StoredDaemonSet(string name = "agent") => _store.Store.Get<DaemonSet>("default", name)!;
+
+    private IReadOnlyList<Pod> PodsOf(DaemonSet ds) => _store.Store.PodsControlledBy(ds.Metadata.Uid);
+
+    private Pod PodOn(DaemonSet ds, string node) => Assert.Single(PodsOf(ds), p => p.Spec.NodeName == node);
+
+    private Task RelabelAsync(string node, string disk) =>
+        _store.Store.MutateAsync<Node>("", node, n =>
+        {
+            n.Metadata.Labels["disk"] = disk;
+            return true;
+        }, Token).DefaultTimeout();
+
+    private async Task MarkReadyAsync(Pod pod) =>
+        await _store.Store.MutateAsync<Pod>(pod.Metadata.Namespace, pod.Metadata.Name, p =>
+        {
+            p.Status = new PodStatus { Phase = "Running" };
+            p.Status.Conditions.Add(new PodCondition { Type = "Ready", Status = "True", LastTransitionTime = Timestamp.FromDateTimeOffset(Epoch) });
+            return true;
+        }, Token).DefaultTimeout();
+
+    /// <summary>What the agent does once a terminating pod's containers are stopped.</summary>
+    private Task RemoveAsync(Pod pod) => _store.Store.DeleteAsync<Pod>(pod.Metadata.Namespace, pod.Metadata.Name, pod.Metadata.Uid, Token).DefaultTimeout();
+
+    [Fact]
+    public async Task SyncAsync_MatchingNodes_GetOnePodEachBuiltFromTheTemplate()
+    {
+        await CreateNodeAsync("n1");
+        await CreateNodeAsync("n2");
+        await CreateNodeAsync("n3", "hdd");
+        var ds = await CreateDaemonSetAsync();
+
+        await SyncAsync();
+
+        var pods = PodsOf(ds);
+        Assert.Equal(["n1", "n2"], pods.Select(p => p.Spec.NodeName).Order(StringComparer.Ordinal));
+        Assert.Empty(_store.Store.PodsOnNode("n3"));
+        foreach (var pod in pods)
+        {
+            Assert.StartsWith("agent-", pod.Metadata.Name, StringComparison.Ordinal);
+            Assert.Equal("default", pod.Metadata.Namespace);
+            var owner = Assert.Single(pod.Metadata.OwnerReferences);
+            Assert.Equal(("apps/v1", "DaemonSet", "agent", ds.Metadata.Uid, true, true),
+                (owner.ApiVersion, owner.Kind, owner.Name, owner.Uid, owner.Controller, owner.BlockOwnerDeletion));
+            Assert.Equal(PodFactory.TemplateHash(ds), pod.Metadata.Labels[PodFactory.RevisionHashLabel]);
+            Assert.Equal("agent", pod.Metadata.Labels["app"]);
+            Assert.Equal("busybox:1.36", Assert.Single(pod.Spec.Containers).Image);
+            Assert.Equal(["node.kubernetes.io/disk-pressure", "node.kubernetes.io/memory-pressure", "node.kubernetes.io/not-ready",
+                "node.kubernetes.io/pid-pressure", "node.kubernetes.io/unreachable", "node.kubernetes.io/unschedulable"],
+                pod.Spec.Tolerations.Select(t => t.Key).Order(StringComparer.Ordinal));
+            Assert.Equal("Pending", pod.Status.Phase);
+        }
+
+        Assert.NotEqual(pods[0].Metadata.Name, pods[1].Metadata.Name);
+    }
+
+    [Fact]
+    public async Task SyncAsync_AfterCreating_WritesStatus()
+    {
+        await CreateNodeAsync("n1");
+        await CreateNodeAsync("n2");
+        await CreateNodeAsync("n3", "hdd");
+        var ds = await CreateDaemonSetAsync();
+
+        await SyncAsync();
+        await MarkReadyAsync(PodOn(ds, "n1"));
+        await SyncAsync();
+
+        var status = StoredDaemonSet().Status;
+        Assert.Equal(2, status.DesiredNumberScheduled);
+        Assert.Equal(2, status.CurrentNumberScheduled);
+        Assert.Equal(0, status.NumberMisscheduled);
+        Assert.Equal(1, status.NumberReady);
+        Assert.Equal(1, status.NumberAvailable);
+        Assert.Equal(2, status.UpdatedNumberScheduled);
+        Assert.Equal(1, status.NumberUnavailable);
+        Assert.Equal(1, status.ObservedGeneration);
+        Assert.Equal(1, StoredDaemonSet().Metadata.Generation);
+    }
+
+    [Fact]
+    public async Task SyncAsync_NothingChanged_WritesNothing()
+    {
+        await CreateNodeAsync("n1");
+        await CreateDaemonSetAsync();
+        await SyncAsync();
+        var revision = _store.Store.Revision;
+
+        await SyncAsync();
+
+        Assert.Equal(revision, _store.Store.Revision);
+    }
+
+    [Fact]
+    public async Task SyncAsync_NodeRelabelled_MarksThePodTerminatingWithTheDefaultGrace()
+    {
+        await CreateNodeAsync("n1");
+        var ds = await CreateDaemonSetAsync();
+        await SyncAsync();
+        var pod = PodOn(ds, "n1");
+        _store.Time.Advance(TimeSpan.FromMinutes(1));
+
+        await RelabelAsync("n1", "hdd");
+        await SyncAsync();
+
+        var marked = _store.Store.Get<Pod>("default", pod.Metadata.Name);
+        Assert.NotNull(marked);
+        Assert.Equal(Timestamp.FromDateTimeOffset(Epoch.AddMinutes(1)), marked.Metadata.DeletionTimestamp);
+        Assert.Equal(30, marked.Metadata.DeletionGracePeriodSeconds);
+        Assert.Equal(1, StoredDaemonSet().Status.NumberMisscheduled);
+        Assert.Equal(0, StoredDaemonSet().Status.DesiredNumberScheduled);
+
+        // The agent removes it; nothing replaces it.
+        await RemoveAsync(marked);
+        await SyncAsync();
+        Assert.Empty(PodsOf(ds));
+        Assert.Equal(0, StoredDaemonSet().Status.NumberMisscheduled);
+    }
+
+    [Fact]
+    public async Task SyncAsync_TemplateGracePeriod_IsUsedForTheDeletion()
+    {
+        await CreateNodeAsync("n1");
+        var template = DaemonSet(nodeSelector: Labels("disk=ssd"));
+        template.Spec.Template.Spec.TerminationGracePeriodSeconds = 5;
+        var ds = await CreateDaemonSetAsync(template);
+        await SyncAsync();
+
+        await RelabelAsync("n1", "hdd");
+        await SyncAsync();
+
+        Assert.Equal(5, PodOn(ds, "n1").Metadata.DeletionGracePeriodSeconds);
+    }
+
+    [Fact]
+    public async Task SyncAsync_NodeStartsMatching_GetsAPod()
+    {
+        await CreateNodeAsync("n1", "hdd");
+        var ds = await CreateDaemonSetAsync();
+        await SyncAsync();
+        Assert.Empty(PodsOf(ds));
+
+        await RelabelAsync("n1", "ssd");
+        await SyncAsync();
+
+        Assert.Single(PodsOf(ds));
+    }
+
+    [Fact]
+    public async Task SyncAsync_NoScheduleTaintAdded_KeepsThePodAndCountsItMisscheduled()
+    {
+        await CreateNodeAsync("n1");
+        var ds = await CreateDaemonSetAsync();
+        await SyncAsync();
+
+        await _store.Store.MutateAsync<Node>("", "n1", n =>
+        {
+            n.Spec.Taints.Add(Taint("maint", "NoSchedule"));
+            return true;
+        }, Token).DefaultTimeout();
+        await SyncAsync();
+
+        Assert.False(PodOn(ds, "n1").IsTerminating());
+        Assert.Equal(1, StoredDaemonSet().Status.NumberMisscheduled);
+        Assert.Equal(0, StoredDaemonSet().Status.DesiredNumberScheduled);
+    }
+
+    [Fact]
+    public async Task SyncAsync_PodDeletedByHand_ReplacedOnlyOnceItIsGone()
+    {
+        await CreateNodeAsync("n1");
+        var ds = await CreateDaemonSetAsync();
+        await SyncAsync();
+        var pod = PodOn(ds, "n1");
+        await new PodTerminator(_store.Store, _store.Time).TerminateAsync(pod, null, Token).DefaultTimeout();
+
+        await SyncAsync();
+        Assert.Equal([pod.Metadata.Name], PodsOf(ds).Select(p => p.Metadata.Name));
+
+        await RemoveAsync(pod);
+        await SyncAsync();
+        var replacement = PodOn(ds, "n1");
+        Assert.NotEqual(pod.Metadata.Name, replacement.Metadata.Name);
+        Assert.False(replacement.IsTerminating());
+    }
+
+    [Fact]
+    public async Task SyncAsync_NodeDeleted_ItsPodIsRemovedAtOnce()
+    {
+        await CreateNodeAsync("n1");
+        await CreateNodeAsync("n2");
+        var ds = await CreateDaemonSetAsync();
+        await SyncAsync();
+
+        await _store.Store.DeleteAsync<Node>("", "n2", null, Token).DefaultTimeout();
+        await SyncAsync();
+
+        Assert.Equal(["n1"], PodsOf(ds).Select(p => p.Spec.NodeName));
+        Assert.Equal(1, StoredDaemonSet().Status.DesiredNumberScheduled);
+    }
+
+    [Fact]
+    public async Task SyncAsync_DaemonSetGone_TerminatesItsPodsOnly()
+    {
+        await CreateNodeAsync("n1");
+        var ds = await CreateDaemonSetAsync();
+        var other = await CreateDaemonSetAsync(DaemonSet("other"));
+        await SyncAsync();
+        await SyncAsync("default/other");
+
+        await _store.Store.DeleteAsync<DaemonSet>("default", "agent", null, Token).DefaultTimeout();
+        await SyncAsync();
+
+        var pod = PodOn(ds, "n1");
+        Assert.True(pod.IsTerminating());
+        Assert.Equal(30, pod.Metadata.DeletionGracePeriodSeconds);
+        Assert.False(PodOn(other, "n1").IsTerminating());
+    }
+
+    [Fact]
+    public async Task SyncAsync_ForegroundDeletion_RemovesTheDaemonSetOnceItsPodsAreGone()
+    {
+        await CreateNodeAsync("n1");
+        await CreateNodeAsync("n2");
+        var ds = await CreateDaemonSetAsync();
+        await SyncAsync();
+        var statusBefore = StoredDaemonSet().Status;
+        await _store.Store.MutateAsync<DaemonSet>("default", "agent", d =>
+        {
+            d.Metadata.DeletionTimestamp = Timestamp.FromDateTimeOffset(Epoch);
+            d.Metadata.DeletionGracePeriodSeconds = 0;
+            return true;
+        }, Token).DefaultTimeout();
+
+        await SyncAsync();
+
+        Assert.All(PodsOf(ds), p => Assert.True(p.IsTerminating()));
+        Assert.NotNull(StoredDaemonSet());
+        Assert.Equal(statusBefore, StoredDaemonSet().Status);
+
+        await RemoveAsync(PodOn(ds, "n1"));
+        await SyncAsync();
+        Assert.NotNull(StoredDaemonSet());
+
+        await RemoveAsync(PodOn(ds, "n2"));
+        await SyncAsync();
+        Assert.Null(_store.Store.Get<DaemonSet>("default", "agent"));
+    }
+
+    [Fact]
+    public async Task SyncAsync_TemplateChanged_RollsOneNodeAtATime()
+    {
+        await CreateNodeAsync("n1");
+        await CreateNodeAsync("n2");
+        var ds = await CreateDaemonSetAsync();
+        await SyncAsync();
+        foreach (var pod in PodsOf(ds))
+        {
+            await MarkReadyAsync(pod);
+        }
+
+        var oldHash = PodFactory.TemplateHash(ds);
+        var updated = await _store.Store.MutateAsync<DaemonSet>("default", "agent", d =>
+        {
+            d.Spec.Template.Spec.Containers[0].Image = "busybox:1.37";
+            return true;
+        }, Token).DefaultTimeout();
+        var newHash = PodFactory.TemplateHash(updated!);
+        Assert.NotEqual(oldHash, newHash);
+        Assert.Equal(2, updated!.Metadata.Generation);
+
+        await SyncAsync();
+
+        var terminating = Assert.Single(PodsOf(ds), p => p.IsTerminating());
+        Assert.Equal("n1", terminating.Spec.NodeName);
+        Assert.Equal(2, StoredDaemonSet().Status.ObservedGeneration);
+        Assert.Equal(0, StoredDaemonSet().Status.UpdatedNumberScheduled);
+
+        await SyncAsync();
+        Assert.Single(PodsOf(ds), p => p.IsTerminating());
+
+        await RemoveAsync(terminating);
+        await SyncAsync();
+        var replacement = PodOn(ds, "n1");
+        Assert.Equal(newHash, replacement.Metadata.Labels[PodFactory.RevisionHashLabel]);
+        Assert.Equal("busybox:1.37", replacement.Spec.Containers[0].Image);
+        Assert.Equal(1, StoredDaemonSet().Status.UpdatedNumberScheduled);
+    }
+
+    [Fact]
+    public async Task SyncAsync_TemplateChanged_NextNodeWaitsForTheReplacementToBeAvailable()
+    {
+        await CreateNodeAsync("n1");
+        await CreateNodeAsync("n2");
+        var ds = await CreateDaemonSetAsync();
+        await SyncAsync();
+        foreach (var pod in PodsOf(ds))
+        {
+            await MarkReadyAsync(pod);
+        }
+
+        await _store.Store.MutateAsync<DaemonSet>("default", "agent", d =>
+        {
+            d.Spec.Template.Spec.Containers[0].Image = "busybox:1.37";
+            return true;
+        }, Token).DefaultTimeout();
+        await SyncAsync();
+        await RemoveAsync(PodOn(ds, "n1"));
+
+        await SyncAsync();
+        Assert.False(PodOn(ds, "n2").IsTerminating());
+
+        await MarkReadyAsync(PodOn(ds, "n1"));
+        await SyncAsync();
+        Assert.True(PodOn(ds, "n2").IsTerminating());
+    }
+
+    [Fact]
+    public async Task Run_StoreEvents_DriveSyncs()
+    {
+        await _controller.StartAsync(Token).DefaultTimeout();
+        _started = true;
+        await CreateNodeAsync("n1");
+        var ds = await CreateDaemonSetAsync();
+
+        await AsyncTestHelpers.WaitUntilAsync(() => PodsOf(ds).Count == 1 && StoredDaemonSet().Status?.CurrentNumberScheduled == 1,
+            "the controller to create the pod and report it");
+
+        await CreateNodeAsync("n2");
+        await AsyncTestHelpers.WaitUntilAsync(() => PodsOf(ds).Count == 2, "a pod on the new node");
+
+        await RelabelAsync("n1", "hdd");
+        await AsyncTestHelpers.WaitUntilAsync(() => PodsOf(ds).Any(p => p.Spec.NodeName == "n1" && p.IsTerminating()), "the pod on the relabelled node to be terminating");
+
+        await RemoveAsync(PodOn(ds, "n1"));
+        await AsyncTestHelpers.WaitUntilAsync(() => StoredDaemonSet().Status.DesiredNumberScheduled == 1 && PodsOf(ds).Count == 1,
+            "the status to follow the removal");
+    }
+
+    [Fact]
+    public async Task SyncAsync_OrphanMatchingTheSelector_IsAdoptedNotDuplicated()
+    {
+        await CreateNodeAsync("n1");
+        var orphan = Pod("agent-orphan", "n1");
+        orphan.Metadata.Labels["app"] = "agent";
+        await _store.Store.CreateAsync(orphan, Token).DefaultTimeout();
+        var ds = await CreateDaemonSetAsync();
+
+        await SyncAsync();
+
+        var pod = Assert.Single(_store.Store.PodsOnNode("n1"));
+        Assert.Equal("agent-orphan", pod.Metadata.Name);
+        Assert.Equal(ds.Metadata.Uid, pod.Metadata.ControllerRef()?.Uid);
+    }
+
+    [Fact]
+    public async Task SyncAsync_DaemonSetRecreatedUnderTheSameName_TerminatesTheOldUidsPods()
+    {
+        await CreateNodeAsync("n1");
+        var first = await CreateDaemonSetAsync();
+        await SyncAsync();
+        var oldPod = PodOn(first, "n1");
+
+        await _store.Store.DeleteAsync<DaemonSet>("default", "agent", null, Token).DefaultTimeout();
+        await CreateDaemonSetAsync();
+        await SyncAsync();
+
+        Assert.True(_store.Store.Get<Pod>("default", oldPod.Metadata.Name)?.IsTerminating() ?? true);
+    }
+}

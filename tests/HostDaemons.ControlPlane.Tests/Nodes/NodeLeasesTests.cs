@@ -1,0 +1,91 @@
+using HostDaemons.ControlPlane.Nodes;
+using HostDaemons.ControlPlane.Tests.TestServices;
+using HostDaemons.Model.V1;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using static HostDaemons.ControlPlane.Tests.TestServices.TestObjects;
+
+namespace HostDaemons.ControlPlane.Tests.Nodes;
+
+public sealed class NodeLeasesTests : IAsyncLifetime
+{
+    private readonly StoreHarness _store = new();
+    private readonly FakeHostApplicationLifetime _lifetime = new();
+    private readonly NodeLeases _leases;
+
+    public NodeLeasesTests()
+    {
+        _leases = new NodeLeases(_store.Store, _store.Time, Options.Create(new ControlPlaneOptions { NodeLeaseDuration = TimeSpan.FromSeconds(40) }),
+            _lifetime, NullLogger<NodeLeases>.Instance);
+    }
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        _leases.Dispose();
+        await _store.DisposeAsync();
+        _lifetime.Dispose();
+    }
+
+    private NodeCondition Ready(string node) => _store.Store.Get<Node>("", node)!.Status.Conditions.Single(c => c.Type == "Ready");
+
+    private async Task CreateReadyNodeAsync(string name)
+    {
+        var node = Node(name);
+        NodeConditions.SetReady(node, "True", "AgentReady", "agent is posting ready status", Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(Epoch));
+        await _store.Store.CreateAsync(node, Token).DefaultTimeout();
+    }
+
+    [Fact]
+    public async Task CheckAsync_LeaseExpires_MarksNodeUnknownOnceAndBackToReadyOnRenewal()
+    {
+        await CreateReadyNodeAsync("n1");
+        _leases.Renew("n1");
+
+        _store.Time.Advance(TimeSpan.FromSeconds(40));
+        await _leases.CheckAsync(Token).DefaultTimeout();
+        Assert.Equal("True", Ready("n1").Status);
+
+        _store.Time.Advance(TimeSpan.FromSeconds(1));
+        await _leases.CheckAsync(Token).DefaultTimeout();
+        var lost = Ready("n1");
+        Assert.Equal(("Unknown", "NodeStatusUnknown"), (lost.Status, lost.Reason));
+        Assert.Equal(Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(_store.Time.GetUtcNow()), lost.LastTransitionTime);
+
+        var revision = _store.Store.Revision;
+        await _leases.CheckAsync(Token).DefaultTimeout();
+        Assert.Equal(revision, _store.Store.Revision);
+
+        _leases.Renew("n1");
+        await _leases.CheckAsync(Token).DefaultTimeout();
+        Assert.Equal(("True", "AgentReady"), (Ready("n1").Status, Ready("n1").Reason));
+    }
+
+    [Fact]
+    public async Task CheckAsync_NeverRenewed_GetsAFullLeaseFromStartup()
+    {
+        await CreateReadyNodeAsync("n1");
+
+        _store.Time.Advance(TimeSpan.FromSeconds(30));
+        await _leases.CheckAsync(Token).DefaultTimeout();
+        Assert.Equal("True", Ready("n1").Status);
+
+        _store.Time.Advance(TimeSpan.FromSeconds(11));
+        await _leases.CheckAsync(Token).DefaultTimeout();
+        Assert.Equal("Unknown", Ready("n1").Status);
+    }
+
+    [Fact]
+    public void IsFresh_AfterRenewal_TrueForTheLeaseDuration()
+    {
+        _leases.Renew("n1");
+        _store.Time.Advance(TimeSpan.FromSeconds(40));
+        Assert.True(_leases.IsFresh("n1"));
+
+        _store.Time.Advance(TimeSpan.FromTicks(1));
+        Assert.False(_leases.IsFresh("n1"));
+    }
+}

@@ -1,0 +1,126 @@
+using HostDaemons.Model.Objects;
+using HostDaemons.Model.V1;
+
+namespace HostDaemons.Model.Tests.Objects;
+
+public sealed class ResourceKindsTests
+{
+    [Theory]
+    [InlineData("ds", ResourceKind.DaemonSet)]
+    [InlineData("daemonsets.apps", ResourceKind.DaemonSet)]
+    [InlineData("daemonset.apps", ResourceKind.DaemonSet)]
+    [InlineData("daemonset", ResourceKind.DaemonSet)]
+    [InlineData("DaemonSet", ResourceKind.DaemonSet)]
+    [InlineData("po", ResourceKind.Pod)]
+    [InlineData("pods", ResourceKind.Pod)]
+    [InlineData("no", ResourceKind.Node)]
+    [InlineData("Nodes", ResourceKind.Node)]
+    public void FindByNoun_KubectlNames_Resolve(string noun, ResourceKind expected)
+    {
+        Assert.Equal(expected, ResourceKinds.FindByNoun(noun)?.Kind);
+    }
+
+    [Theory]
+    [InlineData("svc")]
+    [InlineData("pods.apps")]
+    [InlineData("")]
+    public void FindByNoun_Unknown_Null(string noun)
+    {
+        Assert.Null(ResourceKinds.FindByNoun(noun));
+    }
+
+    [Fact]
+    public void FindByKindName_IsCaseSensitive()
+    {
+        Assert.Same(ResourceKinds.DaemonSet, ResourceKinds.FindByKindName("DaemonSet"));
+        Assert.Null(ResourceKinds.FindByKindName("daemonset"));
+    }
+
+    [Fact]
+    public void QualifiedNames_IncludeGroupOnlyOutsideCore()
+    {
+        Assert.Equal("daemonset.apps", ResourceKinds.DaemonSet.QualifiedSingular);
+        Assert.Equal("daemonsets.apps", ResourceKinds.DaemonSet.QualifiedPlural);
+        Assert.Equal("apps", ResourceKinds.DaemonSet.Group);
+        Assert.Equal("pod", ResourceKinds.Pod.QualifiedSingular);
+        Assert.Equal("nodes", ResourceKinds.Node.QualifiedPlural);
+        Assert.Equal("", ResourceKinds.Node.Group);
+    }
+
+    [Fact]
+    public void Namespaced_NodesAreClusterScoped()
+    {
+        Assert.True(ResourceKinds.DaemonSet.Namespaced);
+        Assert.True(ResourceKinds.Pod.Namespaced);
+        Assert.False(ResourceKinds.Node.Namespaced);
+    }
+
+    [Fact]
+    public void Get_UnspecifiedKind_Throws()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => ResourceKinds.Get(ResourceKind.Unspecified));
+        Assert.Same(ResourceKinds.Pod, ResourceKinds.Get(ResourceKind.Pod));
+    }
+
+    [Fact]
+    public void WrapThenUnwrap_GivesTheSameObject()
+    {
+        var ds = TestObjects.DaemonSet();
+        var pod = new Pod { Metadata = new ObjectMeta { Name = "p" } };
+        var node = new Node { Metadata = new ObjectMeta { Name = "n" } };
+
+        Assert.Same(ds, ds.Wrap().Unwrap());
+        Assert.Same(pod, pod.Wrap().Unwrap());
+        Assert.Same(node, node.Wrap().Unwrap());
+        Assert.Null(new ApiObject().Unwrap());
+    }
+
+    [Fact]
+    public void Key_NamespacedAndClusterScoped()
+    {
+        var pod = new Pod { Metadata = new ObjectMeta { Name = "p", Namespace = "default" } };
+        var node = new Node { Metadata = new ObjectMeta { Name = "n" } };
+
+        Assert.Equal("default/p", pod.Key());
+        Assert.Equal("n", node.Key());
+    }
+
+    [Fact]
+    public void ControllerRef_OnlyTheControllingOwner()
+    {
+        var meta = new ObjectMeta
+        {
+            OwnerReferences =
+            {
+                new OwnerReference { Name = "a" },
+                new OwnerReference { Name = "b", Controller = false },
+                new OwnerReference { Name = "c", Controller = true },
+            },
+        };
+
+        Assert.Equal("c", meta.ControllerRef()?.Name);
+        Assert.Null(new ObjectMeta().ControllerRef());
+    }
+
+    [Fact]
+    public void IsTerminating_FollowsDeletionTimestamp()
+    {
+        var pod = new Pod { Metadata = new ObjectMeta { Name = "p" } };
+        Assert.False(pod.IsTerminating());
+
+        pod.Metadata.DeletionTimestamp = new Google.Protobuf.WellKnownTypes.Timestamp();
+
+        Assert.True(pod.IsTerminating());
+    }
+
+    [Fact]
+    public void CloneObject_IsADeepCopy()
+    {
+        var ds = TestObjects.DaemonSet();
+
+        var clone = (DaemonSet)ds.CloneObject();
+        clone.Spec.Template.Spec.Containers[0].Image = "other";
+
+        Assert.Equal("busybox", ds.Spec.Template.Spec.Containers[0].Image);
+    }
+}
