@@ -43,7 +43,7 @@ internal interface IObjectStore
     Task<T?> MutateAsync<T>(string @namespace, string name, Func<T, bool> mutate, CancellationToken cancellationToken)
         where T : class, IKubeObject<T>;
 
-    /// <summary>Deletes the object (only if its uid matches, when given) and returns its last state, or null if absent.</summary>
+    /// <summary>Deletes the object (only if its uid matches, when given) and returns its last state; null when nothing was deleted.</summary>
     Task<T?> DeleteAsync<T>(string @namespace, string name, string? uid, CancellationToken cancellationToken)
         where T : class, IKubeObject<T>;
 

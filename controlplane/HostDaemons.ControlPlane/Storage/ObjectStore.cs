@@ -136,7 +136,7 @@ internal sealed partial class ObjectStore : IObjectStore, IAsyncDisposable
         {
             if (current is null || (uid is not null && current.Metadata.Uid != uid))
             {
-                return Decision.Unchanged;
+                return Decision.NotApplied;
             }
 
             return Decision.Delete;
@@ -238,9 +238,9 @@ internal sealed partial class ObjectStore : IObjectStore, IAsyncDisposable
                     continue;
                 }
 
-                if (decision.Kind == DecisionKind.Unchanged || (decision.Kind == DecisionKind.Delete && current is null))
+                if (decision.Kind is DecisionKind.Unchanged or DecisionKind.NotApplied)
                 {
-                    operation.Completion.TrySetResult(decision.Kind == DecisionKind.Delete ? null : current);
+                    operation.Completion.TrySetResult(decision.Kind == DecisionKind.Unchanged ? current : null);
                     continue;
                 }
 
@@ -359,7 +359,12 @@ internal sealed partial class ObjectStore : IObjectStore, IAsyncDisposable
     {
         Write,
         Delete,
+
+        /// <summary>Nothing to write: the caller gets the stored object.</summary>
         Unchanged,
+
+        /// <summary>The precondition did not hold (or the object is gone): the caller gets null.</summary>
+        NotApplied,
     }
 
     private readonly record struct Decision(DecisionKind Kind, IKubeObject? Value)
@@ -367,6 +372,8 @@ internal sealed partial class ObjectStore : IObjectStore, IAsyncDisposable
         public static Decision Unchanged => new(DecisionKind.Unchanged, null);
 
         public static Decision Delete => new(DecisionKind.Delete, null);
+
+        public static Decision NotApplied => new(DecisionKind.NotApplied, null);
 
         public static Decision Write(IKubeObject value) => new(DecisionKind.Write, value);
     }

@@ -254,14 +254,14 @@ public sealed class ObjectStoreTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task DeleteAsync_WrongUid_DoesNothing()
+    public async Task DeleteAsync_WrongUid_DoesNothingAndReturnsNull()
     {
         var node = await Store.CreateAsync(NewNode("n1"), Token).DefaultTimeout();
         using var subscription = Store.Subscribe();
 
-        // The result is the untouched stored object (not null), so callers cannot tell this from a deletion by it.
-        await Store.DeleteAsync<Node>("", "n1", "some-other-uid", Token).DefaultTimeout();
+        var deleted = await Store.DeleteAsync<Node>("", "n1", "some-other-uid", Token).DefaultTimeout();
 
+        Assert.Null(deleted);
         Assert.Same(node, Store.Get<Node>("", "n1"));
         Assert.Equal(1, Store.Revision);
         Assert.False(subscription.Events.TryRead(out _));
