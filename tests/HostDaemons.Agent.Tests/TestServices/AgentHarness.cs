@@ -17,8 +17,6 @@ internal sealed class AgentHarness : IDisposable
 {
     public static readonly DateTimeOffset Epoch = new(2025, 6, 1, 12, 0, 0, TimeSpan.Zero);
 
-    private readonly TestHostApplicationLifetime _lifetime = new();
-
     public AgentHarness(FakeContainerRuntime runtime, string stateDir, FakeTimeProvider time)
     {
         Runtime = runtime;
@@ -30,10 +28,12 @@ internal sealed class AgentHarness : IDisposable
         Restarts = new RestartTracker(time);
         Workers = new PodWorkers(runtime, Restarts, Signal, NullLogger<PodWorkers>.Instance);
         Reporter = new StatusReporter();
-        Reconciler = new Reconciler(Assigned, runtime, Workers, Restarts, Reporter, Signal, time, options, _lifetime, NullLogger<Reconciler>.Instance);
+        Reconciler = new Reconciler(Assigned, runtime, Workers, Restarts, Reporter, Signal, time, options, Lifetime, NullLogger<Reconciler>.Instance);
     }
 
     public FakeContainerRuntime Runtime { get; }
+
+    public TestHostApplicationLifetime Lifetime { get; } = new();
 
     public string StateDir { get; }
 
@@ -70,7 +70,10 @@ internal sealed class AgentHarness : IDisposable
         await Workers.DrainAsync().DefaultTimeout();
     }
 
-    /// <summary>The reports waiting to be sent, without waiting for more; empty when nothing changed.</summary>
+    /// <summary>
+    /// The reports waiting to be sent, without waiting for more (empty when nothing changed), taken as the control
+    /// plane session takes a batch it then sends successfully.
+    /// </summary>
     public async Task<IReadOnlyList<PodStatusReport>> TakeReportsAsync()
     {
         using var cancelled = new CancellationTokenSource();
@@ -95,6 +98,6 @@ internal sealed class AgentHarness : IDisposable
     public void Dispose()
     {
         Reconciler.Dispose();
-        _lifetime.Dispose();
+        Lifetime.Dispose();
     }
 }

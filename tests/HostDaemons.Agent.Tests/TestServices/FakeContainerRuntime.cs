@@ -30,6 +30,7 @@ internal sealed record RuntimeCall(string Method, string Target, TimeSpan? Grace
 /// <summary>
 /// An in-memory container engine: containers with ids, names, labels and a state that create, start, stop and remove
 /// change; a set of local images; pulls that can fail or wait; engine events on a channel; and a log of every call.
+/// The events go to one channel, so one watcher at a time sees them (as the agent has one).
 /// </summary>
 internal sealed class FakeContainerRuntime : IContainerRuntime
 {
