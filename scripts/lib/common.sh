@@ -65,7 +65,7 @@ ensure_test_images() {
       [ "$applet" = busybox ] || ln -sf busybox "$rootfs/bin/$applet"
     done
     echo 'root:x:0:0:root:/root:/bin/sh' > "$rootfs/etc/passwd"
-    tar -C "$rootfs" -c . | docker_cli import -q - busybox:latest >/dev/null
+    tar -C "$rootfs" -c . | docker_cli import - busybox:latest >/dev/null
     rm -rf "$rootfs"
   fi
   docker_cli build -q -t ssd-monitor:latest -t registry.cn-shanghai.aliyuncs.com/boogoo-ns/ssd-monitor:1.0 \
