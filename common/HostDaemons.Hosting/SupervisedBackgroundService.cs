@@ -19,8 +19,9 @@ public abstract partial class SupervisedBackgroundService(IHostApplicationLifeti
                 Fail(new InvalidOperationException("the loop returned while the host was running"));
             }
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (Exception) when (stoppingToken.IsCancellationRequested)
         {
+            // Stopping: whatever the cancelled work threw on its way out (a closed stream, a cancelled call) is expected.
         }
         catch (Exception ex)
         {

@@ -9,6 +9,8 @@ namespace HostDaemons.Cli.Printing;
 /// <summary>Prints objects in every kubectl output format.</summary>
 internal sealed class ResourcePrinter(OutputFormat format, bool withNamespace, bool showLabels, TimeProvider time)
 {
+    private readonly TableWriter _table = new();
+
     /// <summary>Prints a list (or one object, when <paramref name="single"/>), as <c>kubectl get</c> does.</summary>
     public void Print(ResourceKind kind, IReadOnlyList<IKubeObject> items, bool single, TextWriter output, bool header = true)
     {
@@ -26,7 +28,7 @@ internal sealed class ResourcePrinter(OutputFormat format, bool withNamespace, b
 
                 break;
             default:
-                var table = new TableWriter();
+                var table = _table;
                 var wide = format == OutputFormat.Wide;
                 if (header)
                 {

@@ -92,4 +92,20 @@ public sealed class TableWriterTests
     {
         Assert.Equal("NAME\nlong-name-here\n", Write(["NAME"], ["long-name-here"]));
     }
+
+    [Fact]
+    public void WriteTo_RowsWrittenLater_LineUpWithEarlierColumns()
+    {
+        var table = new TableWriter();
+        using var output = new StringWriter();
+        table.AddRow("NAME", "STATUS", "AGE");
+        table.AddRow("a-rather-long-name", "Running", "5s");
+        table.WriteTo(output);
+
+        table.AddRow("short", "Terminating", "6s");
+        table.WriteTo(output);
+
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(lines[0].IndexOf("STATUS", StringComparison.Ordinal), lines[2].IndexOf("Terminating", StringComparison.Ordinal));
+    }
 }
