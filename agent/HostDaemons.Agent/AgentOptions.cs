@@ -10,7 +10,7 @@ public sealed class AgentOptions
     public const string DefaultConfigFile = "/etc/hostdaemons/agent.yaml";
 
     public static IReadOnlyList<string> Flags { get; } =
-        ["server", "node-name", "node-labels", "manifest-dir", "state-dir", "docker-endpoint", "resync-period"];
+        ["server", "node-name", "node-labels", "manifest-dir", "state-dir", "docker-endpoint", "resync-period", "log-max-size", "log-max-files"];
 
     public static IReadOnlySet<string> DurationFlags { get; } = new HashSet<string> { "resync-period" };
 
@@ -38,6 +38,14 @@ public sealed class AgentOptions
     /// <summary>How often the agent compares everything with Docker even without an event: the safety net.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan ResyncPeriod { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Each container's log file rotates at this size (Docker's json-file <c>max-size</c>: 10m, 1g).</summary>
+    [Required]
+    public string LogMaxSize { get; set; } = "10m";
+
+    /// <summary>How many rotated log files each container keeps.</summary>
+    [Range(1, 100)]
+    public int LogMaxFiles { get; set; } = 3;
 
     public string EffectiveNodeName => NodeName.Length > 0 ? NodeName : Environment.MachineName.ToLowerInvariant();
 

@@ -34,6 +34,11 @@ internal sealed class AgentOptionsCrossValidator : IValidateOptions<AgentOptions
             result.AddError($"must be a URI such as unix:///var/run/docker.sock, got \"{options.DockerEndpoint}\"", "docker-endpoint");
         }
 
+        if (!System.Text.RegularExpressions.Regex.IsMatch(options.LogMaxSize, "^[0-9]+[kmg]?$"))
+        {
+            result.AddError($"must be a size such as 10m or 1g, got \"{options.LogMaxSize}\"", "log-max-size");
+        }
+
         return result.Build();
     }
 }

@@ -3,6 +3,7 @@ using HostDaemons.Agent.ControlPlane;
 using HostDaemons.Agent.Desired;
 using HostDaemons.Agent.Reconcile;
 using HostDaemons.Agent.Runtime;
+using HostDaemons.Agent.Volumes;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -20,6 +21,13 @@ public static class AgentServiceCollectionExtensions
         services.TryAddSingleton<IContainerRuntime>(sp => new DockerContainerRuntime(
             sp.GetRequiredService<IOptions<AgentOptions>>().Value.EffectiveDockerEndpoint,
             sp.GetRequiredService<ILogger<DockerContainerRuntime>>()));
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<AgentOptions>>().Value;
+            return new NodeContext(options.EffectiveNodeName, HostAddress.Detect(), Path.Combine(options.StateDir, "pods"),
+                new ContainerLogLimits(options.LogMaxSize, options.LogMaxFiles));
+        });
+        services.TryAddSingleton<PodVolumes>();
         services.TryAddSingleton<ReconcileSignal>();
         services.TryAddSingleton<RestartTracker>();
         services.TryAddSingleton<PodWorkers>();

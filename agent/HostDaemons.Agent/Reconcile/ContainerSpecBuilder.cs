@@ -7,48 +7,68 @@ using HostDaemons.Model.V1;
 
 namespace HostDaemons.Agent.Reconcile;
 
-/// <summary>Maps a pod's containers to Docker: command and args, env, hostPath binds, limits, network and labels.</summary>
+/// <summary>
+/// Maps a pod's containers to Docker: command and args (with <c>$(VAR)</c> expansion), env (values and field refs),
+/// volumes (hostPath and emptyDir binds, subPath, read-only), limits and requests, ports, security context, the pod's
+/// network, PID namespace and DNS, log limits, and the labels that let the agent find and adopt them.
+/// </summary>
 internal static class ContainerSpecBuilder
 {
-    public static DesiredPod Build(Pod pod, string nodeName)
+    public static DesiredPod Build(Pod pod, string nodeName) => Build(pod, NodeContext.For(nodeName));
+
+    public static DesiredPod Build(Pod pod, NodeContext node)
     {
         var owner = pod.Metadata.OwnerReferences.FirstOrDefault(o => o.Controller) is { } controller
             ? $"{controller.Kind}/{controller.Name}"
             : "static";
-        var containers = pod.Spec.Containers.Select(c => BuildContainer(pod, c, nodeName, owner)).ToList();
+        var containers = pod.Spec.Containers.Select(c => BuildContainer(pod, c, node, owner)).ToList();
         return new DesiredPod(pod, containers, owner);
     }
 
-    private static DesiredContainer BuildContainer(Pod pod, Container container, string nodeName, string owner)
+    private static DesiredContainer BuildContainer(Pod pod, Container container, NodeContext node, string owner)
     {
-        var volumes = pod.Spec.Volumes.ToDictionary(v => v.Name, StringComparer.Ordinal);
-        var binds = container.VolumeMounts
-            .Where(m => volumes.TryGetValue(m.Name, out var v) && v.HostPath is not null)
-            .Select(m => new BindMount(volumes[m.Name].HostPath.Path, m.MountPath, m.ReadOnly))
-            .ToList();
+        var spec = pod.Spec;
         var limits = container.Resources?.Limits;
         var requests = container.Resources?.Requests;
+        var environment = Environment(pod, container, node);
+        var variables = environment.ToDictionary(e => e.Name, e => e.Value, StringComparer.Ordinal);
+        var security = container.SecurityContext;
+        var podSecurity = spec.SecurityContext;
+        var user = security?.HasRunAsUser == true ? security.RunAsUser : podSecurity?.HasRunAsUser == true ? podSecurity.RunAsUser : (long?)null;
+        var group = security?.HasRunAsGroup == true ? security.RunAsGroup : podSecurity?.HasRunAsGroup == true ? podSecurity.RunAsGroup : (long?)null;
         var launch = new ContainerLaunchSpec
         {
             Name = "",
             Image = container.Image,
-            Entrypoint = container.Command.Count > 0 ? [.. container.Command] : null,
-            Arguments = container.Args.Count > 0 ? [.. container.Args] : null,
+            Entrypoint = container.Command.Count > 0 ? [.. container.Command.Select(c => EnvExpansion.Expand(c, variables))] : null,
+            Arguments = container.Args.Count > 0 ? [.. container.Args.Select(a => EnvExpansion.Expand(a, variables))] : null,
             WorkingDirectory = container.WorkingDir.Length > 0 ? container.WorkingDir : null,
-            Environment = [.. container.Env.Select(e => $"{e.Name}={e.Value}")],
-            Binds = binds,
+            Environment = [.. environment.Select(e => $"{e.Name}={e.Value}")],
+            Binds = Binds(pod, container, node),
             MemoryLimitBytes = Parse(limits, "memory", Quantity.ToWhole),
             NanoCpus = Parse(limits, "cpu", v => Quantity.ToMilli(v) * 1_000_000),
             CpuShares = Parse(requests, "cpu", v => Math.Max(2, Quantity.ToMilli(v) * 1024 / 1000)),
-            NetworkMode = pod.Spec.HostNetwork ? "host" : "none",
+            NetworkMode = spec.HostNetwork ? "host" : "none",
+            PidMode = spec.HostPid ? "host" : "",
+            ExposedPorts = [.. container.Ports.Select(p => $"{p.ContainerPort_}/{(p.Protocol.Length == 0 ? "tcp" : p.Protocol.ToLowerInvariant())}")],
+            Privileged = security?.Privileged == true,
+            CapAdd = [.. security?.Capabilities?.Add ?? []],
+            CapDrop = [.. security?.Capabilities?.Drop ?? []],
+            User = user is null ? "" : group is null ? Invariant(user.Value) : $"{Invariant(user.Value)}:{Invariant(group.Value)}",
+            GroupAdd = [.. podSecurity?.SupplementalGroups.Select(Invariant) ?? []],
+            ReadOnlyRootFilesystem = security?.ReadOnlyRootFilesystem == true,
+            DnsServers = [.. spec.DnsConfig?.Nameservers ?? []],
+            DnsSearches = [.. spec.DnsConfig?.Searches ?? []],
+            DnsOptions = [.. spec.DnsConfig?.Options.Select(o => o.HasValue ? $"{o.Name}:{o.Value}" : o.Name) ?? []],
+            LogLimits = node.LogLimits,
         };
         var hash = Hash(launch);
-        var grace = pod.Spec.HasTerminationGracePeriodSeconds ? pod.Spec.TerminationGracePeriodSeconds : 30;
+        var grace = spec.HasTerminationGracePeriodSeconds ? spec.TerminationGracePeriodSeconds : 30;
         launch = launch with
         {
             Labels = new Dictionary<string, string>(StringComparer.Ordinal)
             {
-                [ContainerLabels.Node] = nodeName,
+                [ContainerLabels.Node] = node.NodeName,
                 [ContainerLabels.Namespace] = pod.Metadata.Namespace,
                 [ContainerLabels.Pod] = pod.Metadata.Name,
                 [ContainerLabels.PodUid] = pod.Metadata.Uid,
@@ -59,6 +79,58 @@ internal static class ContainerSpecBuilder
             },
         };
         return new DesiredContainer(pod, container, launch, hash);
+    }
+
+    /// <summary>Env values in order, field refs resolved and earlier variables expanded, as the kubelet does.</summary>
+    private static List<(string Name, string Value)> Environment(Pod pod, Container container, NodeContext node)
+    {
+        var result = new List<(string Name, string Value)>();
+        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var env in container.Env)
+        {
+            var value = env.ValueFrom?.FieldRef is { } field ? FieldValue(pod, field.FieldPath, node) : EnvExpansion.Expand(env.Value, seen);
+            seen[env.Name] = value;
+            result.RemoveAll(e => e.Name == env.Name);
+            result.Add((env.Name, value));
+        }
+
+        return result;
+    }
+
+    private static string FieldValue(Pod pod, string path, NodeContext node) => path switch
+    {
+        "metadata.name" => pod.Metadata.Name,
+        "metadata.namespace" => pod.Metadata.Namespace,
+        "metadata.uid" => pod.Metadata.Uid,
+        "spec.nodeName" => node.NodeName,
+        "spec.serviceAccountName" => pod.Spec.ServiceAccountName,
+        "status.hostIP" => node.HostIp,
+        "status.podIP" => pod.Spec.HostNetwork ? node.HostIp : "",
+        _ => "",
+    };
+
+    /// <summary>The binds of the container's mounts: host paths as they are, emptyDirs in the pod's volume directory.</summary>
+    private static List<BindMount> Binds(Pod pod, Container container, NodeContext node)
+    {
+        var volumes = pod.Spec.Volumes.ToDictionary(v => v.Name, StringComparer.Ordinal);
+        var binds = new List<BindMount>();
+        foreach (var mount in container.VolumeMounts)
+        {
+            if (!volumes.TryGetValue(mount.Name, out var volume) || (volume.HostPath is null && volume.EmptyDir is null))
+            {
+                continue;
+            }
+
+            var source = PodVolumePaths.HostPath(pod, volume, node);
+            if (mount.SubPath.Length > 0)
+            {
+                source = Path.Combine(source, mount.SubPath);
+            }
+
+            binds.Add(new BindMount(source, mount.MountPath, mount.ReadOnly));
+        }
+
+        return binds;
     }
 
     /// <summary>The Docker container name of an instance: readable in <c>docker ps</c>, unique per pod uid and attempt.</summary>
@@ -79,6 +151,14 @@ internal static class ContainerSpecBuilder
         Append(text, "env", spec.Environment);
         Append(text, "binds", spec.Binds.Select(b => $"{b.HostPath}:{b.ContainerPath}:{(b.ReadOnly ? "ro" : "rw")}").ToList());
         text.Append(CultureInfo.InvariantCulture, $"memory={spec.MemoryLimitBytes}\nnanocpus={spec.NanoCpus}\nshares={spec.CpuShares}\nnetwork={spec.NetworkMode}\n");
+        text.Append(CultureInfo.InvariantCulture, $"pid={spec.PidMode}\nprivileged={spec.Privileged}\nuser={spec.User}\nreadonly={spec.ReadOnlyRootFilesystem}\n");
+        Append(text, "ports", spec.ExposedPorts);
+        Append(text, "capadd", spec.CapAdd);
+        Append(text, "capdrop", spec.CapDrop);
+        Append(text, "groups", spec.GroupAdd);
+        Append(text, "dns", spec.DnsServers);
+        Append(text, "dnssearch", spec.DnsSearches);
+        Append(text, "dnsoptions", spec.DnsOptions);
         return ObjectHash.Compute(text.ToString());
     }
 
@@ -99,6 +179,8 @@ internal static class ContainerSpecBuilder
 
         text.Append('\n');
     }
+
+    private static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static long? Parse(IDictionary<string, string>? list, string name, Func<decimal, long> convert) =>
         list is not null && list.TryGetValue(name, out var text) && Quantity.TryParse(text, out var value) ? convert(value) : null;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using HostDaemons.Agent.Runtime;
+using HostDaemons.Agent.Volumes;
 
 namespace HostDaemons.Agent.Reconcile;
 
@@ -7,7 +8,7 @@ namespace HostDaemons.Agent.Reconcile;
 /// Runs each pod's commands on its own task, so a slow stop or a failing image never holds up other pods; a pod
 /// with work in flight is left out of later plans until that work ends, and its end wakes the reconciler.
 /// </summary>
-internal sealed partial class PodWorkers(IContainerRuntime runtime, RestartTracker restarts, ReconcileSignal signal, ILogger<PodWorkers> logger)
+internal sealed partial class PodWorkers(IContainerRuntime runtime, PodVolumes volumes, RestartTracker restarts, ReconcileSignal signal, ILogger<PodWorkers> logger)
 {
     private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
 
@@ -113,6 +114,8 @@ internal sealed partial class PodWorkers(IContainerRuntime runtime, RestartTrack
                         [ContainerLabels.Attempt] = create.Attempt.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     },
                 };
+                PrepareVolumes(create.Container);
+
                 // A container that cannot start stays as the failed instance, so its error shows in the pod status.
                 var id = await runtime.CreateContainerAsync(spec, cancellationToken).ConfigureAwait(false);
                 await runtime.StartContainerAsync(id, cancellationToken).ConfigureAwait(false);
@@ -132,6 +135,18 @@ internal sealed partial class PodWorkers(IContainerRuntime runtime, RestartTrack
             case RemoveContainerCommand remove:
                 await runtime.RemoveContainerAsync(remove.Instance.Id, cancellationToken).ConfigureAwait(false);
                 break;
+        }
+    }
+
+    private void PrepareVolumes(DesiredContainer container)
+    {
+        try
+        {
+            volumes.Prepare(container);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ContainerRuntimeException("CreateContainerConfigError", $"preparing the volumes of container {container.Container.Name} failed: {ex.Message}", ex);
         }
     }
 

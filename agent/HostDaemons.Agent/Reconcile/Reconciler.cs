@@ -1,5 +1,6 @@
 using HostDaemons.Agent.ControlPlane;
 using HostDaemons.Agent.Desired;
+using HostDaemons.Agent.Volumes;
 using HostDaemons.Agent.Runtime;
 using HostDaemons.Agent.Status;
 using HostDaemons.Hosting;
@@ -16,6 +17,8 @@ namespace HostDaemons.Agent.Reconcile;
 internal sealed partial class Reconciler(
     AssignedPods assigned,
     IContainerRuntime runtime,
+    NodeContext nodeContext,
+    PodVolumes volumes,
     PodWorkers workers,
     RestartTracker restarts,
     StatusReporter reporter,
@@ -27,7 +30,6 @@ internal sealed partial class Reconciler(
 {
     private readonly Dictionary<string, (string Version, DesiredPod Pod)> _built = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PodStatus> _statuses = new(StringComparer.Ordinal);
-    private readonly Lazy<string> _hostIp = new(HostAddress.Detect);
     private int _failures;
 
     /// <summary>When the last pass completed without error: the watchdog's measure of health.</summary>
@@ -62,7 +64,7 @@ internal sealed partial class Reconciler(
 
     internal async Task ReconcileOnceAsync(string node, CancellationToken cancellationToken)
     {
-        var desired = assigned.Current.Select(p => Build(p, node)).ToList();
+        var desired = assigned.Current.Select(Build).ToList();
         var actual = await runtime.ListContainersAsync(node, cancellationToken).ConfigureAwait(false);
         foreach (var container in actual)
         {
@@ -93,7 +95,7 @@ internal sealed partial class Reconciler(
         var running = 0;
         foreach (var pod in desired.Where(p => !p.IsTerminating))
         {
-            var status = PodStatusBuilder.Build(pod, [.. byPod[pod.Uid]], restarts, _statuses.GetValueOrDefault(pod.Uid), _hostIp.Value, now);
+            var status = PodStatusBuilder.Build(pod, [.. byPod[pod.Uid]], restarts, _statuses.GetValueOrDefault(pod.Uid), nodeContext.HostIp, now);
             _statuses[pod.Uid] = status;
             reporter.Offer(pod.Pod, status);
             if (status.ContainerStatuses.All(c => c.State?.Running is not null))
@@ -121,10 +123,32 @@ internal sealed partial class Reconciler(
             restarts.Forget(uid);
         }
 
+        if (assigned.IsKnown)
+        {
+            SweepVolumes(live, byPod);
+        }
+
         reporter.Retain(live);
     }
 
-    private DesiredPod Build(Pod pod, string node)
+    /// <summary>Removes the emptyDirs of pods that are gone: no longer assigned and without containers.</summary>
+    private void SweepVolumes(HashSet<string> live, ILookup<string, RuntimeContainer> byPod)
+    {
+        var root = nodeContext.PodVolumeRoot;
+        var candidates = Directory.Exists(root) ? Directory.GetDirectories(root).Select(Path.GetFileName).OfType<string>() : [];
+        var memoryRoot = PodVolumePaths.MemoryRoot(nodeContext);
+        if (Directory.Exists(memoryRoot))
+        {
+            candidates = candidates.Concat(Directory.GetDirectories(memoryRoot).Select(Path.GetFileName).OfType<string>());
+        }
+
+        foreach (var uid in candidates.Distinct(StringComparer.Ordinal).Where(u => !live.Contains(u) && !byPod.Contains(u) && !workers.IsBusy(u)).ToList())
+        {
+            volumes.Remove(uid);
+        }
+    }
+
+    private DesiredPod Build(Pod pod)
     {
         var version = pod.Metadata.ResourceVersion;
         if (_built.TryGetValue(pod.Metadata.Uid, out var built) && built.Version == version && version.Length > 0)
@@ -132,7 +156,7 @@ internal sealed partial class Reconciler(
             return built.Pod;
         }
 
-        var desired = ContainerSpecBuilder.Build(pod, node);
+        var desired = ContainerSpecBuilder.Build(pod, nodeContext);
         _built[pod.Metadata.Uid] = (version, desired);
         return desired;
     }

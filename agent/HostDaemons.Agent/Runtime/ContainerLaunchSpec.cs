@@ -29,7 +29,37 @@ internal sealed record ContainerLaunchSpec
     /// <summary><c>none</c>, <c>host</c> or <c>container:&lt;id&gt;</c>.</summary>
     public string NetworkMode { get; init; } = "none";
 
+    /// <summary><c>host</c> shares the host's PID namespace; empty keeps the container's own.</summary>
+    public string PidMode { get; init; } = "";
+
+    /// <summary>Declared ports (<c>8080/tcp</c>): documentation, visible in <c>docker inspect</c>.</summary>
+    public IReadOnlyList<string> ExposedPorts { get; init; } = [];
+
+    public bool Privileged { get; init; }
+
+    public IReadOnlyList<string> CapAdd { get; init; } = [];
+
+    public IReadOnlyList<string> CapDrop { get; init; } = [];
+
+    /// <summary><c>uid</c> or <c>uid:gid</c>; empty runs as the image's user.</summary>
+    public string User { get; init; } = "";
+
+    public IReadOnlyList<string> GroupAdd { get; init; } = [];
+
+    public bool ReadOnlyRootFilesystem { get; init; }
+
+    public IReadOnlyList<string> DnsServers { get; init; } = [];
+
+    public IReadOnlyList<string> DnsSearches { get; init; } = [];
+
+    public IReadOnlyList<string> DnsOptions { get; init; } = [];
+
+    /// <summary>Docker's log driver options (json-file max-size and max-file), so a chatty daemon cannot fill the disk.</summary>
+    public ContainerLogLimits? LogLimits { get; init; }
+
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 }
 
 internal sealed record BindMount(string HostPath, string ContainerPath, bool ReadOnly);
+
+internal sealed record ContainerLogLimits(string MaxSize, int MaxFiles);

@@ -190,10 +190,42 @@ internal sealed class DockerContainerRuntime : IContainerRuntime, IDisposable
                 NanoCPUs = spec.NanoCpus ?? 0,
                 CPUShares = spec.CpuShares ?? 0,
                 NetworkMode = spec.NetworkMode,
+                PidMode = spec.PidMode,
+                Privileged = spec.Privileged,
+                CapAdd = [.. spec.CapAdd],
+                CapDrop = [.. spec.CapDrop],
+                GroupAdd = [.. spec.GroupAdd],
+                ReadonlyRootfs = spec.ReadOnlyRootFilesystem,
+                DNS = [.. spec.DnsServers],
+                DNSSearch = [.. spec.DnsSearches],
+                DNSOptions = [.. spec.DnsOptions],
                 // The agent restarts containers itself, following the pod's restart policy.
                 RestartPolicy = new RestartPolicy { Name = RestartPolicyKind.No },
             },
         };
+
+        if (spec.User.Length > 0)
+        {
+            parameters.User = spec.User;
+        }
+
+        if (spec.ExposedPorts.Count > 0)
+        {
+            parameters.ExposedPorts = spec.ExposedPorts.ToDictionary(p => p, _ => new EmptyStruct(), StringComparer.Ordinal);
+        }
+
+        if (spec.LogLimits is { } limits)
+        {
+            parameters.HostConfig.LogConfig = new LogConfig
+            {
+                Type = "json-file",
+                Config = new Dictionary<string, string>(StringComparer.Ordinal)
+                {
+                    ["max-size"] = limits.MaxSize,
+                    ["max-file"] = limits.MaxFiles.ToString(CultureInfo.InvariantCulture),
+                },
+            };
+        }
 
         // Left unset, the image's entrypoint, cmd and working directory apply.
         if (spec.Entrypoint is not null)

@@ -10,6 +10,8 @@ public static class ApiObjectExtensions
         ApiObject.ObjectOneofCase.DaemonSet => envelope.DaemonSet,
         ApiObject.ObjectOneofCase.Pod => envelope.Pod,
         ApiObject.ObjectOneofCase.Node => envelope.Node,
+        ApiObject.ObjectOneofCase.Secret => envelope.Secret,
+        ApiObject.ObjectOneofCase.Event => envelope.Event,
         _ => null,
     };
 
@@ -18,6 +20,8 @@ public static class ApiObjectExtensions
         DaemonSet ds => new ApiObject { DaemonSet = ds },
         Pod pod => new ApiObject { Pod = pod },
         Node node => new ApiObject { Node = node },
+        Secret secret => new ApiObject { Secret = secret },
+        Event e => new ApiObject { Event = e },
         _ => throw new ArgumentException($"cannot wrap {value.GetType().Name}", nameof(value)),
     };
 

@@ -28,3 +28,21 @@ public sealed partial class Node : IKubeObject<Node>
 
     public IKubeObject CloneObject() => Clone();
 }
+
+public sealed partial class Secret : IKubeObject<Secret>
+{
+    static ResourceKind IKubeObject<Secret>.StaticKind => ResourceKind.Secret;
+
+    public ResourceKind ResourceKind => ResourceKind.Secret;
+
+    public IKubeObject CloneObject() => Clone();
+}
+
+public sealed partial class Event : IKubeObject<Event>
+{
+    static ResourceKind IKubeObject<Event>.StaticKind => ResourceKind.Event;
+
+    public ResourceKind ResourceKind => ResourceKind.Event;
+
+    public IKubeObject CloneObject() => Clone();
+}

@@ -76,6 +76,21 @@ public static class ObjectDefaults
                 container.ImagePullPolicy = DefaultPullPolicy;
             }
 
+            foreach (var port in container.Ports.Where(p => p.Protocol.Length == 0))
+            {
+                port.Protocol = "TCP";
+            }
+
+            foreach (var env in container.Env.Where(e => e.ValueFrom?.FieldRef is { ApiVersion.Length: 0 }))
+            {
+                env.ValueFrom.FieldRef.ApiVersion = "v1";
+            }
+
+            foreach (var probe in new[] { container.ReadinessProbe, container.LivenessProbe, container.StartupProbe }.OfType<Probe>())
+            {
+                Apply(probe);
+            }
+
             // A request left out defaults to its limit.
             if (container.Resources is { Limits.Count: > 0 } resources)
             {
@@ -84,6 +99,20 @@ public static class ObjectDefaults
                     resources.Requests.TryAdd(name, limit);
                 }
             }
+        }
+    }
+
+    /// <summary>Kubernetes' probe defaults: a 1 s timeout every 10 s, one success to pass, three failures to fail.</summary>
+    public static void Apply(Probe probe)
+    {
+        probe.TimeoutSeconds = probe.TimeoutSeconds == 0 ? 1 : probe.TimeoutSeconds;
+        probe.PeriodSeconds = probe.PeriodSeconds == 0 ? 10 : probe.PeriodSeconds;
+        probe.SuccessThreshold = probe.SuccessThreshold == 0 ? 1 : probe.SuccessThreshold;
+        probe.FailureThreshold = probe.FailureThreshold == 0 ? 3 : probe.FailureThreshold;
+        if (probe.HttpGet is { } http)
+        {
+            http.Path = http.Path.Length == 0 ? "/" : http.Path;
+            http.Scheme = http.Scheme.Length == 0 ? "HTTP" : http.Scheme;
         }
     }
 

@@ -35,7 +35,13 @@ public static class ResourceKinds
     public static ResourceKindInfo Node { get; } = new(
         ResourceKind.Node, "Node", "v1", "nodes", "node", ["no"], Namespaced: false, V1.Node.Descriptor);
 
-    public static IReadOnlyList<ResourceKindInfo> All { get; } = [DaemonSet, Pod, Node];
+    public static ResourceKindInfo Secret { get; } = new(
+        ResourceKind.Secret, "Secret", "v1", "secrets", "secret", [], Namespaced: true, V1.Secret.Descriptor);
+
+    public static ResourceKindInfo Event { get; } = new(
+        ResourceKind.Event, "Event", "v1", "events", "event", ["ev"], Namespaced: true, V1.Event.Descriptor);
+
+    public static IReadOnlyList<ResourceKindInfo> All { get; } = [DaemonSet, Pod, Node, Secret, Event];
 
     public static ResourceKindInfo Get(ResourceKind kind) =>
         All.FirstOrDefault(k => k.Kind == kind) ?? throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown resource kind");

@@ -88,17 +88,29 @@ public static class ObjectDecoder
         }
 
         var dictionary = (IDictionary)field.Accessor.GetValue(target);
+        var bytes = field.MessageType.FindFieldByNumber(2).FieldType == FieldType.Bytes;
         foreach (var entry in mapping.Entries)
         {
             var entryPath = $"{path}[{entry.Key}]";
             context.Positions.Add(entryPath, entry.KeyPosition);
-            if (entry.Value is ScalarNode scalar)
+            if (entry.Value is not ScalarNode scalar)
             {
-                dictionary[entry.Key] = scalar.IsNull ? "" : scalar.Value ?? "";
+                context.Error(entry.Value.Position, entryPath, $"expected a string, got {Describe(entry.Value)}");
+                continue;
+            }
+
+            var text = scalar.IsNull ? "" : scalar.Value ?? "";
+            if (!bytes)
+            {
+                dictionary[entry.Key] = text;
+            }
+            else if (DecodeBase64(text) is { } decoded)
+            {
+                dictionary[entry.Key] = decoded;
             }
             else
             {
-                context.Error(entry.Value.Position, entryPath, $"expected a string, got {Describe(entry.Value)}");
+                context.Error(scalar.Position, entryPath, "illegal base64 data");
             }
         }
     }
@@ -169,6 +181,14 @@ public static class ObjectDecoder
 
                 context.Error(node.Position, path, $"expected an integer, got {Describe(node)}");
                 return null;
+            case FieldType.Bytes:
+                if (node is ScalarNode { Value: var encoded } && DecodeBase64(encoded ?? "") is { } data)
+                {
+                    return data;
+                }
+
+                context.Error(node.Position, path, "illegal base64 data");
+                return null;
             default:
                 context.Error(node.Position, path, $"field type {field.FieldType} is not supported in manifests");
                 return null;
@@ -210,6 +230,18 @@ public static class ObjectDecoder
         var message = type.Parser.ParseFrom(ByteString.Empty);
         DecodeMessage(mapping, message, path, context);
         return message;
+    }
+
+    private static ByteString? DecodeBase64(string text)
+    {
+        try
+        {
+            return ByteString.FromBase64(text.Trim());
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 
     private static string UnknownField(string key, MessageDescriptor descriptor)

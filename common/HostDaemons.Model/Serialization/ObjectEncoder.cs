@@ -43,7 +43,11 @@ public static class ObjectEncoder
             var result = new JsonObject();
             foreach (var key in map.Keys.Cast<object>().Select(k => (string)k).Order(StringComparer.Ordinal))
             {
-                result[key] = JsonValue.Create((string?)map[key] ?? "");
+                result[key] = map[key] switch
+                {
+                    ByteString bytes => JsonValue.Create(bytes.ToBase64()),
+                    var text => JsonValue.Create((string?)text ?? ""),
+                };
             }
 
             return result;
@@ -86,6 +90,7 @@ public static class ObjectEncoder
         int i => JsonValue.Create(i),
         long l => JsonValue.Create(l),
         Timestamp t => JsonValue.Create(FormatTime(t)),
+        ByteString bytes => JsonValue.Create(bytes.ToBase64()),
         IntOrString ios => ios.ValueCase == IntOrString.ValueOneofCase.IntValue ? JsonValue.Create(ios.IntValue) : JsonValue.Create(ios.StringValue),
         IMessage m => Encode(m),
         _ => throw new NotSupportedException($"field {field.FullName} of type {value.GetType().Name} cannot be encoded"),
@@ -97,6 +102,7 @@ public static class ObjectEncoder
         bool b => !b,
         int i => i == 0,
         long l => l == 0,
+        ByteString b => b.IsEmpty,
         _ => false,
     };
 

@@ -28,6 +28,7 @@ public static class PodSpecValidator
         }
 
         var containerNames = new HashSet<string>(StringComparer.Ordinal);
+        var hostPorts = new HashSet<(int, string)>();
         for (var i = 0; i < spec.Containers.Count; i++)
         {
             var containerPath = $"{path}.containers[{i}]";
@@ -38,6 +39,7 @@ public static class PodSpecValidator
             }
 
             ValidateContainer(container, containerPath, volumeNames, errors);
+            ContainerFieldsValidator.Validate(container, containerPath, spec.HostNetwork, hostPorts, errors);
         }
 
         foreach (var (key, value) in spec.NodeSelector)
@@ -61,6 +63,19 @@ public static class PodSpecValidator
         if (spec.DnsPolicy.Length > 0 && !s_dnsPolicies.Contains(spec.DnsPolicy))
         {
             errors.NotSupported($"{path}.dnsPolicy", spec.DnsPolicy, s_dnsPolicies);
+        }
+
+        ValidateDns(spec, path, errors);
+        if (spec.SecurityContext is { } podSecurity)
+        {
+            ContainerFieldsValidator.ValidateIds(podSecurity.HasRunAsUser ? podSecurity.RunAsUser : null, podSecurity.HasRunAsGroup ? podSecurity.RunAsGroup : null, $"{path}.securityContext", errors);
+            for (var i = 0; i < podSecurity.SupplementalGroups.Count; i++)
+            {
+                if (podSecurity.SupplementalGroups[i] < 0)
+                {
+                    errors.Invalid($"{path}.securityContext.supplementalGroups[{i}]", podSecurity.SupplementalGroups[i], "must be between 0 and 2147483647, inclusive");
+                }
+            }
         }
 
         foreach (var (field, name) in new[] { ("serviceAccountName", spec.ServiceAccountName), ("serviceAccount", spec.ServiceAccount) })
@@ -100,6 +115,27 @@ public static class PodSpecValidator
             else if (!names.Add(volume.Name))
             {
                 errors.Duplicate($"{volumePath}.name", volume.Name);
+            }
+
+            if (volume.HostPath is not null && volume.EmptyDir is not null)
+            {
+                errors.Forbidden($"{volumePath}.emptyDir", "may not specify more than 1 volume type");
+                continue;
+            }
+
+            if (volume.EmptyDir is { } emptyDir)
+            {
+                if (emptyDir.Medium is not ("" or "Memory"))
+                {
+                    errors.NotSupported($"{volumePath}.emptyDir.medium", emptyDir.Medium, "", "Memory");
+                }
+
+                if (emptyDir.SizeLimit.Length > 0 && !Quantity.TryParse(emptyDir.SizeLimit, out _))
+                {
+                    errors.Invalid($"{volumePath}.emptyDir.sizeLimit", emptyDir.SizeLimit, $"quantities {Quantity.FormatError}");
+                }
+
+                continue;
             }
 
             if (volume.HostPath is null)
@@ -166,6 +202,8 @@ public static class PodSpecValidator
             {
                 errors.Invalid($"{path}.env[{i}].name", name, NameValidation.EnvVarNameMessage);
             }
+
+            ContainerFieldsValidator.ValidateEnvSource(container.Env[i], $"{path}.env[{i}]", errors);
         }
 
         var mountPaths = new HashSet<string>(StringComparer.Ordinal);
@@ -185,6 +223,19 @@ public static class PodSpecValidator
             if (mount.MountPath.Length == 0)
             {
                 errors.Required($"{mountPath}.mountPath");
+            }
+            else if (!mount.MountPath.StartsWith('/'))
+            {
+                errors.Invalid($"{mountPath}.mountPath", mount.MountPath, "must be an absolute path");
+            }
+
+            if (mount.SubPath.StartsWith('/'))
+            {
+                errors.Invalid($"{mountPath}.subPath", mount.SubPath, "must be a relative path");
+            }
+            else if (mount.SubPath.Split('/').Contains(".."))
+            {
+                errors.Invalid($"{mountPath}.subPath", mount.SubPath, "must not contain '..'");
             }
             else if (!mountPaths.Add(mount.MountPath))
             {
@@ -240,6 +291,41 @@ public static class PodSpecValidator
         }
 
         return parsed;
+    }
+
+    private static void ValidateDns(PodSpec spec, string path, ValidationErrors errors)
+    {
+        var config = spec.DnsConfig;
+        if (spec.DnsPolicy == "None" && (config is null || config.Nameservers.Count == 0))
+        {
+            errors.Required($"{path}.dnsConfig.nameservers", "must provide at least one DNS nameserver when `dnsPolicy` is None");
+        }
+
+        if (config is null)
+        {
+            return;
+        }
+
+        if (config.Nameservers.Count > 3)
+        {
+            errors.Invalid($"{path}.dnsConfig.nameservers", string.Join(",", config.Nameservers), "must not have more than 3 nameservers");
+        }
+
+        for (var i = 0; i < config.Nameservers.Count; i++)
+        {
+            if (!System.Net.IPAddress.TryParse(config.Nameservers[i], out _))
+            {
+                errors.Invalid($"{path}.dnsConfig.nameservers[{i}]", config.Nameservers[i], "must be a valid IP address");
+            }
+        }
+
+        for (var i = 0; i < config.Options.Count; i++)
+        {
+            if (config.Options[i].Name.Length == 0)
+            {
+                errors.Required($"{path}.dnsConfig.options[{i}].name");
+            }
+        }
     }
 
     private static void ValidateTolerations(IList<Toleration> tolerations, string path, ValidationErrors errors)

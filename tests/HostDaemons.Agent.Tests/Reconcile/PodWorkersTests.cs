@@ -1,7 +1,9 @@
 using HostDaemons.Agent.Reconcile;
 using HostDaemons.Agent.Runtime;
 using HostDaemons.Agent.Tests.TestServices;
+using HostDaemons.Agent.Volumes;
 using HostDaemons.Model.V1;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 
@@ -23,7 +25,7 @@ public sealed class PodWorkersTests
         _runtime = new FakeContainerRuntime(_time);
         _restarts = new RestartTracker(_time);
         _signal = new ReconcileSignal(_time);
-        _workers = new PodWorkers(_runtime, _restarts, _signal, _logger);
+        _workers = new PodWorkers(_runtime, new PodVolumes(NodeContext.For(TestPods.Node), NullLogger<PodVolumes>.Instance), _restarts, _signal, _logger);
     }
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -1,6 +1,7 @@
 using HostDaemons.Agent.ControlPlane;
 using HostDaemons.Agent.Desired;
 using HostDaemons.Agent.Reconcile;
+using HostDaemons.Agent.Volumes;
 using HostDaemons.Api.V1;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -26,12 +27,18 @@ internal sealed class AgentHarness : IDisposable
         Signal = new ReconcileSignal(time);
         Assigned = new AssignedPods(options, Signal, NullLogger<AssignedPods>.Instance);
         Restarts = new RestartTracker(time);
-        Workers = new PodWorkers(runtime, Restarts, Signal, NullLogger<PodWorkers>.Instance);
+        Node = new NodeContext(TestPods.Node, "192.0.2.10", Path.Combine(stateDir, "pods"), null);
+        Volumes = new PodVolumes(Node, NullLogger<PodVolumes>.Instance);
+        Workers = new PodWorkers(runtime, Volumes, Restarts, Signal, NullLogger<PodWorkers>.Instance);
         Reporter = new StatusReporter();
-        Reconciler = new Reconciler(Assigned, runtime, Workers, Restarts, Reporter, Signal, time, options, Lifetime, NullLogger<Reconciler>.Instance);
+        Reconciler = new Reconciler(Assigned, runtime, Node, Volumes, Workers, Restarts, Reporter, Signal, time, options, Lifetime, NullLogger<Reconciler>.Instance);
     }
 
     public FakeContainerRuntime Runtime { get; }
+
+    public NodeContext Node { get; }
+
+    public PodVolumes Volumes { get; }
 
     public TestHostApplicationLifetime Lifetime { get; } = new();
 
