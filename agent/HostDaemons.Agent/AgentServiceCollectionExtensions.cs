@@ -1,6 +1,8 @@
 using HostDaemons.Agent;
 using HostDaemons.Agent.ControlPlane;
 using HostDaemons.Agent.Desired;
+using HostDaemons.Agent.Events;
+using HostDaemons.Agent.Probes;
 using HostDaemons.Agent.Reconcile;
 using HostDaemons.Agent.Runtime;
 using HostDaemons.Agent.Volumes;
@@ -31,8 +33,12 @@ public static class AgentServiceCollectionExtensions
         services.TryAddSingleton<ReconcileSignal>();
         services.TryAddSingleton<RestartTracker>();
         services.TryAddSingleton<PodWorkers>();
+        services.TryAddSingleton<IProber, Prober>();
+        services.TryAddSingleton<ProbeManager>();
+        services.TryAddSingleton<IProbeResults>(sp => sp.GetRequiredService<ProbeManager>());
         services.TryAddSingleton<AssignedPods>();
         services.TryAddSingleton<StatusReporter>();
+        services.TryAddSingleton<PodEventRecorder>();
         services.TryAddSingleton<NodeClientFactory>();
         services.TryAddSingleton<LogRequestHandler>();
         services.TryAddSingleton<Reconciler>();

@@ -10,9 +10,9 @@ public sealed class ControlPlaneOptions
     public const string DefaultConfigFile = "/etc/hostdaemons/controlplane.yaml";
 
     /// <summary>The flag names, which are also the environment (HOSTDAEMONS_LISTEN) and config file keys.</summary>
-    public static IReadOnlyList<string> Flags { get; } = ["listen", "data-dir", "node-lease-duration", "heartbeat-interval", "resync-period"];
+    public static IReadOnlyList<string> Flags { get; } = ["listen", "data-dir", "node-lease-duration", "heartbeat-interval", "resync-period", "event-ttl"];
 
-    public static IReadOnlySet<string> DurationFlags { get; } = new HashSet<string> { "node-lease-duration", "heartbeat-interval", "resync-period" };
+    public static IReadOnlySet<string> DurationFlags { get; } = new HashSet<string> { "node-lease-duration", "heartbeat-interval", "resync-period", "event-ttl" };
 
     /// <summary>The gRPC endpoint (plaintext HTTP/2).</summary>
     [Required]
@@ -33,4 +33,8 @@ public sealed class ControlPlaneOptions
     /// <summary>How often every DaemonSet is synced even without an event: the safety net.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan ResyncPeriod { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long an event is kept after it last happened.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
+    public TimeSpan EventTtl { get; set; } = TimeSpan.FromHours(1);
 }

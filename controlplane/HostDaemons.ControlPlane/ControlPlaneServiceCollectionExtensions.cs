@@ -1,6 +1,7 @@
 using HostDaemons.ControlPlane;
 using HostDaemons.ControlPlane.Api;
 using HostDaemons.ControlPlane.Controller;
+using HostDaemons.ControlPlane.Events;
 using HostDaemons.ControlPlane.Nodes;
 using HostDaemons.ControlPlane.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -24,6 +25,8 @@ public static class ControlPlaneServiceCollectionExtensions
         services.TryAddSingleton<IObjectStore>(sp => sp.GetRequiredService<ObjectStore>());
 
         services.TryAddSingleton<PodTerminator>();
+        services.TryAddSingleton<EventRecorder>();
+        services.AddHostedService<EventExpiry>();
         services.TryAddSingleton<NodeLeases>();
         services.TryAddSingleton<NodeAssignmentHub>();
         services.TryAddSingleton<AgentTunnels>();

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using HostDaemons.Agent.Desired;
+using HostDaemons.Agent.Events;
 using HostDaemons.Agent.Runtime;
 using HostDaemons.Api.V1;
 using HostDaemons.Hosting;
@@ -17,6 +18,7 @@ internal sealed partial class ControlPlaneSession(
     NodeClientFactory clients,
     AssignedPods assigned,
     StatusReporter reporter,
+    PodEventRecorder events,
     LogRequestHandler logs,
     IContainerRuntime runtime,
     TimeProvider time,
@@ -61,6 +63,7 @@ internal sealed partial class ControlPlaneSession(
             HeartbeatAsync(heartbeatInterval, session.Token),
             WatchAsync(session.Token),
             ReportAsync(session.Token),
+            ReportEventsAsync(session.Token),
             ServeRequestsAsync(session.Token),
         };
         var first = await Task.WhenAny(tasks).ConfigureAwait(false);
@@ -149,6 +152,25 @@ internal sealed partial class ControlPlaneSession(
             catch
             {
                 reporter.Requeue(batch);
+                throw;
+            }
+        }
+    }
+
+    private async Task ReportEventsAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var batch = await events.TakeAsync(cancellationToken).ConfigureAwait(false);
+            var request = new ReportEventsRequest();
+            request.Events.Add(batch);
+            try
+            {
+                await clients.Client.ReportEventsAsync(request, deadline: Deadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                events.Requeue(batch);
                 throw;
             }
         }

@@ -26,6 +26,15 @@ internal sealed record StopContainerCommand(RuntimeContainer Instance, string Na
     public override string ToString() => $"stop {Instance.Name} ({Reason}, grace {GracePeriod.TotalSeconds}s)";
 }
 
+/// <summary>
+/// Stops an instance with a grace period and keeps it: a failed liveness or startup probe. The exited instance then
+/// takes the normal restart path (crash back-off, restart count plus one) and stays for <c>logs --previous</c>.
+/// </summary>
+internal sealed record KillContainerCommand(RuntimeContainer Instance, string Name, TimeSpan GracePeriod, string Reason) : PodCommand(Name)
+{
+    public override string ToString() => $"kill {Instance.Name} ({Reason}, grace {GracePeriod.TotalSeconds}s)";
+}
+
 /// <summary>Removes an instance that is no longer running and no longer needed.</summary>
 internal sealed record RemoveContainerCommand(RuntimeContainer Instance, string Name) : PodCommand(Name)
 {

@@ -1,3 +1,4 @@
+using HostDaemons.Agent.Probes;
 using HostDaemons.Agent.Runtime;
 
 namespace HostDaemons.Agent.Reconcile;
@@ -5,8 +6,9 @@ namespace HostDaemons.Agent.Reconcile;
 /// <summary>
 /// Compares the pods the node should run with the containers Docker has and says what to do, pod by pod: adopt
 /// what matches (no restart just because the agent restarted), create what is missing, restart what exited (with
-/// back-off), replace what changed, stop what is no longer wanted. It does no I/O and changes no state (the restart
-/// tracker is only read), so a plan that is dropped costs nothing and every case is a unit test.
+/// back-off), kill what failed its liveness or startup probe, replace what changed, stop what is no longer wanted.
+/// It does no I/O and changes no state (the restart tracker and probe results are only read), so a plan that is
+/// dropped costs nothing and every case is a unit test.
 /// </summary>
 internal static class PodPlanner
 {
@@ -14,8 +16,10 @@ internal static class PodPlanner
     /// <param name="actual">Every container labelled with this node.</param>
     /// <param name="authoritative">False until the agent knows its assignments: then it adopts and starts, but stops nothing it does not know.</param>
     /// <param name="restarts">Back-off and instance numbering, read only.</param>
-    public static ReconcilePlan Plan(IReadOnlyCollection<DesiredPod> desired, IReadOnlyList<RuntimeContainer> actual, bool authoritative, RestartTracker restarts)
+    /// <param name="probes">Probe results: a running instance whose liveness or startup probe failed is killed. None when omitted.</param>
+    public static ReconcilePlan Plan(IReadOnlyCollection<DesiredPod> desired, IReadOnlyList<RuntimeContainer> actual, bool authoritative, RestartTracker restarts, IProbeResults? probes = null)
     {
+        probes ??= NoProbeResults.Instance;
         var work = new List<PodPlan>();
         var terminated = new List<DesiredPod>();
         TimeSpan? wakeUp = null;
@@ -45,7 +49,7 @@ internal static class PodPlanner
                 var name = container.Container.Name;
                 var mine = instances.Where(i => i.Get(ContainerLabels.Container) == name)
                     .OrderByDescending(i => i.AttemptOf()).ThenByDescending(i => i.CreatedAt).ToList();
-                var wait = PlanContainer(pod, container, mine, restarts, commands);
+                var wait = PlanContainer(pod, container, mine, restarts, probes, commands);
                 if (wait is { } w && (wakeUp is null || w < wakeUp))
                 {
                     wakeUp = w;
@@ -72,7 +76,7 @@ internal static class PodPlanner
     }
 
     /// <returns>How long until this container needs another look (a back-off ending), if it does.</returns>
-    private static TimeSpan? PlanContainer(DesiredPod pod, DesiredContainer container, List<RuntimeContainer> instances, RestartTracker restarts, List<PodCommand> commands)
+    private static TimeSpan? PlanContainer(DesiredPod pod, DesiredContainer container, List<RuntimeContainer> instances, RestartTracker restarts, IProbeResults probes, List<PodCommand> commands)
     {
         var name = container.Container.Name;
         var key = RestartTracker.Key(pod.Uid, name);
@@ -135,6 +139,15 @@ internal static class PodPlanner
 
                 // The exited instance stays for `logs --previous`; older ones go.
                 commands.Add(new CreateContainerCommand(container, next, finished));
+                return null;
+            case ContainerRunState.Running when probes.FailedProbe(container.Container, latest) is { } failed:
+                if (failureWait > TimeSpan.Zero)
+                {
+                    return failureWait;
+                }
+
+                var grace = failed.Probe.HasTerminationGracePeriodSeconds ? TimeSpan.FromSeconds(failed.Probe.TerminationGracePeriodSeconds) : pod.GracePeriod;
+                commands.Add(new KillContainerCommand(latest, name, grace, $"{failed.Kind.ToString().ToLowerInvariant()} probe failed"));
                 return null;
             default:
                 return null;

@@ -132,6 +132,9 @@ internal sealed partial class PodWorkers(IContainerRuntime runtime, PodVolumes v
 
                 await runtime.RemoveContainerAsync(stop.Instance.Id, cancellationToken).ConfigureAwait(false);
                 break;
+            case KillContainerCommand kill:
+                await runtime.StopContainerAsync(kill.Instance.Id, kill.GracePeriod, cancellationToken).ConfigureAwait(false);
+                break;
             case RemoveContainerCommand remove:
                 await runtime.RemoveContainerAsync(remove.Instance.Id, cancellationToken).ConfigureAwait(false);
                 break;

@@ -1,5 +1,6 @@
 using HostDaemons.Agent.ControlPlane;
 using HostDaemons.Agent.Desired;
+using HostDaemons.Agent.Probes;
 using HostDaemons.Agent.Volumes;
 using HostDaemons.Agent.Runtime;
 using HostDaemons.Agent.Status;
@@ -21,6 +22,7 @@ internal sealed partial class Reconciler(
     PodVolumes volumes,
     PodWorkers workers,
     RestartTracker restarts,
+    ProbeManager probes,
     StatusReporter reporter,
     ReconcileSignal signal,
     TimeProvider time,
@@ -74,7 +76,8 @@ internal sealed partial class Reconciler(
             }
         }
 
-        var plan = PodPlanner.Plan(desired, actual, assigned.IsKnown, restarts);
+        probes.Sync(desired, actual);
+        var plan = PodPlanner.Plan(desired, actual, assigned.IsKnown, restarts, probes);
         foreach (var work in plan.Work.Where(w => !workers.IsBusy(w.PodUid)))
         {
             workers.Start(work, cancellationToken);
@@ -95,7 +98,7 @@ internal sealed partial class Reconciler(
         var running = 0;
         foreach (var pod in desired.Where(p => !p.IsTerminating))
         {
-            var status = PodStatusBuilder.Build(pod, [.. byPod[pod.Uid]], restarts, _statuses.GetValueOrDefault(pod.Uid), nodeContext.HostIp, now);
+            var status = PodStatusBuilder.Build(pod, [.. byPod[pod.Uid]], restarts, _statuses.GetValueOrDefault(pod.Uid), nodeContext.HostIp, now, probes);
             _statuses[pod.Uid] = status;
             reporter.Offer(pod.Pod, status);
             if (status.ContainerStatuses.All(c => c.State?.Running is not null))

@@ -352,6 +352,52 @@ internal sealed class DockerContainerRuntime : IContainerRuntime, IDisposable
         }
     }
 
+    public async Task<ExecResult> ExecAsync(string containerId, IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(containerId);
+        ArgumentNullException.ThrowIfNull(command);
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            var created = await _client.Exec.CreateContainerExecAsync(
+                containerId,
+                new ContainerExecCreateParameters { Cmd = [.. command], AttachStdout = true, AttachStderr = true },
+                deadline.Token);
+            string output;
+            using (var stream = await _client.Exec.StartContainerExecAsync(created.ID, new ContainerExecStartParameters(), deadline.Token))
+            {
+                output = await ReadCappedAsync(stream, deadline.Token);
+            }
+
+            // The attach stream can close a moment before the engine records the exit code.
+            while (true)
+            {
+                var exec = await _client.Exec.InspectContainerExecAsync(created.ID, deadline.Token);
+                if (!exec.Running && exec.ExitCode is { } exitCode)
+                {
+                    return new ExecResult((int)exitCode, output);
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(10), deadline.Token);
+            }
+        }
+        catch (Exception ex) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested
+            && ex is OperationCanceledException or IOException)
+        {
+            return new ExecResult(-1, "", TimedOut: true);
+        }
+        catch (DockerContainerNotFoundException ex)
+        {
+            throw new ContainerRuntimeException("NotFound", EngineMessage(ex), ex) { IsNotFound = true };
+        }
+        catch (DockerApiException ex)
+        {
+            throw new ContainerRuntimeException("ExecError", EngineMessage(ex), ex);
+        }
+    }
+
     public async IAsyncEnumerable<RuntimeEvent> WatchEventsAsync(string nodeName, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(nodeName);
@@ -487,6 +533,24 @@ internal sealed class DockerContainerRuntime : IContainerRuntime, IDisposable
         };
     }
 
+    /// <summary>Stdout and stderr as written, keeping the first 10 KiB (as the kubelet does for probe output).</summary>
+    private static async Task<string> ReadCappedAsync(MultiplexedStream stream, CancellationToken cancellationToken)
+    {
+        const int Cap = 10 * 1024;
+        using var kept = new MemoryStream();
+        var buffer = new byte[4096];
+        while (true)
+        {
+            var read = await stream.ReadOutputAsync(buffer, 0, buffer.Length, cancellationToken);
+            if (read.EOF)
+            {
+                return System.Text.Encoding.UTF8.GetString(kept.GetBuffer(), 0, (int)kept.Length);
+            }
+
+            kept.Write(buffer, 0, (int)Math.Min(read.Count, Cap - kept.Length));
+        }
+    }
+
     private static bool LooksLikeMissingImage(string message) =>
         message.Contains("not found", StringComparison.OrdinalIgnoreCase)
         || message.Contains("manifest unknown", StringComparison.OrdinalIgnoreCase)
@@ -525,6 +589,7 @@ internal sealed class DockerContainerRuntime : IContainerRuntime, IDisposable
             FinishedAt = ParseTimestamp(state?.FinishedAt),
             Error = string.IsNullOrEmpty(state?.Error) ? null : state.Error,
             OomKilled = state?.OOMKilled ?? false,
+            Pid = (int)(state?.Pid ?? 0),
         };
     }
 

@@ -26,6 +26,12 @@ internal interface IContainerRuntime
     /// <summary>Removes a container, killing it first if it still runs. A missing container is not an error.</summary>
     Task RemoveContainerAsync(string containerId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Runs a command inside a running container and waits for it to end, at most <paramref name="timeout"/> (then
+    /// the result says it timed out; the engine cannot stop the process). Output is stdout and stderr, capped.
+    /// </summary>
+    Task<ExecResult> ExecAsync(string containerId, IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken);
+
     /// <summary>Container events for this node's containers, until cancelled. Throws when the engine connection drops.</summary>
     IAsyncEnumerable<RuntimeEvent> WatchEventsAsync(string nodeName, CancellationToken cancellationToken);
 

@@ -27,6 +27,9 @@ internal sealed record RuntimeContainer
     public string? Error { get; init; }
 
     public bool OomKilled { get; init; }
+
+    /// <summary>The host PID of the container's main process while it runs (0 otherwise): the way into its namespaces.</summary>
+    public int Pid { get; init; }
 }
 
 internal enum ContainerRunState

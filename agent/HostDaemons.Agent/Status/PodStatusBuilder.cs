@@ -1,5 +1,6 @@
 using System.Globalization;
 using Google.Protobuf.WellKnownTypes;
+using HostDaemons.Agent.Probes;
 using HostDaemons.Agent.Reconcile;
 using HostDaemons.Agent.Runtime;
 using HostDaemons.Model.V1;
@@ -9,11 +10,13 @@ namespace HostDaemons.Agent.Status;
 /// <summary>
 /// A pod's status as Kubernetes shapes it, from its containers as Docker reports them: phase, conditions (with
 /// transition times kept from the previous status), and per container its state, last state, readiness and restarts.
+/// Started and ready follow the probe results (none when omitted): ready drives the Ready and ContainersReady conditions.
 /// </summary>
 internal static class PodStatusBuilder
 {
-    public static PodStatus Build(DesiredPod pod, IReadOnlyList<RuntimeContainer> instances, RestartTracker restarts, PodStatus? previous, string hostIp, DateTimeOffset now)
+    public static PodStatus Build(DesiredPod pod, IReadOnlyList<RuntimeContainer> instances, RestartTracker restarts, PodStatus? previous, string hostIp, DateTimeOffset now, IProbeResults? probes = null)
     {
+        probes ??= NoProbeResults.Instance;
         var status = new PodStatus
         {
             HostIp = hostIp,
@@ -25,7 +28,7 @@ internal static class PodStatusBuilder
         {
             var name = container.Container.Name;
             var mine = instances.Where(i => i.Get(ContainerLabels.Container) == name).OrderByDescending(i => i.AttemptOf()).ToList();
-            status.ContainerStatuses.Add(BuildContainer(pod, container, mine, restarts));
+            status.ContainerStatuses.Add(BuildContainer(pod, container, mine, restarts, probes));
         }
 
         // Kubernetes: Running once every container was created and one runs, or is restarting (restartPolicy Always).
@@ -42,7 +45,7 @@ internal static class PodStatusBuilder
         return status;
     }
 
-    private static ContainerStatus BuildContainer(DesiredPod pod, DesiredContainer container, List<RuntimeContainer> instances, RestartTracker restarts)
+    private static ContainerStatus BuildContainer(DesiredPod pod, DesiredContainer container, List<RuntimeContainer> instances, RestartTracker restarts, IProbeResults probes)
     {
         var name = container.Container.Name;
         var key = RestartTracker.Key(pod.Uid, name);
@@ -53,7 +56,7 @@ internal static class PodStatusBuilder
             Image = container.Container.Image,
             RestartCount = Math.Max(0, latest?.AttemptOf() ?? 0),
             State = new ContainerState(),
-            Started = latest?.State == ContainerRunState.Running,
+            Started = probes.IsStarted(container.Container, latest),
         };
         if (latest is not null)
         {
@@ -75,7 +78,7 @@ internal static class PodStatusBuilder
                 break;
             case ContainerRunState.Running:
                 status.State.Running = new ContainerStateRunning { StartedAt = Time(latest.StartedAt) };
-                status.Ready = true;
+                status.Ready = probes.IsReady(container.Container, latest);
                 break;
             case ContainerRunState.Exited or ContainerRunState.Dead:
                 // An exited container waiting out its back-off shows CrashLoopBackOff, its exit as the last state.

@@ -1,5 +1,4 @@
 using HostDaemons.Model.Objects;
-using HostDaemons.Model.V1;
 using HostDaemons.Model.Validation;
 
 namespace HostDaemons.Model.Serialization;
@@ -146,17 +145,7 @@ public static class ManifestReader
 
     private static (IKubeObject Value, IReadOnlyList<ManifestError> Errors, FieldPositions Positions, bool Succeeded) Decode(ResourceKindInfo info, MappingNode mapping)
     {
-        switch (info.Kind)
-        {
-            case ResourceKind.DaemonSet:
-                var ds = ObjectDecoder.Decode(mapping, DaemonSet.Parser);
-                return (ds.Value, ds.Errors, ds.Positions, ds.Succeeded);
-            case ResourceKind.Pod:
-                var pod = ObjectDecoder.Decode(mapping, Pod.Parser);
-                return (pod.Value, pod.Errors, pod.Positions, pod.Succeeded);
-            default:
-                var node = ObjectDecoder.Decode(mapping, Node.Parser);
-                return (node.Value, node.Errors, node.Positions, node.Succeeded);
-        }
+        var decoded = ObjectDecoder.Decode(mapping, info.Descriptor);
+        return ((IKubeObject)decoded.Value, decoded.Errors, decoded.Positions, decoded.Succeeded);
     }
 }

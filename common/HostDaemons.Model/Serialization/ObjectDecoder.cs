@@ -17,9 +17,15 @@ public static class ObjectDecoder
     private static readonly ConcurrentDictionary<MessageDescriptor, Dictionary<string, FieldDescriptor>> s_fieldsByJsonName = new();
 
     public static DecodeResult<T> Decode<T>(ManifestNode root, MessageParser<T> parser)
-        where T : IMessage<T>
+        where T : IMessage<T> => Decode(root, parser.ParseFrom(ByteString.Empty));
+
+    /// <summary>Decodes into a new message of the descriptor's type.</summary>
+    public static DecodeResult<IMessage> Decode(ManifestNode root, MessageDescriptor descriptor) =>
+        Decode(root, descriptor.Parser.ParseFrom(ByteString.Empty));
+
+    private static DecodeResult<T> Decode<T>(ManifestNode root, T value)
+        where T : IMessage
     {
-        var value = parser.ParseFrom(ByteString.Empty);
         var context = new Context();
         context.Positions.Add("", root.Position);
         if (root is MappingNode mapping)

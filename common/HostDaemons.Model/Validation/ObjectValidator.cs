@@ -30,6 +30,9 @@ public static class ObjectValidator
                 node.Kind = ResourceKinds.Node.KindName;
                 node.Metadata ??= new ObjectMeta();
                 break;
+            case Secret secret:
+                SecretValidator.ApplyDefaults(secret);
+                break;
         }
     }
 
@@ -44,6 +47,8 @@ public static class ObjectValidator
                 ObjectMetaValidator.Validate(pod.Metadata, namespaced: true, "metadata", errors);
                 PodSpecValidator.Validate(pod.Spec, "spec", errors);
                 return errors;
+            case Secret secret:
+                return SecretValidator.Validate(secret);
             default:
                 var nodeErrors = new ValidationErrors();
                 ObjectMetaValidator.Validate(value.Metadata, namespaced: false, "metadata", nodeErrors);

@@ -25,6 +25,11 @@ internal sealed class AdminService(
     public override async Task<ApplyResponse> Apply(ApplyRequest request, ServerCallContext context)
     {
         var value = request.Object?.Unwrap() ?? throw ApiErrors.BadRequest("the request carries no object");
+        if (value is Secret secret)
+        {
+            return await ApplySecretAsync(secret, request.Mode, context.CancellationToken).ConfigureAwait(false);
+        }
+
         if (value is not DaemonSet ds)
         {
             throw ApiErrors.BadRequest($"{ResourceKinds.Get(value.ResourceKind).Plural} cannot be applied: HostDaemons creates pods from DaemonSets and static manifests, and nodes when their agents register");
@@ -89,6 +94,9 @@ internal sealed class AdminService(
                 break;
             case Pod pod:
                 await terminator.TerminateAsync(pod, null, ct).ConfigureAwait(false);
+                break;
+            case Secret secret:
+                await store.DeleteAsync<Secret>(secret.Metadata.Namespace, secret.Metadata.Name, secret.Metadata.Uid, ct).ConfigureAwait(false);
                 break;
             case Node node:
                 await store.DeleteAsync<Node>("", node.Metadata.Name, node.Metadata.Uid, ct).ConfigureAwait(false);
@@ -172,6 +180,7 @@ internal sealed class AdminService(
         {
             ResourceKind.DaemonSet => await store.MutateAsync<DaemonSet>(key.Namespace, key.Name, Relabel, context.CancellationToken).ConfigureAwait(false),
             ResourceKind.Pod => await store.MutateAsync<Pod>(key.Namespace, key.Name, Relabel, context.CancellationToken).ConfigureAwait(false),
+            ResourceKind.Secret => await store.MutateAsync<Secret>(key.Namespace, key.Name, Relabel, context.CancellationToken).ConfigureAwait(false),
             _ => await store.MutateAsync<Node>(key.Namespace, key.Name, Relabel, context.CancellationToken).ConfigureAwait(false),
         };
         return new LabelResponse { Object = (updated ?? throw ApiErrors.NotFound(key.Kind, key.Name)).Wrap(), Changed = changed };
@@ -246,6 +255,69 @@ internal sealed class AdminService(
 
         var stored = await store.UpdateAsync(updated, cancellationToken).ConfigureAwait(false);
         return new ApplyResponse { Object = stored.Wrap(), Outcome = ApplyOutcome.Configured };
+    }
+
+    private async Task<ApplyResponse> ApplySecretAsync(Secret secret, ApplyMode mode, CancellationToken cancellationToken)
+    {
+        ObjectValidator.ApplyDefaults(secret);
+        ClearServerFields(secret.Metadata);
+        var errors = ObjectValidator.Validate(secret);
+        if (errors.Count > 0)
+        {
+            throw ApiErrors.Invalid(ResourceKind.Secret, secret.Metadata.Name, errors);
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            var existing = store.Get<Secret>(secret.Metadata.Namespace, secret.Metadata.Name);
+            try
+            {
+                if (existing is null)
+                {
+                    var created = await store.CreateAsync(secret, cancellationToken).ConfigureAwait(false);
+                    return new ApplyResponse { Object = created.Wrap(), Outcome = ApplyOutcome.Created };
+                }
+
+                if (mode == ApplyMode.Create)
+                {
+                    throw ApiErrors.AlreadyExists(ResourceKind.Secret, secret.Metadata.Name);
+                }
+
+                var immutable = SecretValidator.ValidateUpdate(secret, existing);
+                if (immutable.Count > 0)
+                {
+                    throw ApiErrors.Invalid(ResourceKind.Secret, secret.Metadata.Name, immutable);
+                }
+
+                var updated = existing.Clone();
+                updated.Metadata.Labels.Clear();
+                updated.Metadata.Labels.Add(secret.Metadata.Labels);
+                updated.Metadata.Annotations.Clear();
+                updated.Metadata.Annotations.Add(secret.Metadata.Annotations);
+                updated.Data.Clear();
+                updated.Data.Add(secret.Data);
+                if (Equals(updated, existing))
+                {
+                    return new ApplyResponse { Object = existing.Wrap(), Outcome = ApplyOutcome.Unchanged };
+                }
+
+                var stored = await store.UpdateAsync(updated, cancellationToken).ConfigureAwait(false);
+                return new ApplyResponse { Object = stored.Wrap(), Outcome = ApplyOutcome.Configured };
+            }
+            catch (Exception ex) when (ex is ObjectAlreadyExistsException or ObjectConflictException && attempt < ApplyAttempts)
+            {
+            }
+        }
+    }
+
+    private static void ClearServerFields(ObjectMeta meta)
+    {
+        meta.Uid = "";
+        meta.ResourceVersion = "";
+        meta.Generation = 0;
+        meta.CreationTimestamp = null;
+        meta.DeletionTimestamp = null;
+        meta.ClearDeletionGracePeriodSeconds();
     }
 
     private async Task DeleteDaemonSetAsync(DaemonSet ds, string policy, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using HostDaemons.Api.V1;
+using HostDaemons.ControlPlane.Events;
 using HostDaemons.ControlPlane.Nodes;
 using HostDaemons.ControlPlane.Storage;
 using HostDaemons.Model.Objects;
@@ -17,6 +18,7 @@ internal sealed partial class NodeService(
     NodeLeases leases,
     NodeAssignmentHub assignments,
     AgentTunnels tunnels,
+    EventRecorder events,
     StreamingCalls streaming,
     TimeProvider time,
     IOptions<ControlPlaneOptions> options,
@@ -127,6 +129,47 @@ internal sealed partial class NodeService(
         var name = identity.Resolve(context);
         await streaming.RunAsync(context, cancellationToken => tunnels.AcceptUploadAsync(name, requestStream, cancellationToken)).ConfigureAwait(false);
         return new SendLogsResponse();
+    }
+
+    public override async Task<ReportEventsResponse> ReportEvents(ReportEventsRequest request, ServerCallContext context)
+    {
+        var name = identity.Resolve(context);
+        var source = new EventSource { Component = "hostdaemons-agent", Host = name };
+        foreach (var e in request.Events)
+        {
+            var pod = store.Get<Pod>(e.Pod.Namespace, e.Pod.Name);
+            if (pod is null || pod.Metadata.Uid != e.Pod.Uid || pod.Spec.NodeName != name)
+            {
+                continue;
+            }
+
+            var about = new EventObjectReference
+            {
+                Kind = "Pod",
+                ApiVersion = "v1",
+                Namespace = e.Pod.Namespace,
+                Name = e.Pod.Name,
+                Uid = e.Pod.Uid,
+                FieldPath = e.FieldPath,
+            };
+            await events.RecordAsync(about, source, e.Type, e.Reason, e.Message, e.Count, e.FirstTimestamp, e.LastTimestamp, context.CancellationToken).ConfigureAwait(false);
+        }
+
+        return new ReportEventsResponse();
+    }
+
+    public override Task<GetPullCredentialsResponse> GetPullCredentials(GetPullCredentialsRequest request, ServerCallContext context)
+    {
+        var name = identity.Resolve(context);
+        var key = request.Pod ?? new PodKey();
+        var pod = store.Get<Pod>(key.Namespace, key.Name);
+        if (pod is null || pod.Metadata.Uid != key.Uid || pod.Spec.NodeName != name)
+        {
+            // The same answer for a pod of another node as for no pod at all: a node learns nothing about others.
+            throw ApiErrors.NotFound(ResourceKind.Pod, key.Name);
+        }
+
+        return Task.FromResult(PullCredentials.For(store, pod, logger));
     }
 
     private async Task ApplyReportAsync(string nodeName, PodStatusReport report, CancellationToken cancellationToken)

@@ -347,13 +347,10 @@ internal sealed partial class ObjectStore : IObjectStore, IAsyncDisposable
         return copy;
     }
 
-    private static IKubeObject Parse(ResourceKind kind, byte[] data) => kind switch
-    {
-        ResourceKind.DaemonSet => DaemonSet.Parser.ParseFrom(data),
-        ResourceKind.Pod => Pod.Parser.ParseFrom(data),
-        ResourceKind.Node => Node.Parser.ParseFrom(data),
-        _ => throw new InvalidDataException($"unknown kind {kind} in the store"),
-    };
+    private static IKubeObject Parse(ResourceKind kind, byte[] data) =>
+        ResourceKinds.All.FirstOrDefault(k => k.Kind == kind) is { } info
+            ? (IKubeObject)info.Descriptor.Parser.ParseFrom(data)
+            : throw new InvalidDataException($"unknown kind {kind} in the store");
 
     private enum DecisionKind
     {

@@ -1,5 +1,6 @@
 using HostDaemons.Agent.ControlPlane;
 using HostDaemons.Agent.Desired;
+using HostDaemons.Agent.Probes;
 using HostDaemons.Agent.Reconcile;
 using HostDaemons.Agent.Volumes;
 using HostDaemons.Api.V1;
@@ -10,9 +11,10 @@ using Microsoft.Extensions.Time.Testing;
 namespace HostDaemons.Agent.Tests.TestServices;
 
 /// <summary>
-/// One "agent process" without Docker or a control plane: the reconciler, pod workers, restart tracker, status
-/// reporter and assignments, wired as the host wires them, over a <see cref="FakeContainerRuntime"/> and a state
-/// directory. <see cref="Restart"/> makes a new process over the same engine and state.
+/// One "agent process" without Docker or a control plane: the reconciler, pod workers, restart tracker, probe
+/// manager (over a <see cref="FakeProber"/>), status reporter and assignments, wired as the host wires them, over a
+/// <see cref="FakeContainerRuntime"/> and a state directory. <see cref="Restart"/> makes a new process over the same
+/// engine and state.
 /// </summary>
 internal sealed class AgentHarness : IDisposable
 {
@@ -31,7 +33,9 @@ internal sealed class AgentHarness : IDisposable
         Volumes = new PodVolumes(Node, NullLogger<PodVolumes>.Instance);
         Workers = new PodWorkers(runtime, Volumes, Restarts, Signal, NullLogger<PodWorkers>.Instance);
         Reporter = new StatusReporter();
-        Reconciler = new Reconciler(Assigned, runtime, Node, Volumes, Workers, Restarts, Reporter, Signal, time, options, Lifetime, NullLogger<Reconciler>.Instance);
+        Prober = new FakeProber(time);
+        Probes = new ProbeManager(Prober, Signal, time, NullLogger<ProbeManager>.Instance);
+        Reconciler = new Reconciler(Assigned, runtime, Node, Volumes, Workers, Restarts, Probes, Reporter, Signal, time, options, Lifetime, NullLogger<Reconciler>.Instance);
     }
 
     public FakeContainerRuntime Runtime { get; }
@@ -55,6 +59,10 @@ internal sealed class AgentHarness : IDisposable
     public PodWorkers Workers { get; }
 
     public StatusReporter Reporter { get; }
+
+    public FakeProber Prober { get; }
+
+    public ProbeManager Probes { get; }
 
     public Reconciler Reconciler { get; }
 
@@ -105,6 +113,7 @@ internal sealed class AgentHarness : IDisposable
     public void Dispose()
     {
         Reconciler.Dispose();
+        Probes.Dispose();
         Lifetime.Dispose();
     }
 }

@@ -20,6 +20,7 @@ internal sealed record RuntimeCall(string Method, string Target, TimeSpan? Grace
     public const string Remove = "remove";
     public const string Logs = "logs";
     public const string Info = "info";
+    public const string Exec = "exec";
 
     /// <summary>True for the calls that change the engine: pull, create, start, stop and remove.</summary>
     public bool IsChange => Method is Pull or Create or Start or Stop or Remove;
@@ -47,6 +48,7 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
     private TaskCompletionSource? _pullGate;
     private TaskCompletionSource _pullStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _nextId;
+    private int _nextPid;
 
     public FakeContainerRuntime(TimeProvider? time = null)
     {
@@ -61,6 +63,9 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
 
     /// <summary>The exit code a container gets when it is stopped.</summary>
     public int StopExitCode { get; set; }
+
+    /// <summary>How <see cref="ExecAsync"/> answers a command in a container; by default it exits 0.</summary>
+    public Func<RuntimeContainer, IReadOnlyList<string>, ExecResult> ExecHandler { get; set; } = (_, _) => new ExecResult(0, "");
 
     /// <summary>When set, <see cref="ListContainersAsync"/> throws it (the engine is unreachable).</summary>
     public Exception? ListFailure { get; set; }
@@ -217,6 +222,7 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
                 State = ContainerRunState.Exited,
                 ExitCode = exitCode,
                 FinishedAt = at ?? _time.GetUtcNow(),
+                Pid = 0,
                 OomKilled = oomKilled,
                 Error = error,
             };
@@ -366,6 +372,7 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
                 State = ContainerRunState.Running,
                 StartedAt = _time.GetUtcNow(),
                 FinishedAt = null,
+                Pid = 1000 + Interlocked.Increment(ref _nextPid),
                 ExitCode = 0,
                 Error = null,
                 OomKilled = false,
@@ -386,7 +393,7 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
         {
             if (_containers.TryGetValue(containerId, out var container) && container.State == ContainerRunState.Running)
             {
-                stopped = container with { State = ContainerRunState.Exited, ExitCode = StopExitCode, FinishedAt = _time.GetUtcNow() };
+                stopped = container with { State = ContainerRunState.Exited, ExitCode = StopExitCode, FinishedAt = _time.GetUtcNow(), Pid = 0 };
                 _containers[containerId] = stopped;
             }
         }
@@ -418,6 +425,29 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
         }
 
         return Task.CompletedTask;
+    }
+
+    public Task<ExecResult> ExecAsync(string containerId, IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        Record(RuntimeCall.Exec, containerId);
+        RuntimeContainer? container;
+        lock (_lock)
+        {
+            container = _containers.GetValueOrDefault(containerId);
+        }
+
+        if (container is null)
+        {
+            throw new ContainerRuntimeException("NotFound", $"No such container: {containerId}") { IsNotFound = true };
+        }
+
+        if (container.State != ContainerRunState.Running)
+        {
+            throw new ContainerRuntimeException("ExecError", $"container {containerId} is not running");
+        }
+
+        return Task.FromResult(ExecHandler(container, command));
     }
 
     public async IAsyncEnumerable<RuntimeEvent> WatchEventsAsync(string nodeName, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -2,6 +2,7 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using HostDaemons.Api.V1;
 using HostDaemons.ControlPlane.Api;
+using HostDaemons.ControlPlane.Events;
 using HostDaemons.ControlPlane.Nodes;
 using HostDaemons.ControlPlane.Tests.TestServices;
 using HostDaemons.Model.Objects;
@@ -26,7 +27,7 @@ public sealed class NodeServiceTests : IAsyncLifetime
         var options = Options.Create(new ControlPlaneOptions());
         _leases = new NodeLeases(_store.Store, _store.Time, options, _lifetime, NullLogger<NodeLeases>.Instance);
         _hub = new NodeAssignmentHub(_store.Store, _lifetime, NullLogger<NodeAssignmentHub>.Instance);
-        _service = new NodeServiceImpl(_store.Store, new HeaderNodeIdentity(), _leases, _hub, new AgentTunnels(), new StreamingCalls(_lifetime),
+        _service = new NodeServiceImpl(_store.Store, new HeaderNodeIdentity(), _leases, _hub, new AgentTunnels(), new EventRecorder(_store.Store, _store.Time), new StreamingCalls(_lifetime),
             _store.Time, options, NullLogger<NodeServiceImpl>.Instance);
     }
 

@@ -20,6 +20,10 @@ public sealed class DockerProbe : IDisposable
 
     public Task<ContainerInspectResponse> InspectAsync(string id) => _client.Containers.InspectContainerAsync(id, TestContext.Current.CancellationToken);
 
+    /// <summary>SIGKILL to the container's process: what a crash looks like to the agent.</summary>
+    public Task KillAsync(string id) =>
+        _client.Containers.KillContainerAsync(id, new ContainerKillParameters { Signal = "KILL" }, TestContext.Current.CancellationToken);
+
     public Task RemoveAsync(string id) =>
         _client.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true }, TestContext.Current.CancellationToken);
 

@@ -46,6 +46,9 @@ public sealed class TestCluster : IAsyncDisposable
 
     public TestAgent Agent(string nodeName) => _agents[nodeName];
 
+    /// <summary>Cleans up a node's containers at the end, for agents the test runs itself.</summary>
+    public void Track(string nodeName) => _nodeNames.Add(nodeName);
+
     /// <summary>Waits until exactly <paramref name="count"/> running containers of the owner run on the node.</summary>
     public Task WaitForRunningAsync(string nodeName, string owner, int count, TimeSpan? timeout = null) =>
         AsyncTestHelpers.WaitUntilAsync(

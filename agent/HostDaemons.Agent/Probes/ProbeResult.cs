@@ -1,0 +1,7 @@
+namespace HostDaemons.Agent.Probes;
+
+internal enum ProbeResult
+{
+    Success,
+    Failure,
+}

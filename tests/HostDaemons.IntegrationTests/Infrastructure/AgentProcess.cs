@@ -1,0 +1,73 @@
+using System.Diagnostics;
+
+namespace HostDaemons.IntegrationTests.Infrastructure;
+
+/// <summary>An agent as its own process (the build's hostdaemons-agent), for what only a real process shows: kill -9.</summary>
+public sealed class AgentProcess : IAsyncDisposable
+{
+    private readonly ProcessStartInfo _start;
+    private readonly List<string> _output = [];
+    private Process? _process;
+
+    public AgentProcess(string server, string nodeName, string stateDir, string manifestDir)
+    {
+        NodeName = nodeName;
+        _start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "hostdaemons-agent"),
+            ["--server", server, "--node-name", nodeName, "--state-dir", stateDir, "--manifest-dir", manifestDir])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+    }
+
+    public string NodeName { get; }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return string.Join("\n", _output.TakeLast(40));
+            }
+        }
+    }
+
+    public void Start()
+    {
+        _process = Process.Start(_start) ?? throw new InvalidOperationException("the agent did not start");
+        _process.OutputDataReceived += (_, e) => Collect(e.Data);
+        _process.ErrorDataReceived += (_, e) => Collect(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs, as when the host crashes or the OOM killer strikes.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is null)
+        {
+            return;
+        }
+
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync(CancellationToken.None).DefaultTimeout();
+        _process.Dispose();
+        _process = null;
+    }
+
+    public ValueTask DisposeAsync() => new(KillAsync());
+
+    private void Collect(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.Add(line);
+        }
+    }
+}
