@@ -40,6 +40,7 @@ public static class AgentServiceCollectionExtensions
         services.TryAddSingleton<StatusReporter>();
         services.TryAddSingleton<PodEventRecorder>();
         services.TryAddSingleton<NodeClientFactory>();
+        services.TryAddSingleton<IPullCredentialSource, PullCredentialSource>();
         services.TryAddSingleton<LogRequestHandler>();
         services.TryAddSingleton<Reconciler>();
         services.TryAddSingleton<ControlPlaneSession>();

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using HostDaemons.Agent.ControlPlane;
 using HostDaemons.Agent.Runtime;
 using HostDaemons.Agent.Volumes;
 
@@ -6,9 +7,11 @@ namespace HostDaemons.Agent.Reconcile;
 
 /// <summary>
 /// Runs each pod's commands on its own task, so a slow stop or a failing image never holds up other pods; a pod
-/// with work in flight is left out of later plans until that work ends, and its end wakes the reconciler.
+/// with work in flight is left out of later plans until that work ends, and its end wakes the reconciler. Pulls
+/// authenticate with the pod's image pull secrets when <c>pullCredentials</c> is given (without it, anonymously).
 /// </summary>
-internal sealed partial class PodWorkers(IContainerRuntime runtime, PodVolumes volumes, RestartTracker restarts, ReconcileSignal signal, ILogger<PodWorkers> logger)
+internal sealed partial class PodWorkers(IContainerRuntime runtime, PodVolumes volumes, RestartTracker restarts, ReconcileSignal signal, ILogger<PodWorkers> logger,
+    IPullCredentialSource? pullCredentials = null)
 {
     private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
 
@@ -167,7 +170,7 @@ internal sealed partial class PodWorkers(IContainerRuntime runtime, PodVolumes v
             case "Always":
                 try
                 {
-                    await runtime.PullImageAsync(image, cancellationToken).ConfigureAwait(false);
+                    await PullAsync(container, cancellationToken).ConfigureAwait(false);
                 }
                 catch (ContainerRuntimeException ex) when (present)
                 {
@@ -176,9 +179,31 @@ internal sealed partial class PodWorkers(IContainerRuntime runtime, PodVolumes v
 
                 break;
             case not "Never" when !present:
-                await runtime.PullImageAsync(image, cancellationToken).ConfigureAwait(false);
+                await PullAsync(container, cancellationToken).ConfigureAwait(false);
                 break;
         }
+    }
+
+    /// <summary>Pulls with the credential of the pod's image pull secrets that matches the image's registry, if any.</summary>
+    private async Task PullAsync(DesiredContainer container, CancellationToken cancellationToken)
+    {
+        var image = container.Launch.Image;
+        RegistryCredential? credential = null;
+        if (pullCredentials is not null && container.Pod.Spec.ImagePullSecrets.Count > 0)
+        {
+            var credentials = await pullCredentials.GetAsync(container.Pod, cancellationToken).ConfigureAwait(false);
+            credential = RegistryCredentials.Match(image, credentials);
+            if (credential is null)
+            {
+                Log.NoMatchingCredential(logger, image, credentials.Count);
+            }
+            else
+            {
+                Log.PullingWithCredential(logger, image, credential.ToString());
+            }
+        }
+
+        await runtime.PullImageAsync(image, credential, cancellationToken).ConfigureAwait(false);
     }
 
     private static partial class Log
@@ -194,5 +219,11 @@ internal sealed partial class PodWorkers(IContainerRuntime runtime, PodVolumes v
 
         [LoggerMessage(EventId = 23, Level = LogLevel.Warning, Message = "Pulling image {Image} failed ({Message}); running the local copy")]
         public static partial void PullFailedUsingLocal(ILogger logger, string image, string message);
+
+        [LoggerMessage(EventId = 420, Level = LogLevel.Debug, Message = "Pulling image {Image} with the credentials for {Credential}")]
+        public static partial void PullingWithCredential(ILogger logger, string image, string credential);
+
+        [LoggerMessage(EventId = 421, Level = LogLevel.Debug, Message = "None of the {Count} image pull credentials matches the registry of {Image}: pulling anonymously")]
+        public static partial void NoMatchingCredential(ILogger logger, string image, int count);
     }
 }

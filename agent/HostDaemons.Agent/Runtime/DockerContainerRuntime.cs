@@ -128,7 +128,9 @@ internal sealed class DockerContainerRuntime : IContainerRuntime, IDisposable
         }
     }
 
-    public async Task PullImageAsync(string image, CancellationToken cancellationToken)
+    public Task PullImageAsync(string image, CancellationToken cancellationToken) => PullImageAsync(image, null, cancellationToken);
+
+    public async Task PullImageAsync(string image, RegistryCredential? credential, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(image);
 
@@ -148,7 +150,7 @@ internal sealed class DockerContainerRuntime : IContainerRuntime, IDisposable
         {
             await _client.Images.CreateImageAsync(
                 new ImagesCreateParameters { FromImage = repository, Tag = tagOrDigest },
-                authConfig: null,
+                AuthConfigFor(credential),
                 progress,
                 cancellationToken);
         }
@@ -550,6 +552,11 @@ internal sealed class DockerContainerRuntime : IContainerRuntime, IDisposable
             kept.Write(buffer, 0, (int)Math.Min(read.Count, Cap - kept.Length));
         }
     }
+
+    /// <summary>The engine's X-Registry-Auth: it reads the username and password (never a bare <c>auth</c>).</summary>
+    private static AuthConfig? AuthConfigFor(RegistryCredential? credential) => credential is null
+        ? null
+        : new AuthConfig { Username = credential.Username, Password = credential.Password, ServerAddress = credential.Server };
 
     private static bool LooksLikeMissingImage(string message) =>
         message.Contains("not found", StringComparison.OrdinalIgnoreCase)

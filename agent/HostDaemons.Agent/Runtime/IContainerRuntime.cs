@@ -13,7 +13,10 @@ internal interface IContainerRuntime
 
     Task<bool> ImageExistsAsync(string image, CancellationToken cancellationToken);
 
-    Task PullImageAsync(string image, CancellationToken cancellationToken);
+    /// <summary>Pulls the image, authenticating with <paramref name="credential"/> when given (else anonymously).</summary>
+    Task PullImageAsync(string image, RegistryCredential? credential, CancellationToken cancellationToken);
+
+    Task PullImageAsync(string image, CancellationToken cancellationToken) => PullImageAsync(image, null, cancellationToken);
 
     /// <summary>Creates the container and returns its id. It is not started.</summary>
     Task<string> CreateContainerAsync(ContainerLaunchSpec spec, CancellationToken cancellationToken);

@@ -1,3 +1,4 @@
+using HostDaemons.ControlPlane.Events;
 using HostDaemons.ControlPlane.Storage;
 using HostDaemons.Hosting;
 using HostDaemons.Model.Labels;
@@ -15,6 +16,7 @@ namespace HostDaemons.ControlPlane.Controller;
 internal sealed partial class DaemonSetController(
     IObjectStore store,
     PodTerminator terminator,
+    EventRecorder events,
     TimeProvider time,
     IOptions<ControlPlaneOptions> options,
     IHostApplicationLifetime lifetime,
@@ -132,6 +134,13 @@ internal sealed partial class DaemonSetController(
         {
             Log.DeletingPod(logger, d.Pod.Metadata.Name, d.Pod.Spec.NodeName, key, d.Reason);
             await terminator.TerminateAsync(d.Pod, null, cancellationToken).ConfigureAwait(false);
+            if (d.Reason == DeletionReason.Finished && d.Pod.Status?.Phase == "Failed")
+            {
+                await RecordAsync(ds, "Warning", "FailedDaemonPod",
+                    $"Found failed daemon pod {d.Pod.Metadata.Namespace}/{d.Pod.Metadata.Name} on node {d.Pod.Spec.NodeName}, will try to kill it", cancellationToken).ConfigureAwait(false);
+            }
+
+            await RecordAsync(ds, "Normal", "SuccessfulDelete", $"Deleted pod: {d.Pod.Metadata.Name}", cancellationToken).ConfigureAwait(false);
         });
         await Task.WhenAll(creates.Concat(deletes)).ConfigureAwait(false);
         if (plan.NodesNeedingPods.Count > MaxCreatesPerSync)
@@ -149,6 +158,7 @@ internal sealed partial class DaemonSetController(
             {
                 await store.CreateAsync(pod, cancellationToken).ConfigureAwait(false);
                 Log.CreatedPod(logger, pod.Metadata.Name, nodeName, key);
+                await RecordAsync(ds, "Normal", "SuccessfulCreate", $"Created pod: {pod.Metadata.Name}", cancellationToken).ConfigureAwait(false);
                 return;
             }
             catch (ObjectAlreadyExistsException) when (attempt < 5)
@@ -220,6 +230,13 @@ internal sealed partial class DaemonSetController(
         var owned = store.List<Pod>(ns).Where(p => p.Metadata.ControllerRef() is { Kind: "DaemonSet" } o && o.Name == name && !p.IsTerminating());
         await Task.WhenAll(owned.Select(p => terminator.TerminateAsync(p, null, cancellationToken))).ConfigureAwait(false);
     }
+
+    /// <summary>An event about the DaemonSet, from "daemonset-controller" as Kubernetes' controller signs them.</summary>
+    private Task RecordAsync(DaemonSet ds, string type, string reason, string message, CancellationToken cancellationToken) =>
+        events.RecordAsync(
+            new EventObjectReference { Kind = "DaemonSet", ApiVersion = "apps/v1", Namespace = ds.Metadata.Namespace, Name = ds.Metadata.Name, Uid = ds.Metadata.Uid },
+            new EventSource { Component = "daemonset-controller" },
+            type, reason, message, 1, null, null, cancellationToken);
 
     private static bool OnlyStatusChanged(DaemonSet current, DaemonSet previous) =>
         Equals(current.Spec, previous.Spec) && Equals(current.Metadata.DeletionTimestamp, previous.Metadata.DeletionTimestamp)

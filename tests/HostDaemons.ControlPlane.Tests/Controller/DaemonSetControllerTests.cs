@@ -1,5 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 using HostDaemons.ControlPlane.Controller;
+using HostDaemons.ControlPlane.Events;
 using HostDaemons.ControlPlane.Tests.TestServices;
 using HostDaemons.Model.Objects;
 using HostDaemons.Model.V1;
@@ -20,7 +21,7 @@ public sealed class DaemonSetControllerTests : IAsyncLifetime
 
     public DaemonSetControllerTests()
     {
-        _controller = new DaemonSetController(_store.Store, new PodTerminator(_store.Store, _store.Time), _store.Time,
+        _controller = new DaemonSetController(_store.Store, new PodTerminator(_store.Store, _store.Time), new EventRecorder(_store.Store, _store.Time), _store.Time,
             Options.Create(new ControlPlaneOptions()), _lifetime, NullLogger<DaemonSetController>.Instance);
     }
 
