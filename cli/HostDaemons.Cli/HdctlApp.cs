@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using Grpc.Core;
 using HostDaemons.Api.V1;
 using HostDaemons.Cli.Client;
@@ -17,9 +18,8 @@ internal static class HdctlApp
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            var command = parse.CommandResult.Command;
             await error.WriteLineAsync($"error: {Describe(parse, root)}");
-            await error.WriteLineAsync($"See 'hdctl{(command == root ? "" : " " + command.Name)} --help' for usage.");
+            await error.WriteLineAsync($"See '{CommandPath(parse.CommandResult)} --help' for usage.");
             return ExitCodes.Error;
         }
 
@@ -58,6 +58,19 @@ internal static class HdctlApp
         }
     }
 
+    /// <summary>The command as typed: <c>hdctl create secret docker-registry</c>.</summary>
+    private static string CommandPath(CommandResult result)
+    {
+        var names = new List<string>();
+        for (SymbolResult? current = result; current is CommandResult command; current = command.Parent)
+        {
+            names.Add(command.Parent is null ? "hdctl" : command.Command.Name);
+        }
+
+        names.Reverse();
+        return string.Join(' ', names);
+    }
+
     /// <summary>The most telling parse error, in kubectl's words where it has them.</summary>
     private static string Describe(ParseResult parse, RootCommand root)
     {
@@ -80,8 +93,11 @@ internal static class HdctlApp
         root.Options.Add(env.ServerOption);
         root.Options.Add(env.VerboseOption);
         root.Subcommands.Add(new ApplyCommand(env, ApplyMode.Apply));
-        root.Subcommands.Add(new ApplyCommand(env, ApplyMode.Create));
+        var create = new ApplyCommand(env, ApplyMode.Create);
+        create.Subcommands.Add(new CreateSecretCommand(env));
+        root.Subcommands.Add(create);
         root.Subcommands.Add(new GetCommand(env));
+        root.Subcommands.Add(new DescribeCommand(env));
         root.Subcommands.Add(new DeleteCommand(env));
         root.Subcommands.Add(new LabelCommand(env));
         root.Subcommands.Add(new LogsCommand(env));

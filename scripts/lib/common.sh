@@ -73,3 +73,13 @@ ensure_test_images() {
   docker_cli build -q -t stakater/fluentd-elasticsearch:latest -t mirrorgooglecontainers/fluentd-elasticsearch:v2.4.0 \
     "$repo_root/tests/images/fluentd" >/dev/null
 }
+
+# Debian's registry and htpasswd, for the private registry test (it runs its own registry on a free port). Where an
+# init system runs, the package also starts a registry service on :5000: that one is stopped and disabled.
+ensure_registry_tools() {
+  command -v docker-registry >/dev/null 2>&1 && command -v htpasswd >/dev/null 2>&1 && return 0
+  apt_install docker-registry apache2-utils || return 1
+  if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+    as_root systemctl disable --now docker-registry >/dev/null 2>&1 || true
+  fi
+}

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Grpc.Core;
 using HostDaemons.Agent.Desired;
-using HostDaemons.Agent.Runtime;
 using HostDaemons.Api.V1;
 using HostDaemons.Model.V1;
 using RegistryCredential = HostDaemons.Agent.Runtime.RegistryCredential;

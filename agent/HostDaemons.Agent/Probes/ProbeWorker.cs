@@ -5,14 +5,16 @@ namespace HostDaemons.Agent.Probes;
 
 /// <summary>
 /// Runs one probe of one container instance, as the kubelet's probe worker does: first when the initial delay since
-/// the container started has passed, then every period, each run bounded by the timeout. The result flips only after
-/// successThreshold successes or failureThreshold failures in a row. Readiness and liveness wait for the startup probe;
-/// the startup probe stops once it succeeds; a failed liveness or startup probe stops probing, since the instance is
-/// to be killed (its successor gets new workers).
+/// the container started has passed, then every period (a ticker: a tick that comes while a run is still going waits
+/// for it, more are dropped), each run bounded by the timeout. The result flips only after successThreshold successes
+/// or failureThreshold failures in a row. Readiness and liveness wait for the startup probe; the startup probe stops
+/// once it succeeds; a failed liveness or startup probe stops probing, since the instance is to be killed (its
+/// successor gets new workers).
 /// </summary>
 internal sealed partial class ProbeWorker(ProbeKind kind, Probe probe, InstanceProbes owner, IProber prober, TimeProvider time, ILogger logger)
 {
-    private readonly Channel<bool> _triggers = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Channel<bool> _ticks = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private DateTimeOffset _firstDue;
     private ProbeResult? _lastResult;
     private int _run;
 
@@ -21,35 +23,39 @@ internal sealed partial class ProbeWorker(ProbeKind kind, Probe probe, InstanceP
     /// <summary>Completes when the worker has stopped.</summary>
     public Task Completion { get; private set; } = Task.CompletedTask;
 
-    public void Start(CancellationToken cancellationToken) => Completion = Task.Run(() => RunAsync(cancellationToken), CancellationToken.None);
+    /// <summary>
+    /// Sets the ticker on the caller's thread, so its ticks are fixed by the clock at this moment (on a test's clock,
+    /// no later advance can overtake the set-up), then runs until cancelled or done.
+    /// </summary>
+    public void Start(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var period = TimeSpan.FromSeconds(Math.Max(1, probe.PeriodSeconds));
+        _firstDue = (owner.Target.Instance.StartedAt ?? now) + TimeSpan.FromSeconds(Math.Max(0, probe.InitialDelaySeconds));
+        var firstTick = _firstDue - now;
+        if (firstTick <= TimeSpan.Zero)
+        {
+            Trigger();
+            firstTick = period;
+        }
 
-    /// <summary>Probes now rather than at the next period (once the initial delay has passed).</summary>
-    public void Trigger() => _triggers.Writer.TryWrite(true);
+        var ticker = time.CreateTimer(_ => Trigger(), null, firstTick, period);
+        Completion = Task.Run(() => RunAsync(ticker, cancellationToken), CancellationToken.None);
+    }
 
-    private async Task RunAsync(CancellationToken cancellationToken)
+    /// <summary>Probes now rather than at the next tick (once the initial delay has passed).</summary>
+    public void Trigger() => _ticks.Writer.TryWrite(true);
+
+    private async Task RunAsync(ITimer ticker, CancellationToken cancellationToken)
     {
         try
         {
-            var period = TimeSpan.FromSeconds(Math.Max(1, probe.PeriodSeconds));
-            var next = (owner.Target.Instance.StartedAt ?? time.GetUtcNow()) + TimeSpan.FromSeconds(Math.Max(0, probe.InitialDelaySeconds));
-            await WaitAsync(next, wakeOnTrigger: false, cancellationToken).ConfigureAwait(false);
-            _triggers.Reader.TryRead(out _);
-            while (await RunOnceAsync(cancellationToken).ConfigureAwait(false))
+            while (await _ticks.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                // A ticker: the next run is a period after the last tick; a run that overran starts the next at once.
-                next += period;
-                var now = time.GetUtcNow();
-                if (next < now)
+                _ticks.Reader.TryRead(out _);
+                if (!await RunOnceAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    next = now;
-                }
-
-                while (!await WaitAsync(next, wakeOnTrigger: true, cancellationToken).ConfigureAwait(false))
-                {
-                    if (!await RunOnceAsync(cancellationToken).ConfigureAwait(false))
-                    {
-                        return;
-                    }
+                    return;
                 }
             }
         }
@@ -60,12 +66,16 @@ internal sealed partial class ProbeWorker(ProbeKind kind, Probe probe, InstanceP
         {
             Log.WorkerFailed(logger, owner.Target.PodName, owner.Target.ContainerName, kind, ex);
         }
+        finally
+        {
+            await ticker.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     /// <returns>False when the worker is done with this instance.</returns>
     private async Task<bool> RunOnceAsync(CancellationToken cancellationToken)
     {
-        if (kind != ProbeKind.Startup && !owner.IsStarted)
+        if (time.GetUtcNow() < _firstDue || (kind != ProbeKind.Startup && !owner.IsStarted))
         {
             return true;
         }
@@ -109,36 +119,6 @@ internal sealed partial class ProbeWorker(ProbeKind kind, Probe probe, InstanceP
             ProbeResult.Failure => kind == ProbeKind.Readiness,
             _ => kind != ProbeKind.Startup,
         };
-    }
-
-    /// <returns>True at <paramref name="due"/>, false when a trigger came first.</returns>
-    private async Task<bool> WaitAsync(DateTimeOffset due, bool wakeOnTrigger, CancellationToken cancellationToken)
-    {
-        var delay = due - time.GetUtcNow();
-        if (delay <= TimeSpan.Zero)
-        {
-            return true;
-        }
-
-        if (!wakeOnTrigger)
-        {
-            await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-
-        using var wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var elapsed = Task.Delay(delay, time, wake.Token);
-        var triggered = _triggers.Reader.WaitToReadAsync(wake.Token).AsTask();
-        var first = await Task.WhenAny(elapsed, triggered).ConfigureAwait(false);
-        await wake.CancelAsync().ConfigureAwait(false);
-        cancellationToken.ThrowIfCancellationRequested();
-        if (first == elapsed)
-        {
-            return true;
-        }
-
-        _triggers.Reader.TryRead(out _);
-        return false;
     }
 
     private static partial class Log

@@ -199,7 +199,7 @@ internal sealed partial class PodWorkers(IContainerRuntime runtime, PodVolumes v
             }
             else
             {
-                Log.PullingWithCredential(logger, image, credential.ToString());
+                Log.PullingWithCredential(logger, image, credential.Server, credential.Source);
             }
         }
 
@@ -220,8 +220,8 @@ internal sealed partial class PodWorkers(IContainerRuntime runtime, PodVolumes v
         [LoggerMessage(EventId = 23, Level = LogLevel.Warning, Message = "Pulling image {Image} failed ({Message}); running the local copy")]
         public static partial void PullFailedUsingLocal(ILogger logger, string image, string message);
 
-        [LoggerMessage(EventId = 420, Level = LogLevel.Debug, Message = "Pulling image {Image} with the credentials for {Credential}")]
-        public static partial void PullingWithCredential(ILogger logger, string image, string credential);
+        [LoggerMessage(EventId = 420, Level = LogLevel.Debug, Message = "Pulling image {Image} with the credentials for {Server} of secret {Secret}")]
+        public static partial void PullingWithCredential(ILogger logger, string image, string server, string secret);
 
         [LoggerMessage(EventId = 421, Level = LogLevel.Debug, Message = "None of the {Count} image pull credentials matches the registry of {Image}: pulling anonymously")]
         public static partial void NoMatchingCredential(ILogger logger, string image, int count);

@@ -4,6 +4,7 @@ using HostDaemons.Api.V1;
 using HostDaemons.Cli.Client;
 using HostDaemons.Cli.Printing;
 using HostDaemons.Model.Objects;
+using HostDaemons.Model.V1;
 
 namespace HostDaemons.Cli.Commands;
 
@@ -70,6 +71,10 @@ internal sealed class GetCommand : Command
                 deadline: AdminConnection.Deadline(), cancellationToken: cancellationToken);
             items.AddRange(list.Items.Select(i => i.Unwrap()!));
             revision = list.ResourceVersion;
+            if (kind.Kind == ResourceKind.Event)
+            {
+                items = EventText.ByLastSeen(items);
+            }
         }
 
         if (items.Count > 0)

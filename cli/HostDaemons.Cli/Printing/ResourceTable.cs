@@ -16,6 +16,10 @@ internal static class ResourceTable
         ResourceKind.Pod => wide
             ? ["NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE"]
             : ["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
+        ResourceKind.Secret => ["NAME", "TYPE", "DATA", "AGE"],
+        ResourceKind.Event => wide
+            ? ["LAST SEEN", "TYPE", "REASON", "OBJECT", "SUBOBJECT", "SOURCE", "MESSAGE", "FIRST SEEN", "COUNT", "NAME"]
+            : ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
         _ => wide
             ? ["NAME", "STATUS", "ROLES", "AGE", "VERSION", "INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME"]
             : ["NAME", "STATUS", "ROLES", "AGE", "VERSION"],
@@ -26,6 +30,8 @@ internal static class ResourceTable
         DaemonSet ds => DaemonSetRow(ds, wide, now),
         Pod pod => PodRow(pod, wide, now),
         Node node => NodeRow(node, wide, now),
+        Secret secret => [secret.Metadata.Name, secret.Type, N(secret.Data.Count), Age(secret, now)],
+        Event e => EventRow(e, wide, now),
         _ => [value.Metadata.Name],
     };
 
@@ -90,14 +96,7 @@ internal static class ResourceTable
             status += ",SchedulingDisabled";
         }
 
-        var roles = node.Metadata.Labels.Keys
-            .Where(k => k.StartsWith("node-role.kubernetes.io/", StringComparison.Ordinal))
-            .Select(k => k["node-role.kubernetes.io/".Length..])
-            .Concat(node.Metadata.Labels.TryGetValue("kubernetes.io/role", out var role) ? [role] : [])
-            .Where(r => r.Length > 0)
-            .Distinct(StringComparer.Ordinal)
-            .Order(StringComparer.Ordinal)
-            .ToList();
+        var roles = Roles(node);
         var info = node.Status?.NodeInfo ?? new NodeSystemInfo();
         string[] row = [node.Metadata.Name, status, roles.Count == 0 ? "<none>" : string.Join(",", roles), Age(node, now), info.KubeletVersion];
         if (!wide)
@@ -107,6 +106,33 @@ internal static class ResourceTable
 
         string Address(string type) => node.Status?.Addresses.FirstOrDefault(a => a.Type == type)?.Address ?? "<none>";
         return [.. row, Address("InternalIP"), Address("ExternalIP"), Or(info.OsImage), Or(info.KernelVersion), Or(info.ContainerRuntimeVersion)];
+    }
+
+    /// <summary>A node's roles, sorted: from <c>node-role.kubernetes.io/ROLE</c> labels and the <c>kubernetes.io/role</c> label.</summary>
+    public static List<string> Roles(Node node) =>
+        [
+            .. node.Metadata.Labels.Keys
+                .Where(k => k.StartsWith("node-role.kubernetes.io/", StringComparison.Ordinal))
+                .Select(k => k["node-role.kubernetes.io/".Length..])
+                .Concat(node.Metadata.Labels.TryGetValue("kubernetes.io/role", out var role) ? [role] : [])
+                .Where(r => r.Length > 0)
+                .Distinct(StringComparer.Ordinal)
+                .Order(StringComparer.Ordinal),
+        ];
+
+    private static string[] EventRow(Event e, bool wide, DateTimeOffset now)
+    {
+        var message = e.Message.Trim();
+        if (!wide)
+        {
+            return [EventText.LastSeen(e, now), e.Type, e.Reason, EventText.Object(e), message];
+        }
+
+        return
+        [
+            EventText.LastSeen(e, now), e.Type, e.Reason, EventText.Object(e), e.InvolvedObject?.FieldPath ?? "", EventText.Source(e), message,
+            EventText.FirstSeen(e, now), N(EventText.Count(e)), e.Metadata.Name,
+        ];
     }
 
     private static string N(int value) => value.ToString(CultureInfo.InvariantCulture);

@@ -42,6 +42,8 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
     private readonly Dictionary<string, byte[]> _logs = new(StringComparer.Ordinal);
     private readonly HashSet<string> _localImages = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _pullFailures = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string Username, string Password)> _privateImages = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<(string Image, RegistryCredential? Credential)> _pulls = new();
     private readonly Dictionary<string, string> _startFailures = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<RuntimeCall> _calls = new();
     private readonly Channel<RuntimeEvent> _events = Channel.CreateUnbounded<RuntimeEvent>();
@@ -60,6 +62,9 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
 
     /// <summary>The calls that changed something (pull, create, start, stop, remove): empty means "nothing was restarted".</summary>
     public IReadOnlyList<RuntimeCall> Changes => [.. _calls.Where(c => c.IsChange)];
+
+    /// <summary>Every pull so far, with the credential it was given.</summary>
+    public IReadOnlyList<(string Image, RegistryCredential? Credential)> Pulls => [.. _pulls];
 
     /// <summary>The exit code a container gets when it is stopped.</summary>
     public int StopExitCode { get; set; }
@@ -280,9 +285,21 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
         return Task.FromResult(HasLocalImage(image));
     }
 
-    public async Task PullImageAsync(string image, CancellationToken cancellationToken)
+    /// <summary>Pulls of <paramref name="image"/> fail as a private registry refuses them unless they carry these credentials.</summary>
+    public void RequireCredential(string image, string username, string password)
+    {
+        lock (_lock)
+        {
+            _privateImages[image] = (username, password);
+        }
+    }
+
+    public Task PullImageAsync(string image, CancellationToken cancellationToken) => PullImageAsync(image, null, cancellationToken);
+
+    public async Task PullImageAsync(string image, RegistryCredential? credential, CancellationToken cancellationToken)
     {
         Record(RuntimeCall.Pull, image);
+        _pulls.Enqueue((image, credential));
         Task? gate;
         lock (_lock)
         {
@@ -298,6 +315,11 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
 
         lock (_lock)
         {
+            if (_privateImages.TryGetValue(image, out var required) && (credential?.Username, credential?.Password) != (required.Username, required.Password))
+            {
+                throw new ContainerRuntimeException("ErrImagePull", $"Failed to pull image \"{image}\": unauthorized: authentication required");
+            }
+
             if (_pullFailures.TryGetValue(image, out var message))
             {
                 throw new ContainerRuntimeException("ErrImagePull", $"Failed to pull image \"{image}\": {message}") { IsNotFound = true };

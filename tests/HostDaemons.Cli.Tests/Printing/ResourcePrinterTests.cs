@@ -187,4 +187,36 @@ public sealed class ResourcePrinterTests
 
         Assert.EndsWith("125m\n", output.ToString().ReplaceLineEndings("\n"), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Print_EventsAllNamespaces_NamespaceThenKubectlEventColumns()
+    {
+        var pulled = DescribeFixtures.Event("Pulled", "Container image \"busybox\" already present on machine", 1, TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(4));
+        var created = DescribeFixtures.Event("SuccessfulCreate", "Created pod: ssd-monitor-x7k2p", 1, TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(5),
+            kind: "DaemonSet", name: "ssd-monitor", component: "daemonset-controller");
+        created.Metadata.Namespace = "monitoring";
+
+        var text = Print(OutputFormat.Table, [created, pulled], withNamespace: true);
+
+        Assert.Equal(
+            "NAMESPACE    LAST SEEN   TYPE     REASON             OBJECT                  MESSAGE\n" +
+            "monitoring   5m          Normal   SuccessfulCreate   daemonset/ssd-monitor   Created pod: ssd-monitor-x7k2p\n" +
+            "default      4m          Normal   Pulled             pod/ssd-monitor-x7k2p   Container image \"busybox\" already present on machine\n", text);
+    }
+
+    [Fact]
+    public void Print_EventName_IsEventQualifiedName()
+    {
+        Assert.Equal("event/ssd-monitor-x7k2p.pulled\n", Print(OutputFormat.Name, [DescribeFixtures.Event("Pulled", "m", 1, TimeSpan.Zero, TimeSpan.Zero)]));
+    }
+
+    [Fact]
+    public void Print_EventYaml_KubernetesFieldNames()
+    {
+        var text = Print(OutputFormat.Yaml, [DescribeFixtures.Event("Pulled", "m", 2, TimeSpan.FromMinutes(1), TimeSpan.Zero)], single: true);
+
+        Assert.Contains("involvedObject:", text, StringComparison.Ordinal);
+        Assert.Contains("lastTimestamp:", text, StringComparison.Ordinal);
+        Assert.Contains("kind: Event", text, StringComparison.Ordinal);
+    }
 }

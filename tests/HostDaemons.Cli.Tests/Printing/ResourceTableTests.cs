@@ -203,4 +203,47 @@ public sealed class ResourceTableTests
 
         Assert.Equal("5h30m", ResourceTable.Age(ds, TestPods.Now));
     }
+
+    private static Event Event() =>
+        DescribeFixtures.Event("BackOff", "  Back-off restarting failed container monitor\n", 3, TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(40), "Warning");
+
+    [Theory]
+    [InlineData(false, "LAST SEEN,TYPE,REASON,OBJECT,MESSAGE")]
+    [InlineData(true, "LAST SEEN,TYPE,REASON,OBJECT,SUBOBJECT,SOURCE,MESSAGE,FIRST SEEN,COUNT,NAME")]
+    public void Header_Event_IsKubectlColumns(bool wide, string expected)
+    {
+        Assert.Equal(expected, string.Join(",", ResourceTable.Header(ResourceKind.Event, wide)));
+    }
+
+    [Fact]
+    public void Row_Event_LastSeenTypeReasonObjectTrimmedMessage()
+    {
+        Assert.Equal(["40s", "Warning", "BackOff", "pod/ssd-monitor-x7k2p", "Back-off restarting failed container monitor"],
+            ResourceTable.Row(Event(), wide: false, TestPods.Now));
+    }
+
+    [Fact]
+    public void Row_EventWide_SubobjectSourceFirstSeenCountAndName()
+    {
+        var e = Event();
+        e.InvolvedObject.FieldPath = "spec.containers{monitor}";
+
+        Assert.Equal(
+            ["40s", "Warning", "BackOff", "pod/ssd-monitor-x7k2p", "spec.containers{monitor}", "hostdaemons-agent, node-1",
+                "Back-off restarting failed container monitor", "5m", "3", "ssd-monitor-x7k2p.backoff"],
+            ResourceTable.Row(e, wide: true, TestPods.Now));
+    }
+
+    [Fact]
+    public void Row_EventWithoutCountOrLastTimestamp_OnceAndFirstSeen()
+    {
+        var e = Event();
+        e.Count = 0;
+        e.LastTimestamp = null;
+
+        var row = ResourceTable.Row(e, wide: true, TestPods.Now);
+
+        Assert.Equal("5m", row[0]);
+        Assert.Equal("1", row[8]);
+    }
 }

@@ -33,8 +33,14 @@ public sealed class AgentProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Starts the agent; <see cref="Output"/> then shows this run only.</summary>
     public void Start()
     {
+        lock (_output)
+        {
+            _output.Clear();
+        }
+
         _process = Process.Start(_start) ?? throw new InvalidOperationException("the agent did not start");
         _process.OutputDataReceived += (_, e) => Collect(e.Data);
         _process.ErrorDataReceived += (_, e) => Collect(e.Data);

@@ -23,8 +23,8 @@ public sealed class AgentSurvivalTests
         await agent.KillAsync();
         agent.Start();
 
-        await AsyncTestHelpers.WaitUntilAsync(async () => agent.Output.Contains("Received 10 assigned pods", StringComparison.Ordinal),
-            "the restarted agent to receive its pods", describe: () => Task.FromResult(agent.Output));
+        await AsyncTestHelpers.WaitUntilAsync(() => Task.FromResult(agent.Output.Contains("registered with the control plane", StringComparison.Ordinal)),
+            "the restarted agent to reconnect", describe: () => Task.FromResult(agent.Output));
         await AsyncTestHelpers.WaitUntilAsync(async () =>
         {
             var list = await cluster.Hdctl.RunAsync("get", "pods");
