@@ -319,7 +319,7 @@ public sealed class HdctlAppTests : IDisposable
         var (code, output, _) = await RunAsync(["--help"]);
 
         Assert.Equal(0, code);
-        foreach (var command in new[] { "apply", "create", "get", "delete", "label", "logs", "version" })
+        foreach (var command in new[] { "apply", "create", "get", "describe", "delete", "label", "logs", "version" })
         {
             Assert.Contains(command, output, StringComparison.Ordinal);
         }

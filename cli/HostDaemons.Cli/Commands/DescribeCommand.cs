@@ -57,7 +57,7 @@ internal sealed class DescribeCommand : Command
                 {
                     // As kubectl: "describe TYPE NAME" that names no object describes those whose names start with NAME.
                     if (arguments.Length == 2 && !arguments[0].Contains('/', StringComparison.Ordinal)
-                        && await DescribeByPrefixAsync(client, kind, ns, name, cancellationToken))
+                        && await DescribeByPrefixAsync(client, kind, ns, name, NewDescriber(), _env.Output, cancellationToken))
                     {
                         return ExitCodes.Success;
                     }
@@ -77,7 +77,7 @@ internal sealed class DescribeCommand : Command
             }
         }
 
-        var describer = new Describer(_env.Time.GetUtcNow(), _env.Time.LocalTimeZone);
+        var describer = NewDescriber();
         for (var i = 0; i < items.Count; i++)
         {
             var text = await DescribeAsync(client, items[i], describer, cancellationToken);
@@ -92,15 +92,18 @@ internal sealed class DescribeCommand : Command
         return failures.Count == 0 ? ExitCodes.Success : ExitCodes.Error;
     }
 
-    private async Task<bool> DescribeByPrefixAsync(AdminService.AdminServiceClient client, ResourceKindInfo kind, string ns, string prefix, CancellationToken cancellationToken)
+    private Describer NewDescriber() => new(_env.Time.GetUtcNow(), _env.Time.LocalTimeZone);
+
+    /// <summary>Describes the objects of <paramref name="kind"/> whose names start with <paramref name="prefix"/>; false when there are none.</summary>
+    internal static async Task<bool> DescribeByPrefixAsync(AdminService.AdminServiceClient client, ResourceKindInfo kind, string ns, string prefix,
+        Describer describer, TextWriter output, CancellationToken cancellationToken)
     {
         var matching = (await ListAsync<IKubeObject>(client, new ListRequest { Kind = kind.Kind, Namespace = ns }, cancellationToken))
             .Where(o => o.Metadata.Name.StartsWith(prefix, StringComparison.Ordinal))
             .ToList();
-        var describer = new Describer(_env.Time.GetUtcNow(), _env.Time.LocalTimeZone);
         foreach (var item in matching)
         {
-            await _env.Output.WriteAsync(await DescribeAsync(client, item, describer, cancellationToken) + "\n");
+            await output.WriteAsync(await DescribeAsync(client, item, describer, cancellationToken) + "\n");
         }
 
         return matching.Count > 0;

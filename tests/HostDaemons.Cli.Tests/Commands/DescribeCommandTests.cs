@@ -114,6 +114,31 @@ public sealed class DescribeCommandTests
         Assert.EndsWith("Events:          <none>\n", text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task DescribeByPrefixAsync_NamePrefix_DescribesEachMatchInTheNamespace()
+    {
+        var client = new FakeAdminClient(PodIn("default", "ssd-monitor-aaaaa"), PodIn("default", "ssd-monitor-bbbbb"), PodIn("default", "other"), PodIn("infra", "ssd-monitor-ccccc"));
+        using var output = new StringWriter { NewLine = "\n" };
+
+        var found = await DescribeCommand.DescribeByPrefixAsync(client, ResourceKinds.Pod, "default", "ssd-monitor", s_describer, output, TestContext.Current.CancellationToken);
+
+        Assert.True(found);
+        var names = output.ToString().Split('\n').Where(l => l.StartsWith("Name:", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["Name:         ssd-monitor-aaaaa", "Name:         ssd-monitor-bbbbb"], names);
+        Assert.Contains("Events:          <none>\n\nName:         ssd-monitor-bbbbb\n", output.ToString(), StringComparison.Ordinal);
+        Assert.EndsWith("<none>\n\n", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DescribeByPrefixAsync_NoMatch_FalseAndNothingWritten()
+    {
+        var client = new FakeAdminClient(PodIn("default", "other"));
+        using var output = new StringWriter();
+
+        Assert.False(await DescribeCommand.DescribeByPrefixAsync(client, ResourceKinds.Pod, "default", "ssd", s_describer, output, TestContext.Current.CancellationToken));
+        Assert.Equal("", output.ToString());
+    }
+
     private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
     {
         using var output = new StringWriter { NewLine = "\n" };

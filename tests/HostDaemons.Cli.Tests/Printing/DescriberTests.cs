@@ -220,6 +220,14 @@ public sealed class DescriberTests
     }
 
     [Fact]
+    public void Pod_TerminalControlCharactersInEvent_ShownEscaped()
+    {
+        var text = s_describer.Pod(DescribeFixtures.Pod(), [PodEvent("Failed", "bad\u001b[31mred\rline", 1, 1, 1, "Warning")]);
+
+        Assert.EndsWith("hostdaemons-agent  bad^[[31mred\\rline\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Pod_TerminatedContainerWithSignal_StateLines()
     {
         var pod = DescribeFixtures.Pod();
