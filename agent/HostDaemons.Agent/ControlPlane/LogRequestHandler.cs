@@ -61,7 +61,9 @@ internal sealed partial class LogRequestHandler(
             .ToList();
         if (request.Options.Previous)
         {
-            var previous = instances.Skip(1).FirstOrDefault();
+            // While the container waits to restart, its latest instance is the one that terminated last.
+            var running = instances.FirstOrDefault()?.State is ContainerRunState.Running or ContainerRunState.Created;
+            var previous = instances.Skip(running ? 1 : 0).FirstOrDefault();
             return previous is null
                 ? (null, $"previous terminated container \"{name}\" in pod \"{request.Pod.Name}\" not found")
                 : (previous, "");

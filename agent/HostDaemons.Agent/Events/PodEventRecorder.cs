@@ -1,4 +1,5 @@
 using Google.Protobuf.WellKnownTypes;
+using HostDaemons.Agent.Runtime;
 using HostDaemons.Api.V1;
 using HostDaemons.Model.V1;
 
@@ -18,9 +19,19 @@ internal sealed partial class PodEventRecorder(TimeProvider time, ILogger<PodEve
     private readonly Queue<string> _order = new();
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public void Normal(Pod pod, string reason, string message, string? container = null) => Record(pod, "Normal", reason, message, container);
+    public void Normal(Pod pod, string reason, string message, string? container = null) => Record(Key(pod), "Normal", reason, message, container);
 
-    public void Warning(Pod pod, string reason, string message, string? container = null) => Record(pod, "Warning", reason, message, container);
+    public void Warning(Pod pod, string reason, string message, string? container = null) => Record(Key(pod), "Warning", reason, message, container);
+
+    /// <summary>An event about the pod a container belongs to, known by the container's labels (its pod may be gone).</summary>
+    public void Normal(RuntimeContainer container, string reason, string message)
+    {
+        if (container.Get(ContainerLabels.PodUid) is { } uid)
+        {
+            var key = new PodKey { Namespace = container.Get(ContainerLabels.Namespace) ?? "", Name = container.Get(ContainerLabels.Pod) ?? "", Uid = uid };
+            Record(key, "Normal", reason, message, container.Get(ContainerLabels.Container));
+        }
+    }
 
     public async Task<IReadOnlyList<PodEvent>> TakeAsync(CancellationToken cancellationToken)
     {
@@ -58,21 +69,23 @@ internal sealed partial class PodEventRecorder(TimeProvider time, ILogger<PodEve
         }
     }
 
-    private void Record(Pod pod, string type, string reason, string message, string? container)
+    private static PodKey Key(Pod pod) => new() { Namespace = pod.Metadata.Namespace, Name = pod.Metadata.Name, Uid = pod.Metadata.Uid };
+
+    private void Record(PodKey pod, string type, string reason, string message, string? container)
     {
         if (type == "Warning")
         {
-            Log.WarningEvent(logger, pod.Metadata.Namespace, pod.Metadata.Name, reason, message);
+            Log.WarningEvent(logger, pod.Namespace, pod.Name, reason, message);
         }
         else
         {
-            Log.NormalEvent(logger, pod.Metadata.Namespace, pod.Metadata.Name, reason, message);
+            Log.NormalEvent(logger, pod.Namespace, pod.Name, reason, message);
         }
 
         var now = Timestamp.FromDateTimeOffset(time.GetUtcNow());
         Add(new PodEvent
         {
-            Pod = new PodKey { Namespace = pod.Metadata.Namespace, Name = pod.Metadata.Name, Uid = pod.Metadata.Uid },
+            Pod = pod,
             Type = type,
             Reason = reason,
             Message = message,

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using HostDaemons.Agent.Events;
 using HostDaemons.Agent.Reconcile;
 using HostDaemons.Agent.Runtime;
 using HostDaemons.Model.V1;
@@ -18,10 +19,11 @@ internal sealed partial class InstanceProbes : IDisposable
     private readonly ReconcileSignal _signal;
     private readonly ILogger _logger;
 
-    public InstanceProbes(ProbeTarget target, IProber prober, ReconcileSignal signal, TimeProvider time, ILogger logger)
+    public InstanceProbes(ProbeTarget target, IProber prober, ReconcileSignal signal, PodEventRecorder events, TimeProvider time, ILogger logger)
     {
         Target = target;
         _signal = signal;
+        Events = events;
         _logger = logger;
         var spec = target.Container.Container;
         foreach (var (kind, probe) in new[] { (ProbeKind.Startup, spec.StartupProbe), (ProbeKind.Liveness, spec.LivenessProbe), (ProbeKind.Readiness, spec.ReadinessProbe) })
@@ -44,6 +46,8 @@ internal sealed partial class InstanceProbes : IDisposable
     }
 
     public ProbeTarget Target { get; }
+
+    public PodEventRecorder Events { get; }
 
     /// <summary>No startup probe, or it has succeeded: readiness and liveness may run.</summary>
     public bool IsStarted => Target.Container.Container.StartupProbe is null || Get(ProbeKind.Startup) == ProbeResult.Success;
@@ -94,13 +98,18 @@ internal sealed partial class InstanceProbes : IDisposable
             return;
         }
 
-        if (outcome.Result == ProbeResult.Failure && kind != ProbeKind.Readiness)
+        var probe = kind.ToString().ToLowerInvariant();
+        if (outcome.Result == ProbeResult.Success)
         {
-            Log.Unhealthy(_logger, Target.PodName, Target.ContainerName, kind, outcome.Message);
+            Log.Passing(_logger, Target.PodName, Target.ContainerName, probe);
+        }
+        else if (kind == ProbeKind.Readiness)
+        {
+            Log.NotReady(_logger, Target.PodName, Target.ContainerName, outcome.Message);
         }
         else
         {
-            Log.ResultChanged(_logger, Target.PodName, Target.ContainerName, kind, outcome.Result, outcome.Message);
+            Events.Normal(Target.Container.Pod, "Killing", $"Container {Target.ContainerName} failed {probe} probe, will be restarted", Target.ContainerName);
         }
 
         // Started: the readiness probe runs at once, as the kubelet triggers it when it sees a started, unready container.
@@ -117,10 +126,11 @@ internal sealed partial class InstanceProbes : IDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 320, Level = LogLevel.Information, Message = "Pod {Pod} container {Container}: {Kind} probe {Result} {Message}")]
-        public static partial void ResultChanged(ILogger logger, string pod, string container, ProbeKind kind, ProbeResult result, string message);
+        [LoggerMessage(EventId = 320, Level = LogLevel.Information, Message = "Pod {Pod} container {Container}: {Probe} probe passing")]
+        public static partial void Passing(ILogger logger, string pod, string container, string probe);
 
-        [LoggerMessage(EventId = 321, Level = LogLevel.Warning, Message = "Pod {Pod}: container {Container} failed its {Kind} probe and will be restarted: {Message}")]
-        public static partial void Unhealthy(ILogger logger, string pod, string container, ProbeKind kind, string message);
+        [LoggerMessage(EventId = 321, Level = LogLevel.Information, Message = "Pod {Pod} container {Container}: not ready, readiness probe failing: {Message}")]
+        public static partial void NotReady(ILogger logger, string pod, string container, string message);
+
     }
 }

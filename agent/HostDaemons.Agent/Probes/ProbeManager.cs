@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using HostDaemons.Agent.Events;
 using HostDaemons.Agent.Reconcile;
 using HostDaemons.Agent.Runtime;
 
@@ -7,9 +8,10 @@ namespace HostDaemons.Agent.Probes;
 /// <summary>
 /// Keeps a set of probe workers for every running container instance that has probes: the reconciler calls
 /// <see cref="Sync"/> on each pass with what should run and what runs, and reads results through
-/// <see cref="IProbeResults"/>. Workers run on their own and wake the reconciler when a result changes.
+/// <see cref="IProbeResults"/>. Workers run on their own, wake the reconciler when a result changes, and record the
+/// kubelet's events (Unhealthy for a failed run, Killing when a liveness or startup probe condemns the container).
 /// </summary>
-internal sealed partial class ProbeManager(IProber prober, ReconcileSignal signal, TimeProvider time, ILogger<ProbeManager> logger) : IProbeResults, IDisposable
+internal sealed partial class ProbeManager(IProber prober, ReconcileSignal signal, PodEventRecorder events, TimeProvider time, ILogger<ProbeManager> logger) : IProbeResults, IDisposable
 {
     private readonly ConcurrentDictionary<string, InstanceProbes> _instances = new(StringComparer.Ordinal);
 
@@ -50,7 +52,7 @@ internal sealed partial class ProbeManager(IProber prober, ReconcileSignal signa
                     existing.Dispose();
                 }
 
-                var probes = new InstanceProbes(new ProbeTarget(container, instance), prober, signal, time, logger);
+                var probes = new InstanceProbes(new ProbeTarget(container, instance), prober, signal, events, time, logger);
                 _instances[instance.Id] = probes;
                 Log.Probing(logger, pod.Pod.Metadata.Name, container.Container.Name, instance.Name);
                 probes.Start();

@@ -17,6 +17,7 @@ internal sealed partial class ProbeWorker(ProbeKind kind, Probe probe, InstanceP
     private DateTimeOffset _firstDue;
     private ProbeResult? _lastResult;
     private int _run;
+    private int _ticked;
 
     public ProbeKind Kind => kind;
 
@@ -35,16 +36,22 @@ internal sealed partial class ProbeWorker(ProbeKind kind, Probe probe, InstanceP
         var firstTick = _firstDue - now;
         if (firstTick <= TimeSpan.Zero)
         {
-            Trigger();
+            Tick();
             firstTick = period;
         }
 
-        var ticker = time.CreateTimer(_ => Trigger(), null, firstTick, period);
+        var ticker = time.CreateTimer(_ => Tick(), null, firstTick, period);
         Completion = Task.Run(() => RunAsync(ticker, cancellationToken), CancellationToken.None);
     }
 
     /// <summary>Probes now rather than at the next tick (once the initial delay has passed).</summary>
     public void Trigger() => _ticks.Writer.TryWrite(true);
+
+    private void Tick()
+    {
+        Interlocked.Exchange(ref _ticked, 1);
+        _ticks.Writer.TryWrite(true);
+    }
 
     private async Task RunAsync(ITimer ticker, CancellationToken cancellationToken)
     {
@@ -75,7 +82,9 @@ internal sealed partial class ProbeWorker(ProbeKind kind, Probe probe, InstanceP
     /// <returns>False when the worker is done with this instance.</returns>
     private async Task<bool> RunOnceAsync(CancellationToken cancellationToken)
     {
-        if (time.GetUtcNow() < _firstDue || (kind != ProbeKind.Startup && !owner.IsStarted))
+        // Ticks come at or after the initial delay by construction (a timer may fire a hair early); a trigger may not.
+        var ticked = Interlocked.Exchange(ref _ticked, 0) == 1;
+        if ((!ticked && time.GetUtcNow() < _firstDue) || (kind != ProbeKind.Startup && !owner.IsStarted))
         {
             return true;
         }
@@ -105,7 +114,8 @@ internal sealed partial class ProbeWorker(ProbeKind kind, Probe probe, InstanceP
         var threshold = Math.Max(1, outcome.Result == ProbeResult.Success ? probe.SuccessThreshold : probe.FailureThreshold);
         if (outcome.Result == ProbeResult.Failure)
         {
-            Log.ProbeFailed(logger, owner.Target.PodName, owner.Target.ContainerName, kind, _run, threshold, outcome.Message);
+            Log.RunFailed(logger, owner.Target.PodName, owner.Target.ContainerName, kind, _run, threshold, outcome.Message);
+            owner.Events.Warning(owner.Target.Container.Pod, "Unhealthy", $"{kind} probe failed: {outcome.Message}", owner.Target.ContainerName);
         }
 
         if (_run < threshold)
@@ -123,8 +133,8 @@ internal sealed partial class ProbeWorker(ProbeKind kind, Probe probe, InstanceP
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 310, Level = LogLevel.Debug, Message = "Pod {Pod} container {Container}: {Kind} probe failed ({Run}/{Threshold}): {Message}")]
-        public static partial void ProbeFailed(ILogger logger, string pod, string container, ProbeKind kind, int run, int threshold, string message);
+        [LoggerMessage(EventId = 310, Level = LogLevel.Debug, Message = "Pod {Pod} container {Container}: {Kind} probe failed ({Run} of {Threshold} in a row): {Message}")]
+        public static partial void RunFailed(ILogger logger, string pod, string container, ProbeKind kind, int run, int threshold, string message);
 
         [LoggerMessage(EventId = 311, Level = LogLevel.Error, Message = "Pod {Pod} container {Container}: the {Kind} probe worker failed")]
         public static partial void WorkerFailed(ILogger logger, string pod, string container, ProbeKind kind, Exception exception);

@@ -22,8 +22,40 @@ internal static class ContainerSpecBuilder
             ? $"{controller.Kind}/{controller.Name}"
             : "static";
         var containers = pod.Spec.Containers.Select(c => BuildContainer(pod, c, node, owner)).ToList();
-        return new DesiredPod(pod, containers, owner);
+        if (pod.Spec.HostNetwork || containers.Count < 2)
+        {
+            return new DesiredPod(pod, containers, owner);
+        }
+
+        // The containers share the sandbox's network namespace; Docker takes DNS settings from the sandbox only.
+        var joined = containers.Select(c => c with { Launch = c.Launch with { DnsServers = [], DnsSearches = [], DnsOptions = [] }, JoinsSandbox = true }).ToList();
+        return new DesiredPod(pod, joined, owner, Sandbox(pod, containers[0].Launch, node, owner));
     }
+
+    /// <summary>The pod's sandbox: the pause program in network none, holding the pod's DNS settings.</summary>
+    private static ContainerLaunchSpec Sandbox(Pod pod, ContainerLaunchSpec first, NodeContext node, string owner) => new()
+    {
+        Name = "",
+        Image = PauseImage.Name,
+        Entrypoint = ["/pause"],
+        NetworkMode = "none",
+        PidMode = first.PidMode,
+        DnsServers = first.DnsServers,
+        DnsSearches = first.DnsSearches,
+        DnsOptions = first.DnsOptions,
+        LogLimits = node.LogLimits,
+        Labels = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [ContainerLabels.Node] = node.NodeName,
+            [ContainerLabels.Namespace] = pod.Metadata.Namespace,
+            [ContainerLabels.Pod] = pod.Metadata.Name,
+            [ContainerLabels.PodUid] = pod.Metadata.Uid,
+            [ContainerLabels.Container] = ContainerLabels.SandboxContainerName,
+            [ContainerLabels.Owner] = owner,
+            [ContainerLabels.Sandbox] = "true",
+            [ContainerLabels.GracePeriod] = "0",
+        },
+    };
 
     private static DesiredContainer BuildContainer(Pod pod, Container container, NodeContext node, string owner)
     {
@@ -134,10 +166,12 @@ internal static class ContainerSpecBuilder
     }
 
     /// <summary>The Docker container name of an instance: readable in <c>docker ps</c>, unique per pod uid and attempt.</summary>
-    public static string ContainerName(DesiredContainer container, int attempt)
+    public static string ContainerName(DesiredContainer container, int attempt) => ContainerName(container.Pod, container.Container.Name, attempt);
+
+    public static string ContainerName(Pod pod, string container, int attempt)
     {
-        var meta = container.Pod.Metadata;
-        return $"hd_{container.Container.Name}_{meta.Name}_{meta.Namespace}_{meta.Uid[..Math.Min(8, meta.Uid.Length)]}_{attempt}";
+        var meta = pod.Metadata;
+        return $"hd_{container}_{meta.Name}_{meta.Namespace}_{meta.Uid[..Math.Min(8, meta.Uid.Length)]}_{attempt}";
     }
 
     /// <summary>A hash of everything that shapes the container, so an unchanged container is adopted, never recreated.</summary>

@@ -4,12 +4,18 @@ using HostDaemons.Model.V1;
 namespace HostDaemons.Agent.Reconcile;
 
 /// <summary>A container the agent should run: its pod, its place in the pod spec, and the resolved launch spec.</summary>
-internal sealed record DesiredContainer(Pod Pod, Container Container, ContainerLaunchSpec Launch, string SpecHash);
+/// <remarks><c>JoinsSandbox</c>: the container runs in its pod sandbox's network namespace.</remarks>
+internal sealed record DesiredContainer(Pod Pod, Container Container, ContainerLaunchSpec Launch, string SpecHash, bool JoinsSandbox = false);
 
-/// <summary>A pod the agent should run (or stop, when it is terminating), with every container resolved.</summary>
-internal sealed record DesiredPod(Pod Pod, IReadOnlyList<DesiredContainer> Containers, string Owner)
+/// <summary>
+/// A pod the agent should run (or stop, when it is terminating), with every container resolved, and the sandbox that
+/// gives its containers one network namespace when they need one (several containers, no hostNetwork).
+/// </summary>
+internal sealed record DesiredPod(Pod Pod, IReadOnlyList<DesiredContainer> Containers, string Owner, ContainerLaunchSpec? Sandbox = null)
 {
     public string Uid => Pod.Metadata.Uid;
+
+    public bool NeedsSandbox => Sandbox is not null;
 
     public bool IsTerminating => Pod.Metadata.DeletionTimestamp is not null;
 

@@ -7,11 +7,18 @@ internal abstract record PodCommand(string ContainerName);
 
 /// <summary>
 /// Pulls the image when the pull policy asks for it, then creates and starts a new instance. <c>RestartOf</c> is set
-/// when it replaces an instance that exited: when that one finished, for the crash back-off.
+/// when it replaces an instance that exited: when that one finished, for the crash back-off. <c>SandboxId</c> is the
+/// running sandbox to join; when null, the one created earlier in the same plan.
 /// </summary>
-internal sealed record CreateContainerCommand(DesiredContainer Container, int Attempt, DateTimeOffset? RestartOf = null) : PodCommand(Container.Container.Name)
+internal sealed record CreateContainerCommand(DesiredContainer Container, int Attempt, DateTimeOffset? RestartOf = null, string? SandboxId = null) : PodCommand(Container.Container.Name)
 {
     public override string ToString() => $"create {Container.Container.Name} (attempt {Attempt}) from {Container.Launch.Image}";
+}
+
+/// <summary>Creates and starts the pod's sandbox; the pod's containers created after it in the same plan join it.</summary>
+internal sealed record CreateSandboxCommand(DesiredPod Pod, int Attempt) : PodCommand(ContainerLabels.SandboxContainerName)
+{
+    public override string ToString() => $"create the pod sandbox (attempt {Attempt})";
 }
 
 /// <summary>Starts an instance that was created but never started (the agent stopped in between).</summary>

@@ -44,12 +44,21 @@ internal static class PodPlanner
             }
 
             var commands = new List<PodCommand>();
+            var sandboxes = pod.NeedsSandbox ? instances.Where(i => i.IsSandbox()).ToList() : [];
+            var sandbox = sandboxes.Where(s => s.State == ContainerRunState.Running).MaxBy(s => s.AttemptOf());
+            if (pod.NeedsSandbox && sandbox is null)
+            {
+                work.Add(new PodPlan(pod.Uid, pod.Pod.Metadata.Name, NewSandbox(pod, instances, restarts)));
+                continue;
+            }
+
+            commands.AddRange(sandboxes.Where(s => s != sandbox).Select(s => (PodCommand)new RemoveContainerCommand(s, ContainerLabels.SandboxContainerName)));
             foreach (var container in pod.Containers)
             {
                 var name = container.Container.Name;
                 var mine = instances.Where(i => i.Get(ContainerLabels.Container) == name)
                     .OrderByDescending(i => i.AttemptOf()).ThenByDescending(i => i.CreatedAt).ToList();
-                var wait = PlanContainer(pod, container, mine, restarts, probes, commands);
+                var wait = PlanContainer(pod, container, mine, sandbox?.Id, restarts, probes, commands);
                 if (wait is { } w && (wakeUp is null || w < wakeUp))
                 {
                     wakeUp = w;
@@ -57,7 +66,8 @@ internal static class PodPlanner
             }
 
             var known = pod.Containers.Select(c => c.Container.Name).ToHashSet(StringComparer.Ordinal);
-            commands.AddRange(instances.Where(i => !known.Contains(i.Get(ContainerLabels.Container) ?? "")).Select(i => Stop(i, pod.GracePeriod, "no longer in the pod spec")));
+            commands.AddRange(instances.Where(i => !known.Contains(i.Get(ContainerLabels.Container) ?? "") && !sandboxes.Contains(i))
+                .Select(i => Stop(i, pod.GracePeriod, "no longer in the pod spec")));
             if (commands.Count > 0)
             {
                 work.Add(new PodPlan(pod.Uid, pod.Pod.Metadata.Name, commands));
@@ -75,8 +85,42 @@ internal static class PodPlanner
         return new ReconcilePlan(work, terminated, wakeUp);
     }
 
+    /// <summary>
+    /// The pod's network namespace is gone (or never was): its containers cannot keep running without it, so they are
+    /// stopped and come back inside a new sandbox, as Kubernetes recreates a pod whose sandbox died.
+    /// </summary>
+    private static List<PodCommand> NewSandbox(DesiredPod pod, List<RuntimeContainer> instances, RestartTracker restarts)
+    {
+        var commands = new List<PodCommand>();
+        var sandboxKey = RestartTracker.Key(pod.Uid, ContainerLabels.SandboxContainerName);
+        var highestSandbox = -1;
+        foreach (var old in instances)
+        {
+            if (old.IsSandbox())
+            {
+                highestSandbox = Math.Max(highestSandbox, old.AttemptOf());
+                commands.Add(new RemoveContainerCommand(old, ContainerLabels.SandboxContainerName));
+            }
+            else if (old.State is ContainerRunState.Running or ContainerRunState.Created or ContainerRunState.Restarting or ContainerRunState.Paused)
+            {
+                commands.Add(Stop(old, pod.GracePeriod, "its pod sandbox is gone"));
+            }
+        }
+
+        commands.Add(new CreateSandboxCommand(pod, restarts.NextAttempt(sandboxKey, highestSandbox)));
+        foreach (var container in pod.Containers)
+        {
+            var key = RestartTracker.Key(pod.Uid, container.Container.Name);
+            var highest = instances.Where(i => i.Get(ContainerLabels.Container) == container.Container.Name).Select(i => i.AttemptOf()).DefaultIfEmpty(-1).Max();
+            commands.Add(new CreateContainerCommand(container, restarts.NextAttempt(key, highest)));
+        }
+
+        return commands;
+    }
+
     /// <returns>How long until this container needs another look (a back-off ending), if it does.</returns>
-    private static TimeSpan? PlanContainer(DesiredPod pod, DesiredContainer container, List<RuntimeContainer> instances, RestartTracker restarts, IProbeResults probes, List<PodCommand> commands)
+    private static TimeSpan? PlanContainer(DesiredPod pod, DesiredContainer container, List<RuntimeContainer> instances, string? sandboxId,
+        RestartTracker restarts, IProbeResults probes, List<PodCommand> commands)
     {
         var name = container.Container.Name;
         var key = RestartTracker.Key(pod.Uid, name);
@@ -97,11 +141,13 @@ internal static class PodPlanner
                 return failureWait;
             }
 
-            commands.Add(new CreateContainerCommand(container, next));
+            commands.Add(new CreateContainerCommand(container, next, SandboxId: sandboxId));
             return null;
         }
 
-        if (latest.Get(ContainerLabels.SpecHash) != container.SpecHash)
+        // A running container outside the pod's current sandbox has lost its network: it is replaced like a changed one.
+        var outsideSandbox = sandboxId is not null && latest.State == ContainerRunState.Running && latest.Get(ContainerLabels.SandboxId) != sandboxId;
+        if (latest.Get(ContainerLabels.SpecHash) != container.SpecHash || outsideSandbox)
         {
             // The old instance keeps running while a failed pull of the new image waits for its retry.
             if (failureWait > TimeSpan.Zero)
@@ -109,8 +155,8 @@ internal static class PodPlanner
                 return failureWait;
             }
 
-            commands.Add(Stop(latest, pod.GracePeriod, "its spec changed"));
-            commands.Add(new CreateContainerCommand(container, next));
+            commands.Add(Stop(latest, pod.GracePeriod, outsideSandbox ? "it is outside the pod's sandbox" : "its spec changed"));
+            commands.Add(new CreateContainerCommand(container, next, SandboxId: sandboxId));
             return null;
         }
 
@@ -138,7 +184,7 @@ internal static class PodPlanner
                 }
 
                 // The exited instance stays for `logs --previous`; older ones go.
-                commands.Add(new CreateContainerCommand(container, next, finished));
+                commands.Add(new CreateContainerCommand(container, next, finished, sandboxId));
                 return null;
             case ContainerRunState.Running when probes.FailedProbe(container.Container, latest) is { } failed:
                 if (failureWait > TimeSpan.Zero)

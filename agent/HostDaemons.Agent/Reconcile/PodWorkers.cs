@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Collections.Concurrent;
 using HostDaemons.Agent.ControlPlane;
+using HostDaemons.Agent.Events;
 using HostDaemons.Agent.Runtime;
 using HostDaemons.Agent.Volumes;
 
@@ -11,7 +13,7 @@ namespace HostDaemons.Agent.Reconcile;
 /// authenticate with the pod's image pull secrets when <c>pullCredentials</c> is given (without it, anonymously).
 /// </summary>
 internal sealed partial class PodWorkers(IContainerRuntime runtime, PodVolumes volumes, RestartTracker restarts, ReconcileSignal signal, ILogger<PodWorkers> logger,
-    IPullCredentialSource? pullCredentials = null)
+    IPullCredentialSource? pullCredentials = null, PodEventRecorder? events = null)
 {
     private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
 
@@ -60,10 +62,11 @@ internal sealed partial class PodWorkers(IContainerRuntime runtime, PodVolumes v
             }
         }
 
+        var run = new PlanRun();
         foreach (var command in plan.Commands)
         {
             Log.Executing(logger, plan.PodName, command);
-            if (!await TryAsync(plan, command, () => ExecuteAsync(command, cancellationToken), cancellationToken).ConfigureAwait(false))
+            if (!await TryAsync(plan, command, () => ExecuteAsync(command, run, cancellationToken), cancellationToken).ConfigureAwait(false))
             {
                 return;
             }
@@ -89,6 +92,12 @@ internal sealed partial class PodWorkers(IContainerRuntime runtime, PodVolumes v
         {
             Log.CommandFailed(logger, plan.PodName, command, ex.Reason, ex.Message);
             restarts.RecordFailure(key, ex.Reason, ex.Message);
+            if (PodOf(command) is { } pod)
+            {
+                var mount = ex.Message.StartsWith("MountVolume.", StringComparison.Ordinal);
+                events?.Warning(pod, mount ? "FailedMount" : "Failed", mount ? ex.Message : $"Error: {ex.Reason}: {ex.Message}", command.ContainerName);
+            }
+
             return false;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -99,10 +108,13 @@ internal sealed partial class PodWorkers(IContainerRuntime runtime, PodVolumes v
         }
     }
 
-    private async Task ExecuteAsync(PodCommand command, CancellationToken cancellationToken)
+    private async Task ExecuteAsync(PodCommand command, PlanRun run, CancellationToken cancellationToken)
     {
         switch (command)
         {
+            case CreateSandboxCommand sandbox:
+                run.SandboxId = await CreateSandboxAsync(sandbox, cancellationToken).ConfigureAwait(false);
+                break;
             case CreateContainerCommand create:
                 if (create.RestartOf is { } finished)
                 {
@@ -117,11 +129,24 @@ internal sealed partial class PodWorkers(IContainerRuntime runtime, PodVolumes v
                         [ContainerLabels.Attempt] = create.Attempt.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     },
                 };
+                if (create.Container.JoinsSandbox)
+                {
+                    var sandboxId = create.SandboxId ?? run.SandboxId
+                        ?? throw new ContainerRuntimeException("CreateContainerError", "the pod's sandbox is not running");
+                    spec = spec with
+                    {
+                        NetworkMode = $"container:{sandboxId}",
+                        Labels = new Dictionary<string, string>(spec.Labels, StringComparer.Ordinal) { [ContainerLabels.SandboxId] = sandboxId },
+                    };
+                }
+
                 PrepareVolumes(create.Container);
 
                 // A container that cannot start stays as the failed instance, so its error shows in the pod status.
                 var id = await runtime.CreateContainerAsync(spec, cancellationToken).ConfigureAwait(false);
+                events?.Normal(create.Container.Pod, "Created", $"Created container {create.ContainerName}", create.ContainerName);
                 await runtime.StartContainerAsync(id, cancellationToken).ConfigureAwait(false);
+                events?.Normal(create.Container.Pod, "Started", $"Started container {create.ContainerName}", create.ContainerName);
 
                 break;
             case StartContainerCommand start:
@@ -130,18 +155,47 @@ internal sealed partial class PodWorkers(IContainerRuntime runtime, PodVolumes v
             case StopContainerCommand stop:
                 if (stop.Instance.State is ContainerRunState.Running or ContainerRunState.Restarting or ContainerRunState.Paused)
                 {
+                    if (!stop.Instance.IsSandbox())
+                    {
+                        events?.Normal(stop.Instance, "Killing", $"Stopping container {stop.ContainerName}");
+                    }
+
                     await runtime.StopContainerAsync(stop.Instance.Id, stop.GracePeriod, cancellationToken).ConfigureAwait(false);
                 }
 
                 await runtime.RemoveContainerAsync(stop.Instance.Id, cancellationToken).ConfigureAwait(false);
                 break;
             case KillContainerCommand kill:
+                events?.Normal(kill.Instance, "Killing", $"Container {kill.ContainerName} {kill.Reason}, will be restarted");
                 await runtime.StopContainerAsync(kill.Instance.Id, kill.GracePeriod, cancellationToken).ConfigureAwait(false);
                 break;
             case RemoveContainerCommand remove:
                 await runtime.RemoveContainerAsync(remove.Instance.Id, cancellationToken).ConfigureAwait(false);
                 break;
         }
+    }
+
+    /// <summary>Creates and starts the pod's sandbox, importing the pause image the first time it is needed.</summary>
+    private async Task<string> CreateSandboxAsync(CreateSandboxCommand command, CancellationToken cancellationToken)
+    {
+        var launch = command.Pod.Sandbox!;
+        if (!await runtime.ImageExistsAsync(launch.Image, cancellationToken).ConfigureAwait(false))
+        {
+            using var rootfs = PauseImage.CreateRootfs();
+            await runtime.ImportImageAsync(launch.Image, rootfs, cancellationToken).ConfigureAwait(false);
+        }
+
+        var spec = launch with
+        {
+            Name = ContainerSpecBuilder.ContainerName(command.Pod.Pod, ContainerLabels.SandboxContainerName, command.Attempt),
+            Labels = new Dictionary<string, string>(launch.Labels, StringComparer.Ordinal)
+            {
+                [ContainerLabels.Attempt] = command.Attempt.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            },
+        };
+        var id = await runtime.CreateContainerAsync(spec, cancellationToken).ConfigureAwait(false);
+        await runtime.StartContainerAsync(id, cancellationToken).ConfigureAwait(false);
+        return id;
     }
 
     private void PrepareVolumes(DesiredContainer container)
@@ -163,6 +217,7 @@ internal sealed partial class PodWorkers(IContainerRuntime runtime, PodVolumes v
         var image = container.Launch.Image;
         var policy = container.Container.ImagePullPolicy;
         var present = await runtime.ImageExistsAsync(image, cancellationToken).ConfigureAwait(false);
+        var name = container.Container.Name;
         switch (policy)
         {
             case "Never" when !present:
@@ -175,11 +230,15 @@ internal sealed partial class PodWorkers(IContainerRuntime runtime, PodVolumes v
                 catch (ContainerRuntimeException ex) when (present)
                 {
                     Log.PullFailedUsingLocal(logger, image, ex.Message);
+                    events?.Warning(container.Pod, "Failed", $"Failed to pull image \"{image}\": {ex.Message}; running the local copy", name);
                 }
 
                 break;
             case not "Never" when !present:
                 await PullAsync(container, cancellationToken).ConfigureAwait(false);
+                break;
+            default:
+                events?.Normal(container.Pod, "Pulled", $"Container image \"{image}\" already present on machine", name);
                 break;
         }
     }
@@ -203,7 +262,33 @@ internal sealed partial class PodWorkers(IContainerRuntime runtime, PodVolumes v
             }
         }
 
-        await runtime.PullImageAsync(image, credential, cancellationToken).ConfigureAwait(false);
+        events?.Normal(container.Pod, "Pulling", $"Pulling image \"{image}\"", container.Container.Name);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await runtime.PullImageAsync(image, credential, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ContainerRuntimeException ex)
+        {
+            events?.Warning(container.Pod, "Failed", $"Failed to pull image \"{image}\": {ex.Message}", container.Container.Name);
+            throw;
+        }
+
+        var took = Stopwatch.GetElapsedTime(started).TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+        events?.Normal(container.Pod, "Pulled", $"Successfully pulled image \"{image}\" in {took}s", container.Container.Name);
+    }
+
+    private static Model.V1.Pod? PodOf(PodCommand command) => command switch
+    {
+        CreateContainerCommand create => create.Container.Pod,
+        CreateSandboxCommand sandbox => sandbox.Pod.Pod,
+        _ => null,
+    };
+
+    /// <summary>What one run of a pod's plan learns as it goes: the sandbox it created.</summary>
+    private sealed class PlanRun
+    {
+        public string? SandboxId { get; set; }
     }
 
     private static partial class Log

@@ -1,5 +1,6 @@
 using HostDaemons.Agent.ControlPlane;
 using HostDaemons.Agent.Desired;
+using HostDaemons.Agent.Events;
 using HostDaemons.Agent.Probes;
 using HostDaemons.Agent.Volumes;
 using HostDaemons.Agent.Runtime;
@@ -28,7 +29,8 @@ internal sealed partial class Reconciler(
     TimeProvider time,
     IOptions<AgentOptions> options,
     IHostApplicationLifetime lifetime,
-    ILogger<Reconciler> logger) : SupervisedBackgroundService(lifetime, logger)
+    ILogger<Reconciler> logger,
+    PodEventRecorder? events = null) : SupervisedBackgroundService(lifetime, logger)
 {
     private readonly Dictionary<string, (string Version, DesiredPod Pod)> _built = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PodStatus> _statuses = new(StringComparer.Ordinal);
@@ -98,7 +100,9 @@ internal sealed partial class Reconciler(
         var running = 0;
         foreach (var pod in desired.Where(p => !p.IsTerminating))
         {
-            var status = PodStatusBuilder.Build(pod, [.. byPod[pod.Uid]], restarts, _statuses.GetValueOrDefault(pod.Uid), nodeContext.HostIp, now, probes);
+            var previous = _statuses.GetValueOrDefault(pod.Uid);
+            var status = PodStatusBuilder.Build(pod, [.. byPod[pod.Uid]], restarts, previous, nodeContext.HostIp, now, probes);
+            RecordBackOffs(pod, previous, status);
             _statuses[pod.Uid] = status;
             reporter.Offer(pod.Pod, status);
             if (status.ContainerStatuses.All(c => c.State?.Running is not null))
@@ -132,6 +136,35 @@ internal sealed partial class Reconciler(
         }
 
         reporter.Retain(live);
+    }
+
+    /// <summary>A container entering a back-off is an event, as the kubelet reports it.</summary>
+    private void RecordBackOffs(DesiredPod pod, PodStatus? previous, PodStatus status)
+    {
+        if (events is null)
+        {
+            return;
+        }
+
+        foreach (var container in status.ContainerStatuses)
+        {
+            var reason = container.State?.Waiting?.Reason;
+            var before = previous?.ContainerStatuses.FirstOrDefault(c => c.Name == container.Name)?.State?.Waiting?.Reason;
+            if (reason == before)
+            {
+                continue;
+            }
+
+            var meta = pod.Pod.Metadata;
+            if (reason == "CrashLoopBackOff")
+            {
+                events.Warning(pod.Pod, "BackOff", $"Back-off restarting failed container {container.Name} in pod {meta.Name}_{meta.Namespace}({meta.Uid})", container.Name);
+            }
+            else if (reason == "ImagePullBackOff")
+            {
+                events.Normal(pod.Pod, "BackOff", $"Back-off pulling image \"{container.Image}\"", container.Name);
+            }
+        }
     }
 
     /// <summary>Removes the emptyDirs of pods that are gone: no longer assigned and without containers.</summary>

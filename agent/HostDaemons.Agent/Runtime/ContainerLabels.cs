@@ -17,6 +17,17 @@ internal static class ContainerLabels
     /// <summary>The pod's grace period, so an orphan whose pod is gone is still stopped gently.</summary>
     public const string GracePeriod = "io.hostdaemons.grace-period";
 
+    /// <summary>"true" on a pod's sandbox, the container that holds the network namespace its containers share.</summary>
+    public const string Sandbox = "io.hostdaemons.sandbox";
+
+    /// <summary>On a container that joined a sandbox: the sandbox's id, so a container left behind by a new sandbox is replaced.</summary>
+    public const string SandboxId = "io.hostdaemons.sandbox-id";
+
+    /// <summary>The <see cref="Container"/> label of a sandbox (never a valid container name, which is lower case).</summary>
+    public const string SandboxContainerName = "POD";
+
+    public static bool IsSandbox(this RuntimeContainer container) => container.Get(Sandbox) == "true";
+
     public static string? Get(this RuntimeContainer container, string label) => container.Labels.GetValueOrDefault(label);
 
     public static int AttemptOf(this RuntimeContainer container) =>

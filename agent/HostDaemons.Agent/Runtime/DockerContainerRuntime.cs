@@ -130,6 +130,21 @@ internal sealed class DockerContainerRuntime : IContainerRuntime, IDisposable
 
     public Task PullImageAsync(string image, CancellationToken cancellationToken) => PullImageAsync(image, null, cancellationToken);
 
+    public async Task ImportImageAsync(string image, Stream rootfs, CancellationToken cancellationToken)
+    {
+        var (repository, tag) = DockerImageReference.Split(image);
+        try
+        {
+            await _client.Images.CreateImageAsync(
+                new ImagesCreateParameters { FromSrc = "-", Repo = repository, Tag = tag },
+                rootfs, null, new Progress<JSONMessage>(), cancellationToken);
+        }
+        catch (DockerApiException ex)
+        {
+            throw new ContainerRuntimeException("ErrImageImport", $"importing {image} failed: {EngineMessage(ex)}", ex);
+        }
+    }
+
     public async Task PullImageAsync(string image, RegistryCredential? credential, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(image);
@@ -425,6 +440,9 @@ internal sealed class DockerContainerRuntime : IContainerRuntime, IDisposable
         {
             await foreach (var runtimeEvent in channel.Reader.ReadAllAsync(cancellationToken))
             {
+                // The engine's list view can lag behind its events (a container that just died may still be listed as
+                // running, with the same status text): the next list inspects the container again.
+                _inspections.TryRemove(runtimeEvent.ContainerId, out _);
                 yield return runtimeEvent;
             }
         }

@@ -18,6 +18,9 @@ internal interface IContainerRuntime
 
     Task PullImageAsync(string image, CancellationToken cancellationToken) => PullImageAsync(image, null, cancellationToken);
 
+    /// <summary>Creates an image from a tar of its root file system (<c>docker import</c>).</summary>
+    Task ImportImageAsync(string image, Stream rootfs, CancellationToken cancellationToken);
+
     /// <summary>Creates the container and returns its id. It is not started.</summary>
     Task<string> CreateContainerAsync(ContainerLaunchSpec spec, CancellationToken cancellationToken);
 

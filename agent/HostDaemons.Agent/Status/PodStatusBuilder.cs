@@ -34,7 +34,7 @@ internal static class PodStatusBuilder
         // Kubernetes: Running once every container was created and one runs, or is restarting (restartPolicy Always).
         var allReady = status.ContainerStatuses.Count > 0 && status.ContainerStatuses.All(c => c.Ready);
         var allCreated = pod.Containers.All(c => instances.Any(i => i.Get(ContainerLabels.Container) == c.Container.Name));
-        var anyStarted = instances.Any(i => i.StartedAt is not null || i.State == ContainerRunState.Running);
+        var anyStarted = instances.Any(i => !i.IsSandbox() && (i.StartedAt is not null || i.State == ContainerRunState.Running));
         status.Phase = allCreated && anyStarted ? "Running" : "Pending";
 
         var timestamp = Timestamp.FromDateTimeOffset(now);

@@ -1,3 +1,4 @@
+using HostDaemons.Agent.Events;
 using HostDaemons.Agent.Probes;
 using HostDaemons.Agent.Reconcile;
 using HostDaemons.Agent.Runtime;
@@ -18,13 +19,15 @@ public sealed class ProbeManagerTests : IDisposable
     private readonly FakeTimeProvider _time = new(s_start);
     private readonly FakeProber _prober;
     private readonly ReconcileSignal _signal;
+    private readonly PodEventRecorder _events;
     private readonly ProbeManager _manager;
 
     public ProbeManagerTests()
     {
         _prober = new FakeProber(_time);
         _signal = new ReconcileSignal(_time);
-        _manager = new ProbeManager(_prober, _signal, _time, NullLogger<ProbeManager>.Instance);
+        _events = new PodEventRecorder(_time, NullLogger<PodEventRecorder>.Instance);
+        _manager = new ProbeManager(_prober, _signal, _events, _time, NullLogger<ProbeManager>.Instance);
     }
 
     public void Dispose() => _manager.Dispose();
@@ -145,6 +148,13 @@ public sealed class ProbeManagerTests : IDisposable
         Assert.Equal(ProbeResult.Failure, _manager.Get(instance.Id, ProbeKind.Liveness));
         Assert.Equal(3, _prober.Count(ProbeKind.Liveness));
         Assert.Equal(ProbeKind.Liveness, _manager.FailedProbe(pod.Containers[0].Container, instance)?.Kind);
+
+        // As the kubelet records them: each failed run, then the kill, on the container's field path.
+        var events = await _events.TakeAsync(TestContext.Current.CancellationToken).DefaultTimeout();
+        Assert.Equal(
+            [("Warning", "Unhealthy", "Liveness probe failed: Liveness check failed", 3), ("Normal", "Killing", "Container main failed liveness probe, will be restarted", 1)],
+            events.Select(e => (e.Type, e.Reason, e.Message, e.Count)));
+        Assert.All(events, e => Assert.Equal("spec.containers{main}", e.FieldPath));
     }
 
     [Fact]
@@ -192,6 +202,24 @@ public sealed class ProbeManagerTests : IDisposable
         Assert.InRange(liveness.Call.At, s_start.AddSeconds(9), s_start.AddSeconds(10));
         Assert.Equal(4, _prober.Count(ProbeKind.Startup));
         await WaitForAsync(() => _manager.IsReady(spec, instance), "the container to be ready");
+    }
+
+    [Fact]
+    public async Task Startup_PassesBeforeTheReadinessDelay_ReadinessStillWaitsForItsDelay()
+    {
+        _prober.Manual = true;
+        var pod = Pod(readiness: Probe(period: 10, initialDelay: 20), startup: Probe(period: 3));
+        var instance = Running(pod);
+        _manager.Sync([pod], [instance]);
+
+        (await _prober.NextAsync(ProbeKind.Startup)).Answer(ProbeResult.Success);
+        await WaitForAsync(() => _manager.IsStarted(pod.Containers[0].Container, instance), "the container to be started");
+        _time.Advance(TimeSpan.FromSeconds(10));
+        _time.Advance(TimeSpan.FromSeconds(10));
+        var readiness = await _prober.NextAsync(ProbeKind.Readiness);
+
+        Assert.Equal(s_start.AddSeconds(20), readiness.Call.At);
+        readiness.Answer(ProbeResult.Success);
     }
 
     [Fact]

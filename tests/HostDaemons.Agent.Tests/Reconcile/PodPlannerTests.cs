@@ -492,7 +492,7 @@ public sealed class PodPlannerTests
     [Fact]
     public void Plan_SeveralContainersInBackoff_WakesUpAtEarliestEnd()
     {
-        var pod = Desired(containers: [TestPods.Container("a"), TestPods.Container("b")]);
+        var pod = Desired(HostNetwork, containers: [TestPods.Container("a"), TestPods.Container("b")]);
         var a0 = TestPods.Instance(pod.Containers[0], 0, ContainerRunState.Exited, finishedAt: s_now);
         var b0 = TestPods.Instance(pod.Containers[1], 0, ContainerRunState.Exited, finishedAt: s_now);
         Ran(Plan([pod], [a0, b0]));
@@ -510,7 +510,7 @@ public sealed class PodPlannerTests
     [Fact]
     public void Plan_PodWithSeveralContainers_PlansEachAndKeepsOtherPodsSeparate()
     {
-        var first = Desired(uid: "uid-1", containers: [TestPods.Container("a"), TestPods.Container("b")]);
+        var first = Desired(HostNetwork, uid: "uid-1", containers: [TestPods.Container("a"), TestPods.Container("b")]);
         var second = Desired(uid: "uid-2");
         var aRunning = TestPods.Instance(first.Containers[0], 0, ContainerRunState.Running);
         var secondRunning = TestPods.Instance(second.Containers[0], 0, ContainerRunState.Running);
@@ -552,6 +552,9 @@ public sealed class PodPlannerTests
             _restarts.RecordRestart(RestartTracker.Key(create.Container.Pod.Metadata.Uid, create.ContainerName), create.Container.SpecHash, create.RestartOf!.Value);
         }
     }
+
+    /// <summary>Several containers without hostNetwork share a sandbox; these tests are about the containers alone.</summary>
+    private static void HostNetwork(Pod pod) => pod.Spec.HostNetwork = true;
 
     private static DesiredPod Desired(Action<Pod>? configure = null, string uid = "5f0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b", Container[]? containers = null)
     {

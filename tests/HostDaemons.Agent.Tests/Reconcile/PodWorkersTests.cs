@@ -430,6 +430,9 @@ public sealed class PodWorkersTests
     private static DesiredPod Desired(string pullPolicy = "", Container[]? containers = null)
     {
         var pod = TestPods.Pod(name: "fluentd-x7k2p", uid: Uid, containers: containers ?? []);
+
+        // Several containers without hostNetwork would share a sandbox; these tests are about the containers alone.
+        pod.Spec.HostNetwork = true;
         foreach (var container in pod.Spec.Containers)
         {
             container.ImagePullPolicy = pullPolicy;

@@ -1,5 +1,6 @@
 using HostDaemons.Agent.ControlPlane;
 using HostDaemons.Agent.Desired;
+using HostDaemons.Agent.Events;
 using HostDaemons.Agent.Probes;
 using HostDaemons.Agent.Reconcile;
 using HostDaemons.Agent.Volumes;
@@ -34,7 +35,8 @@ internal sealed class AgentHarness : IDisposable
         Workers = new PodWorkers(runtime, Volumes, Restarts, Signal, NullLogger<PodWorkers>.Instance);
         Reporter = new StatusReporter();
         Prober = new FakeProber(time);
-        Probes = new ProbeManager(Prober, Signal, time, NullLogger<ProbeManager>.Instance);
+        Events = new PodEventRecorder(time, NullLogger<PodEventRecorder>.Instance);
+        Probes = new ProbeManager(Prober, Signal, Events, time, NullLogger<ProbeManager>.Instance);
         Reconciler = new Reconciler(Assigned, runtime, Node, Volumes, Workers, Restarts, Probes, Reporter, Signal, time, options, Lifetime, NullLogger<Reconciler>.Instance);
     }
 
@@ -61,6 +63,8 @@ internal sealed class AgentHarness : IDisposable
     public StatusReporter Reporter { get; }
 
     public FakeProber Prober { get; }
+
+    public PodEventRecorder Events { get; }
 
     public ProbeManager Probes { get; }
 

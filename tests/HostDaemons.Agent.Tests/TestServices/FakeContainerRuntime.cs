@@ -296,6 +296,16 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
 
     public Task PullImageAsync(string image, CancellationToken cancellationToken) => PullImageAsync(image, null, cancellationToken);
 
+    public Task ImportImageAsync(string image, Stream rootfs, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            _localImages.Add(image);
+        }
+
+        return Task.CompletedTask;
+    }
+
     public async Task PullImageAsync(string image, RegistryCredential? credential, CancellationToken cancellationToken)
     {
         Record(RuntimeCall.Pull, image);

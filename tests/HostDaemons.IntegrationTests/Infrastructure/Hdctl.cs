@@ -12,9 +12,15 @@ public sealed class Hdctl(string server)
         using var output = new StringWriter();
         using var error = new StringWriter();
         using var reader = new StringReader(input);
-        var variables = new Dictionary<string, string?> { ["HOSTDAEMONS_SERVER"] = server };
-        var exit = await HdctlApp.RunAsync(args, output, error, reader, variables, TimeProvider.System, TestContext.Current.CancellationToken).DefaultTimeout();
+        var exit = await RunAsync(args, output, error, reader, TestContext.Current.CancellationToken).DefaultTimeout();
         return new HdctlResult(exit, output.ToString(), error.ToString(), string.Join(' ', args));
+    }
+
+    /// <summary>For commands that run until cancelled (<c>logs -f</c>, <c>get -w</c>): output goes to the writer as it comes.</summary>
+    public Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, TextReader input, CancellationToken cancellationToken)
+    {
+        var variables = new Dictionary<string, string?> { ["HOSTDAEMONS_SERVER"] = server };
+        return HdctlApp.RunAsync(args, output, error, input, variables, TimeProvider.System, cancellationToken);
     }
 
     /// <summary>Runs a command that must succeed, and returns what it printed.</summary>

@@ -1,0 +1,125 @@
+using HostDaemons.Agent.Reconcile;
+using HostDaemons.Agent.Runtime;
+using HostDaemons.Agent.Tests.TestServices;
+using Microsoft.Extensions.Time.Testing;
+
+namespace HostDaemons.Agent.Tests.Reconcile;
+
+/// <summary>Several containers without hostNetwork share one network namespace, held by the pod's sandbox.</summary>
+public sealed class PodSandboxPlanTests
+{
+    private readonly FakeTimeProvider _time = new(AgentHarness.Epoch);
+
+    private RestartTracker Restarts => new(_time);
+
+    [Fact]
+    public void Build_SeveralContainersWithoutHostNetwork_GetsASandboxHoldingTheDns()
+    {
+        var pod = TwoContainers();
+        pod.Spec.DnsConfig = new Model.V1.PodDNSConfig { Nameservers = { "192.0.2.53" } };
+
+        var desired = ContainerSpecBuilder.Build(pod, TestPods.Node);
+
+        Assert.True(desired.NeedsSandbox);
+        Assert.Equal(PauseImage.Name, desired.Sandbox!.Image);
+        Assert.Equal(["192.0.2.53"], desired.Sandbox.DnsServers);
+        Assert.All(desired.Containers, c => Assert.True(c.JoinsSandbox));
+        Assert.All(desired.Containers, c => Assert.Empty(c.Launch.DnsServers));
+    }
+
+    [Theory]
+    [InlineData(true, 2)]
+    [InlineData(false, 1)]
+    public void Build_HostNetworkOrSingleContainer_NeedsNoSandbox(bool hostNetwork, int containers)
+    {
+        var pod = TestPods.Pod(containers: [.. Enumerable.Range(0, containers).Select(i => TestPods.Container($"c{i}"))]);
+        pod.Spec.HostNetwork = hostNetwork;
+
+        Assert.False(ContainerSpecBuilder.Build(pod, TestPods.Node).NeedsSandbox);
+    }
+
+    [Fact]
+    public void Plan_NoSandbox_CreatesSandboxThenEveryContainer()
+    {
+        var pod = ContainerSpecBuilder.Build(TwoContainers(), TestPods.Node);
+
+        var plan = PodPlanner.Plan([pod], [], authoritative: true, Restarts);
+
+        var commands = Assert.Single(plan.Work).Commands;
+        Assert.IsType<CreateSandboxCommand>(commands[0]);
+        Assert.Equal(["a", "b"], commands.Skip(1).Cast<CreateContainerCommand>().Select(c => c.ContainerName));
+        Assert.All(commands.Skip(1).Cast<CreateContainerCommand>(), c => Assert.Null(c.SandboxId));
+    }
+
+    [Fact]
+    public void Plan_SandboxRunning_MissingContainerJoinsIt()
+    {
+        var pod = ContainerSpecBuilder.Build(TwoContainers(), TestPods.Node);
+        var sandbox = Sandbox(pod, ContainerRunState.Running);
+        var a = InSandbox(TestPods.Instance(pod.Containers[0], 0, ContainerRunState.Running), sandbox.Id);
+
+        var plan = PodPlanner.Plan([pod], [sandbox, a], authoritative: true, Restarts);
+
+        var create = Assert.IsType<CreateContainerCommand>(Assert.Single(Assert.Single(plan.Work).Commands));
+        Assert.Equal("b", create.ContainerName);
+        Assert.Equal(sandbox.Id, create.SandboxId);
+    }
+
+    [Fact]
+    public void Plan_SandboxExited_ContainersStoppedAndRecreatedInANewOne()
+    {
+        var pod = ContainerSpecBuilder.Build(TwoContainers(), TestPods.Node);
+        var sandbox = Sandbox(pod, ContainerRunState.Exited);
+        var a = InSandbox(TestPods.Instance(pod.Containers[0], 0, ContainerRunState.Running), sandbox.Id);
+        var b = InSandbox(TestPods.Instance(pod.Containers[1], 2, ContainerRunState.Running), sandbox.Id);
+
+        var plan = PodPlanner.Plan([pod], [sandbox, a, b], authoritative: true, Restarts);
+
+        var commands = Assert.Single(plan.Work).Commands;
+        Assert.IsType<RemoveContainerCommand>(commands[0]);
+        Assert.Equal([a.Id, b.Id], commands.OfType<StopContainerCommand>().Select(s => s.Instance.Id));
+        Assert.Equal(1, Assert.Single(commands.OfType<CreateSandboxCommand>()).Attempt);
+        Assert.Equal([1, 3], commands.OfType<CreateContainerCommand>().Select(c => c.Attempt));
+    }
+
+    [Fact]
+    public void Plan_ContainerOutsideTheCurrentSandbox_IsReplaced()
+    {
+        var pod = ContainerSpecBuilder.Build(TwoContainers(), TestPods.Node);
+        var sandbox = Sandbox(pod, ContainerRunState.Running);
+        var a = InSandbox(TestPods.Instance(pod.Containers[0], 0, ContainerRunState.Running), sandbox.Id);
+        var b = InSandbox(TestPods.Instance(pod.Containers[1], 0, ContainerRunState.Running), "an-older-sandbox");
+
+        var plan = PodPlanner.Plan([pod], [sandbox, a, b], authoritative: true, Restarts);
+
+        var commands = Assert.Single(plan.Work).Commands;
+        Assert.Equal(b.Id, Assert.IsType<StopContainerCommand>(commands[0]).Instance.Id);
+        var create = Assert.IsType<CreateContainerCommand>(commands[1]);
+        Assert.Equal(("b", 1, sandbox.Id), (create.ContainerName, create.Attempt, create.SandboxId));
+    }
+
+    [Fact]
+    public void Plan_EverythingRunningInTheSandbox_NothingToDo()
+    {
+        var pod = ContainerSpecBuilder.Build(TwoContainers(), TestPods.Node);
+        var sandbox = Sandbox(pod, ContainerRunState.Running);
+        var a = InSandbox(TestPods.Instance(pod.Containers[0], 0, ContainerRunState.Running), sandbox.Id);
+        var b = InSandbox(TestPods.Instance(pod.Containers[1], 0, ContainerRunState.Running), sandbox.Id);
+
+        Assert.Empty(PodPlanner.Plan([pod], [sandbox, a, b], authoritative: true, Restarts).Work);
+    }
+
+    private static Model.V1.Pod TwoContainers() => TestPods.Pod(containers: [TestPods.Container("a"), TestPods.Container("b")]);
+
+    private static RuntimeContainer Sandbox(DesiredPod pod, ContainerRunState state) => new()
+    {
+        Id = "sandbox-0",
+        Name = ContainerSpecBuilder.ContainerName(pod.Pod, ContainerLabels.SandboxContainerName, 0),
+        Image = PauseImage.Name,
+        Labels = new Dictionary<string, string>(pod.Sandbox!.Labels, StringComparer.Ordinal) { [ContainerLabels.Attempt] = "0" },
+        State = state,
+    };
+
+    private static RuntimeContainer InSandbox(RuntimeContainer instance, string sandboxId) =>
+        instance with { Labels = new Dictionary<string, string>(instance.Labels, StringComparer.Ordinal) { [ContainerLabels.SandboxId] = sandboxId } };
+}
