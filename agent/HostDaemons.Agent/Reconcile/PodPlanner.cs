@@ -127,8 +127,8 @@ internal static class PodPlanner
         var latest = instances.FirstOrDefault();
         var next = restarts.NextAttempt(key, latest?.AttemptOf() ?? -1);
 
-        // Keep the latest instance and, when it is not running, nothing more; when it runs, the one before it (for --previous).
-        var keep = latest?.State == ContainerRunState.Running ? 2 : 1;
+        // Keep the latest instance and, unless it is the one that exited, the one before it (for --previous and lastState).
+        var keep = latest?.State is ContainerRunState.Running or ContainerRunState.Created ? 2 : 1;
         commands.AddRange(instances.Skip(keep).Select(old => old.State == ContainerRunState.Running
             ? (PodCommand)Stop(old, pod.GracePeriod, "superseded by a newer instance")
             : new RemoveContainerCommand(old, name)));

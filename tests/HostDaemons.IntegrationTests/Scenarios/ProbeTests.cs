@@ -7,8 +7,8 @@ namespace HostDaemons.IntegrationTests.Scenarios;
 
 /// <summary>
 /// Probes against the real engine, one per handler: exec (readiness and startup), tcpSocket and httpGet inside a pod's
-/// own network namespace (network mode none), and httpGet on the host's network. Periods of a second keep each test
-/// to seconds.
+/// own network namespace (network mode none, or its sandbox's), and httpGet on the host's network. Periods of a second
+/// keep each test to seconds.
 /// </summary>
 [Trait(TestCategories.Name, TestCategories.Docker)]
 public sealed class ProbeTests
@@ -143,6 +143,48 @@ public sealed class ProbeTests
 
         await WaitForPodAsync(cluster, p => p.Restarts.StartsWith('1') && p.Ready == "1/1", "the pod to be restarted and ready again");
         await AssertRestartedOnceAsync(cluster, node, first.ID);
+    }
+
+    [Fact]
+    public async Task TcpSocketReadiness_PodSandbox_SidecarReachesItsNeighbourOnTheSharedLoopback()
+    {
+        var node = "probe-sandbox-" + Suffix();
+        await using var cluster = await TestCluster.StartAsync(node);
+        var manifest = $$"""
+            apiVersion: apps/v1
+            kind: DaemonSet
+            metadata:
+              name: probe-sandbox
+            spec:
+              selector:
+                matchLabels: {app: probe-sandbox}
+              template:
+                metadata:
+                  labels: {app: probe-sandbox}
+                spec:
+                  terminationGracePeriodSeconds: 2
+                  containers:
+                  - name: web
+                    image: busybox:latest
+                    command: ["/bin/sh", "-c", "while [ ! -f /tmp/serve ]; do sleep 1; done; exec httpd -f -p 8080"]
+                  - name: sidecar
+                    image: busybox:latest
+                    command: ["/bin/sh", "-c", "{{KeepRunning}}"]
+                    readinessProbe:
+                      tcpSocket: {port: 8080}
+                      periodSeconds: 1
+            """;
+        Assert.Equal(0, (await cluster.Hdctl.RunWithInputAsync(manifest, "apply", "-f", "-")).ExitCode);
+        await cluster.WaitForRunningAsync(node, "DaemonSet/probe-sandbox", 3);
+        await WaitForPodAsync(cluster, p => p.Status == "Running" && p.Ready == "1/2", "the sidecar to run unready");
+        var web = (await cluster.Docker.RunningAsync(node)).Single(c => c.Labels.TryGetValue("io.hostdaemons.container", out var name) && name == "web");
+
+        using var runtime = new DockerContainerRuntime(new Uri("unix:///var/run/docker.sock"), NullLogger<DockerContainerRuntime>.Instance);
+        Assert.Equal(0, (await runtime.ExecAsync(web.ID, ["touch", "/tmp/serve"], TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken)).ExitCode);
+
+        // The sidecar's probe connects in the sandbox's namespace (through the sidecar's own process) to web's port.
+        await WaitForPodAsync(cluster, p => p.Ready == "2/2", "the sidecar to be ready");
+        Assert.Equal("0", (await PodRowAsync(cluster)).Restarts);
     }
 
     [Fact]
