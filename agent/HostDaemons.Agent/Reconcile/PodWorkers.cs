@@ -144,6 +144,7 @@ internal sealed partial class PodWorkers(IContainerRuntime runtime, PodVolumes v
 
                 // A container that cannot start stays as the failed instance, so its error shows in the pod status.
                 var id = await runtime.CreateContainerAsync(spec, cancellationToken).ConfigureAwait(false);
+                restarts.Observe(RestartTracker.Key(create.Container.Pod.Metadata.Uid, create.ContainerName), create.Attempt);
                 events?.Normal(create.Container.Pod, "Created", $"Created container {create.ContainerName}", create.ContainerName);
                 await runtime.StartContainerAsync(id, cancellationToken).ConfigureAwait(false);
                 events?.Normal(create.Container.Pod, "Started", $"Started container {create.ContainerName}", create.ContainerName);
