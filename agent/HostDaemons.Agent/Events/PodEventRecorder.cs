@@ -104,7 +104,8 @@ internal sealed partial class PodEventRecorder(TimeProvider time, ILogger<PodEve
             if (_pending.TryGetValue(key, out var existing))
             {
                 existing.Count += e.Count;
-                existing.LastTimestamp = e.LastTimestamp;
+                existing.FirstTimestamp = e.FirstTimestamp < existing.FirstTimestamp ? e.FirstTimestamp : existing.FirstTimestamp;
+                existing.LastTimestamp = e.LastTimestamp > existing.LastTimestamp ? e.LastTimestamp : existing.LastTimestamp;
             }
             else
             {

@@ -82,7 +82,7 @@ internal static class ContainerSpecBuilder
             CpuShares = Parse(requests, "cpu", v => Math.Max(2, Quantity.ToMilli(v) * 1024 / 1000)),
             NetworkMode = spec.HostNetwork ? "host" : "none",
             PidMode = spec.HostPid ? "host" : "",
-            ExposedPorts = [.. container.Ports.Select(p => $"{p.ContainerPort_}/{(p.Protocol.Length == 0 ? "tcp" : p.Protocol.ToLowerInvariant())}")],
+            ExposedPorts = [.. container.Ports.Select(p => $"{p.ContainerPort_}/{(p.Protocol.Length == 0 ? "tcp" : p.Protocol.ToLowerInvariant())}").Distinct(StringComparer.Ordinal)],
             Privileged = security?.Privileged == true,
             CapAdd = [.. security?.Capabilities?.Add ?? []],
             CapDrop = [.. security?.Capabilities?.Drop ?? []],

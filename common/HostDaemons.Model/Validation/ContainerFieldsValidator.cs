@@ -34,6 +34,8 @@ internal static class ContainerFieldsValidator
         ValidateProbe(container.StartupProbe, container, $"{path}.startupProbe", requireSingleSuccess: true, errors);
     }
 
+    private static bool IsHeaderTokenChar(char c) => char.IsAsciiLetterOrDigit(c) || c == '-';
+
     public static void ValidateIds(long? user, long? group, string path, ValidationErrors errors)
     {
         if (user is < 0 or > int.MaxValue)
@@ -87,7 +89,11 @@ internal static class ContainerFieldsValidator
         {
             var port = container.Ports[i];
             var portPath = $"{path}.ports[{i}]";
-            if (port.ContainerPort_ is < 1 or > 65535)
+            if (port.ContainerPort_ == 0)
+            {
+                errors.Required($"{portPath}.containerPort");
+            }
+            else if (port.ContainerPort_ is < 1 or > 65535)
             {
                 errors.Invalid($"{portPath}.containerPort", port.ContainerPort_, "must be between 1 and 65535, inclusive");
             }
@@ -112,7 +118,7 @@ internal static class ContainerFieldsValidator
 
             if (port.Name.Length > 0)
             {
-                if (port.Name.Length > 15 || !NameValidation.IsDns1123Label(port.Name) || !port.Name.Any(char.IsLetter))
+                if (port.Name.Length > 15 || !NameValidation.IsDns1123Label(port.Name) || !port.Name.Any(char.IsLetter) || port.Name.Contains("--", StringComparison.Ordinal))
                 {
                     errors.Invalid($"{portPath}.name", port.Name, "must be no more than 15 characters, contain only lowercase alphanumeric characters or '-', and contain at least one letter");
                 }
@@ -120,6 +126,11 @@ internal static class ContainerFieldsValidator
                 {
                     errors.Duplicate($"{portPath}.name", port.Name);
                 }
+            }
+
+            if (port.HostIp.Length > 0)
+            {
+                errors.Forbidden($"{portPath}.hostIP", "not supported: a hostNetwork pod listens on the addresses it binds itself");
             }
 
             var protocol = port.Protocol.Length == 0 ? "TCP" : port.Protocol;
@@ -176,9 +187,14 @@ internal static class ContainerFieldsValidator
 
             for (var i = 0; i < http.HttpHeaders.Count; i++)
             {
-                if (http.HttpHeaders[i].Name.Length == 0)
+                var header = http.HttpHeaders[i].Name;
+                if (header.Length == 0)
                 {
                     errors.Required($"{path}.httpGet.httpHeaders[{i}].name");
+                }
+                else if (!header.All(IsHeaderTokenChar))
+                {
+                    errors.Invalid($"{path}.httpGet.httpHeaders[{i}].name", header, "a valid HTTP header must consist of alphanumeric characters or '-' (e.g. 'X-Header-Name', regex used for validation is '[-A-Za-z0-9]+')");
                 }
             }
         }
@@ -205,7 +221,11 @@ internal static class ContainerFieldsValidator
             errors.Invalid($"{path}.successThreshold", probe.SuccessThreshold, "must be 1");
         }
 
-        if (probe.HasTerminationGracePeriodSeconds && probe.TerminationGracePeriodSeconds < 1)
+        if (probe.HasTerminationGracePeriodSeconds && !requireSingleSuccess)
+        {
+            errors.Invalid($"{path}.terminationGracePeriodSeconds", probe.TerminationGracePeriodSeconds, "must not be set for readinessProbes");
+        }
+        else if (probe.HasTerminationGracePeriodSeconds && probe.TerminationGracePeriodSeconds < 1)
         {
             errors.Invalid($"{path}.terminationGracePeriodSeconds", probe.TerminationGracePeriodSeconds, "must be greater than 0");
         }
@@ -223,6 +243,10 @@ internal static class ContainerFieldsValidator
             {
                 errors.Invalid(path, port.IntValue, "must be between 1 and 65535, inclusive");
             }
+        }
+        else if (port.StringValue.Length == 0)
+        {
+            errors.Required(path);
         }
         else if (!container.Ports.Any(p => p.Name == port.StringValue))
         {

@@ -40,6 +40,13 @@ public static class PodSpecValidator
 
             ValidateContainer(container, containerPath, volumeNames, errors);
             ContainerFieldsValidator.Validate(container, containerPath, spec.HostNetwork, hostPorts, errors);
+            var hasGroup = container.SecurityContext is { HasRunAsGroup: true, RunAsGroup: >= 0 and <= int.MaxValue }
+                || spec.SecurityContext is { HasRunAsGroup: true, RunAsGroup: >= 0 and <= int.MaxValue };
+            var hasUser = container.SecurityContext?.HasRunAsUser == true || spec.SecurityContext?.HasRunAsUser == true;
+            if (hasGroup && !hasUser)
+            {
+                errors.Forbidden($"{containerPath}.securityContext.runAsGroup", "requires runAsUser (on the container or the pod): Docker sets a group only together with a user");
+            }
         }
 
         foreach (var (key, value) in spec.NodeSelector)
@@ -71,7 +78,7 @@ public static class PodSpecValidator
             ContainerFieldsValidator.ValidateIds(podSecurity.HasRunAsUser ? podSecurity.RunAsUser : null, podSecurity.HasRunAsGroup ? podSecurity.RunAsGroup : null, $"{path}.securityContext", errors);
             for (var i = 0; i < podSecurity.SupplementalGroups.Count; i++)
             {
-                if (podSecurity.SupplementalGroups[i] < 0)
+                if (podSecurity.SupplementalGroups[i] is < 0 or > int.MaxValue)
                 {
                     errors.Invalid($"{path}.securityContext.supplementalGroups[{i}]", podSecurity.SupplementalGroups[i], "must be between 0 and 2147483647, inclusive");
                 }
@@ -130,9 +137,9 @@ public static class PodSpecValidator
                     errors.NotSupported($"{volumePath}.emptyDir.medium", emptyDir.Medium, "", "Memory");
                 }
 
-                if (emptyDir.SizeLimit.Length > 0 && !Quantity.TryParse(emptyDir.SizeLimit, out _))
+                if (emptyDir.SizeLimit.Length > 0)
                 {
-                    errors.Invalid($"{volumePath}.emptyDir.sizeLimit", emptyDir.SizeLimit, $"quantities {Quantity.FormatError}");
+                    errors.Forbidden($"{volumePath}.emptyDir.sizeLimit", "not supported: HostDaemons does not limit or evict on emptyDir size");
                 }
 
                 continue;
@@ -313,9 +320,21 @@ public static class PodSpecValidator
 
         for (var i = 0; i < config.Nameservers.Count; i++)
         {
-            if (!System.Net.IPAddress.TryParse(config.Nameservers[i], out _))
+            // Only the canonical form: .NET also reads "8.8.8" or "0x7f.0.0.1", which resolv.conf would not.
+            var text = config.Nameservers[i];
+            if (!System.Net.IPAddress.TryParse(text, out var address)
+                || (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 && address.ScopeId != 0)
+                || !string.Equals(address.ToString(), text, StringComparison.OrdinalIgnoreCase))
             {
-                errors.Invalid($"{path}.dnsConfig.nameservers[{i}]", config.Nameservers[i], "must be a valid IP address");
+                errors.Invalid($"{path}.dnsConfig.nameservers[{i}]", text, "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)");
+            }
+        }
+
+        for (var i = 0; i < config.Searches.Count; i++)
+        {
+            if (!NameValidation.IsDns1123Subdomain(config.Searches[i].TrimEnd('.')))
+            {
+                errors.Invalid($"{path}.dnsConfig.searches[{i}]", config.Searches[i], NameValidation.Dns1123SubdomainMessage);
             }
         }
 
