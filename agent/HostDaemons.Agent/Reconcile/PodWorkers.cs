@@ -21,6 +21,8 @@ internal sealed partial class PodWorkers(IContainerRuntime runtime, PodVolumes v
 
     public int Busy => _running.Values.Count(t => !t.IsCompleted);
 
+    public HashSet<string> BusyPods() => [.. _running.Where(r => !r.Value.IsCompleted).Select(r => r.Key)];
+
     public void Start(PodPlan plan, CancellationToken cancellationToken)
     {
         if (IsBusy(plan.PodUid))

@@ -69,6 +69,10 @@ internal sealed partial class Reconciler(
     internal async Task ReconcileOnceAsync(string node, CancellationToken cancellationToken)
     {
         var desired = assigned.Current.Select(Build).ToList();
+
+        // A pod whose work is under way while the engine is listed may be missing a container the list cannot show
+        // yet: it sits out this pass, and its work ending triggers the next one.
+        var busyWhileListing = workers.BusyPods();
         var actual = await runtime.ListContainersAsync(node, cancellationToken).ConfigureAwait(false);
         foreach (var container in actual)
         {
@@ -80,7 +84,7 @@ internal sealed partial class Reconciler(
 
         probes.Sync(desired, actual);
         var plan = PodPlanner.Plan(desired, actual, assigned.IsKnown, restarts, probes);
-        foreach (var work in plan.Work.Where(w => !workers.IsBusy(w.PodUid)))
+        foreach (var work in plan.Work.Where(w => !busyWhileListing.Contains(w.PodUid) && !workers.IsBusy(w.PodUid)))
         {
             workers.Start(work, cancellationToken);
         }

@@ -30,7 +30,8 @@ public sealed class AgentSurvivalTests
             var list = await cluster.Hdctl.RunAsync("get", "pods");
             return list.Output.Split('\n').Count(l => l.Contains(" Running ", StringComparison.Ordinal)) == 10;
         }, "all ten pods to be reported Running again");
-        Assert.Equal(before, await StartTimesAsync(cluster, node));
+        var after = await StartTimesAsync(cluster, node);
+        Assert.True(before.SequenceEqual(after), $"containers changed:\n{string.Join("\n", before)}\n--\n{string.Join("\n", after)}\n{agent.Output}");
         Assert.All(PodRows(await cluster.Hdctl.OkAsync("get", "pods")), row => Assert.Equal("0", row[3]));
     }
 
