@@ -10,7 +10,7 @@ public sealed class ControlPlaneOptions
     public const string DefaultConfigFile = "/etc/hostdaemons/controlplane.yaml";
 
     /// <summary>The flag names, which are also the environment (HOSTDAEMONS_LISTEN) and config file keys.</summary>
-    public static IReadOnlyList<string> Flags { get; } = ["listen", "data-dir", "node-lease-duration", "heartbeat-interval", "resync-period", "event-ttl"];
+    public static IReadOnlyList<string> Flags { get; } = ["listen", "data-dir", "node-lease-duration", "heartbeat-interval", "resync-period", "event-ttl", "max-events"];
 
     public static IReadOnlySet<string> DurationFlags { get; } = new HashSet<string> { "node-lease-duration", "heartbeat-interval", "resync-period", "event-ttl" };
 
@@ -37,4 +37,8 @@ public sealed class ControlPlaneOptions
     /// <summary>How long an event is kept after it last happened.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
     public TimeSpan EventTtl { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>The most events kept; past it the oldest are deleted.</summary>
+    [Range(100, 10_000_000)]
+    public int MaxEvents { get; set; } = 10_000;
 }

@@ -42,6 +42,15 @@ internal sealed partial class ControlPlaneSession(
             {
                 await RunSessionAsync(stoppingToken).ConfigureAwait(false);
             }
+            catch (NodeDeletedException)
+            {
+                // An administrator deleted this node: its daemon pods stop, and it stays out until the agent is
+                // restarted (told to register again), rather than coming back behind the administrator's back.
+                IsConnected = false;
+                Log.NodeDeleted(logger, options.Value.EffectiveNodeName);
+                assigned.ReplaceAll([], 0);
+                await Task.Delay(Timeout.InfiniteTimeSpan, time, stoppingToken).ConfigureAwait(false);
+            }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 IsConnected = false;
@@ -108,7 +117,7 @@ internal sealed partial class ControlPlaneSession(
             var response = await clients.Client.HeartbeatAsync(new HeartbeatRequest(), deadline: Deadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
             if (!response.Registered)
             {
-                throw new IOException("the control plane no longer knows this node; registering again");
+                throw new NodeDeletedException();
             }
         }
     }
@@ -220,6 +229,8 @@ internal sealed partial class ControlPlaneSession(
 
     private DateTime Deadline() => time.GetUtcNow().UtcDateTime + s_callTimeout;
 
+    private sealed class NodeDeletedException : Exception;
+
     private static string Describe(Exception ex) => ex is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : ex.Message;
 
     private static partial class Log
@@ -232,6 +243,9 @@ internal sealed partial class ControlPlaneSession(
 
         [LoggerMessage(EventId = 42, Level = LogLevel.Information, Message = "Received {Count} assigned pods at revision {Revision}")]
         public static partial void Snapshot(ILogger logger, int count, long revision);
+
+        [LoggerMessage(EventId = 44, Level = LogLevel.Warning, Message = "Node {Node} was deleted from the control plane: its daemon pods stop; restart the agent to register the node again")]
+        public static partial void NodeDeleted(ILogger logger, string node);
 
         [LoggerMessage(EventId = 43, Level = LogLevel.Warning, Message = "Docker did not describe itself ({Reason}); registering without engine details")]
         public static partial void EngineInfoUnavailable(ILogger logger, string reason);

@@ -52,7 +52,7 @@ internal sealed partial class NodeService(
 
         node = await store.MutateAsync<Node>("", name, n =>
         {
-            var changed = NodeConditions.SetReady(n, "True", "AgentReady", "agent is posting ready status", now);
+            var changed = NodeConditions.MarkReachable(n, now);
             if (!Equals(n.Status.NodeInfo, request.NodeInfo) || !n.Status.Addresses.Equals(request.Addresses))
             {
                 n.Status.NodeInfo = request.NodeInfo;
@@ -195,7 +195,8 @@ internal sealed partial class NodeService(
 
         await store.MutateAsync<Pod>(key.Namespace, key.Name, pod =>
         {
-            if (pod.Metadata.Uid != key.Uid || Equals(pod.Status, report.Status))
+            // A pod that failed or completed stays so, as in Kubernetes: the controller replaces it.
+            if (pod.Metadata.Uid != key.Uid || Equals(pod.Status, report.Status) || pod.Status?.Phase is "Failed" or "Succeeded")
             {
                 return false;
             }

@@ -25,6 +25,7 @@ internal sealed partial class DaemonSetController(
     private const int MaxCreatesPerSync = 500;
 
     private readonly WorkQueue _queue = new(time);
+    private readonly FailedPodBackoff _failedPods = new(time);
 
     protected override async Task RunAsync(CancellationToken stoppingToken)
     {
@@ -66,6 +67,7 @@ internal sealed partial class DaemonSetController(
         while (!cancellationToken.IsCancellationRequested)
         {
             await Task.Delay(options.Value.ResyncPeriod, time, cancellationToken).ConfigureAwait(false);
+            _failedPods.Collect();
             EnqueueAll();
         }
     }
@@ -132,14 +134,22 @@ internal sealed partial class DaemonSetController(
         var creates = plan.NodesNeedingPods.Take(MaxCreatesPerSync).Select(node => CreatePodAsync(ds, key, node, hash, cancellationToken));
         var deletes = plan.Deletions.Select(async d =>
         {
-            Log.DeletingPod(logger, d.Pod.Metadata.Name, d.Pod.Spec.NodeName, key, d.Reason);
-            await terminator.TerminateAsync(d.Pod, null, cancellationToken).ConfigureAwait(false);
             if (d.Reason == DeletionReason.Finished && d.Pod.Status?.Phase == "Failed")
             {
+                // A failed pod goes only when its back-off allows, so a pod that keeps failing is not replaced in a tight loop.
+                var backoffKey = FailedPodBackoff.Key(ds.Metadata.Uid, ds.Status?.ObservedGeneration ?? 0, d.Pod.Spec.NodeName);
+                if (!_failedPods.TryNext(backoffKey, out var wait))
+                {
+                    _queue.AddAfter(key, wait);
+                    return;
+                }
+
                 await RecordAsync(ds, "Warning", "FailedDaemonPod",
                     $"Found failed daemon pod {d.Pod.Metadata.Namespace}/{d.Pod.Metadata.Name} on node {d.Pod.Spec.NodeName}, will try to kill it", cancellationToken).ConfigureAwait(false);
             }
 
+            Log.DeletingPod(logger, d.Pod.Metadata.Name, d.Pod.Spec.NodeName, key, d.Reason);
+            await terminator.TerminateAsync(d.Pod, null, cancellationToken).ConfigureAwait(false);
             await RecordAsync(ds, "Normal", "SuccessfulDelete", $"Deleted pod: {d.Pod.Metadata.Name}", cancellationToken).ConfigureAwait(false);
         });
         await Task.WhenAll(creates.Concat(deletes)).ConfigureAwait(false);

@@ -5,7 +5,10 @@ using Microsoft.Extensions.Options;
 
 namespace HostDaemons.ControlPlane.Events;
 
-/// <summary>Deletes events an hour after they last happened, as the Kubernetes API server's event TTL does.</summary>
+/// <summary>
+/// Keeps events bounded: each goes an hour after it last happened (the Kubernetes API server's event TTL), and past
+/// <c>--max-events</c> the oldest go first, so a flood of events cannot fill the store.
+/// </summary>
 internal sealed partial class EventExpiry(
     IObjectStore store,
     EventRecorder recorder,
@@ -27,10 +30,13 @@ internal sealed partial class EventExpiry(
     internal async Task ExpireAsync(CancellationToken cancellationToken)
     {
         var cutoff = time.GetUtcNow() - options.Value.EventTtl;
-        foreach (var e in store.List<Event>().Where(e => (e.LastTimestamp?.ToDateTimeOffset() ?? DateTimeOffset.MinValue) < cutoff))
+        var events = store.List<Event>().OrderBy(e => e.LastTimestamp?.ToDateTimeOffset() ?? DateTimeOffset.MinValue).ToList();
+        var excess = Math.Max(0, events.Count - options.Value.MaxEvents);
+        var expired = events.Where((e, i) => i < excess || (e.LastTimestamp?.ToDateTimeOffset() ?? DateTimeOffset.MinValue) < cutoff);
+        await Task.WhenAll(expired.Select(e =>
         {
             recorder.Forget(e);
-            await store.DeleteAsync<Event>(e.Metadata.Namespace, e.Metadata.Name, e.Metadata.Uid, cancellationToken).ConfigureAwait(false);
-        }
+            return store.DeleteAsync<Event>(e.Metadata.Namespace, e.Metadata.Name, e.Metadata.Uid, cancellationToken);
+        })).ConfigureAwait(false);
     }
 }

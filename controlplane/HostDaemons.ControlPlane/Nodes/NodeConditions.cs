@@ -5,6 +5,8 @@ namespace HostDaemons.ControlPlane.Nodes;
 
 internal static class NodeConditions
 {
+    public const string UnreachableTaint = "node.kubernetes.io/unreachable";
+
     public static bool IsReady(Node node) => node.Status?.Conditions.FirstOrDefault(c => c.Type == "Ready")?.Status == "True";
 
     /// <summary>Sets the Ready condition; returns false when it already says the same.</summary>
@@ -32,5 +34,34 @@ internal static class NodeConditions
         condition.Message = message;
         condition.LastHeartbeatTime = now;
         return true;
+    }
+
+    /// <summary>Adds or removes <c>node.kubernetes.io/unreachable:NoExecute</c>; returns false when nothing changed.</summary>
+    public static bool SetUnreachable(Node node, bool unreachable, Timestamp now)
+    {
+        node.Spec ??= new NodeSpec();
+        var existing = node.Spec.Taints.FirstOrDefault(t => t.Key == UnreachableTaint && t.Effect == "NoExecute");
+        if (unreachable == existing is not null)
+        {
+            return false;
+        }
+
+        if (unreachable)
+        {
+            node.Spec.Taints.Add(new Taint { Key = UnreachableTaint, Effect = "NoExecute", TimeAdded = now });
+        }
+        else
+        {
+            node.Spec.Taints.Remove(existing);
+        }
+
+        return true;
+    }
+
+    /// <summary>The node is up again: Ready, and the unreachable taint gone.</summary>
+    public static bool MarkReachable(Node node, Timestamp now)
+    {
+        var ready = SetReady(node, "True", "AgentReady", "agent is posting ready status", now);
+        return SetUnreachable(node, unreachable: false, now) | ready;
     }
 }

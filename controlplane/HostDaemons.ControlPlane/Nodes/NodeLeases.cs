@@ -35,29 +35,59 @@ internal sealed partial class NodeLeases(
         }
     }
 
+    /// <summary>
+    /// A node whose lease expired becomes NotReady (Ready Unknown) with the taint
+    /// <c>node.kubernetes.io/unreachable:NoExecute</c>, which daemon pods tolerate, so its pods stay assigned; its pods
+    /// stop counting as ready. A node renewing its lease again is Ready, untainted.
+    /// </summary>
     internal async Task CheckAsync(CancellationToken cancellationToken)
     {
+        var now = Timestamp.FromDateTimeOffset(time.GetUtcNow());
         foreach (var node in store.List<Node>())
         {
             var name = node.Metadata.Name;
             var ready = NodeConditions.IsReady(node);
+            var tainted = node.Spec?.Taints.Any(t => t.Key == NodeConditions.UnreachableTaint) == true;
             var fresh = IsFresh(name);
-            if (ready && !fresh)
+            if (!fresh && (ready || !tainted))
             {
                 Log.LeaseExpired(logger, name);
-                await SetReadyAsync(name, "Unknown", "NodeStatusUnknown", "Agent stopped posting node status.", cancellationToken).ConfigureAwait(false);
+                await store.MutateAsync<Node>("", name, n =>
+                    NodeConditions.SetReady(n, "Unknown", "NodeStatusUnknown", "Agent stopped posting node status.", now)
+                    | NodeConditions.SetUnreachable(n, unreachable: true, now), cancellationToken).ConfigureAwait(false);
+                await MarkPodsNotReadyAsync(name, now, cancellationToken).ConfigureAwait(false);
             }
-            else if (!ready && fresh)
+            else if (fresh && (!ready || tainted))
             {
-                await SetReadyAsync(name, "True", "AgentReady", "agent is posting ready status", cancellationToken).ConfigureAwait(false);
+                await store.MutateAsync<Node>("", name, n => NodeConditions.MarkReachable(n, now), cancellationToken).ConfigureAwait(false);
             }
         }
     }
 
-    public Task SetReadyAsync(string nodeName, string status, string reason, string message, CancellationToken cancellationToken)
+    /// <summary>As Kubernetes' node lifecycle controller: nobody vouches for the pods of a silent node, so they are not Ready.</summary>
+    private async Task MarkPodsNotReadyAsync(string nodeName, Timestamp now, CancellationToken cancellationToken)
     {
-        var now = Timestamp.FromDateTimeOffset(time.GetUtcNow());
-        return store.MutateAsync<Node>("", nodeName, n => NodeConditions.SetReady(n, status, reason, message, now), cancellationToken);
+        foreach (var pod in store.PodsOnNode(nodeName))
+        {
+            await store.MutateAsync<Pod>(pod.Metadata.Namespace, pod.Metadata.Name, p =>
+            {
+                var ready = p.Status?.Conditions.FirstOrDefault(c => c.Type == "Ready");
+                if (p.Metadata.Uid != pod.Metadata.Uid || ready is null || ready.Status != "True")
+                {
+                    return false;
+                }
+
+                ready.Status = "False";
+                ready.Reason = "NodeNotReady";
+                ready.LastTransitionTime = now;
+                foreach (var container in p.Status!.ContainerStatuses)
+                {
+                    container.Ready = false;
+                }
+
+                return true;
+            }, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private DateTimeOffset LastRenewal(string nodeName) =>
