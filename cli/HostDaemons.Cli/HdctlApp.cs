@@ -95,10 +95,12 @@ internal static class HdctlApp
         root.Subcommands.Add(new ApplyCommand(env, ApplyMode.Apply));
         var create = new ApplyCommand(env, ApplyMode.Create);
         create.Subcommands.Add(new CreateSecretCommand(env));
+        create.Subcommands.Add(new CreateNamespaceCommand(env));
         root.Subcommands.Add(create);
         root.Subcommands.Add(new GetCommand(env));
         root.Subcommands.Add(new DescribeCommand(env));
         root.Subcommands.Add(new DeleteCommand(env));
+        root.Subcommands.Add(new DiffCommand(env));
         root.Subcommands.Add(new LabelCommand(env));
         root.Subcommands.Add(new LogsCommand(env));
         root.Subcommands.Add(new VersionCommand(env));

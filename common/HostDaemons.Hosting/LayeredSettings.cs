@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using HostDaemons.Model.Quantities;
 using HostDaemons.Model.Serialization;
 
 namespace HostDaemons.Hosting;
@@ -59,32 +59,6 @@ public sealed partial class LayeredSettings
         return values;
     }
 
-    /// <summary>Reads a Go-style duration (<c>40s</c>, <c>1h30m</c>, <c>250ms</c>).</summary>
-    public static bool TryParseDuration(string text, out TimeSpan duration)
-    {
-        duration = TimeSpan.Zero;
-        var match = DurationPattern().Match(text.Trim());
-        if (!match.Success)
-        {
-            return false;
-        }
-
-        foreach (Capture part in match.Groups["part"].Captures)
-        {
-            var unit = part.Value.TrimStart("0123456789.".ToCharArray());
-            var number = double.Parse(part.Value[..^unit.Length], System.Globalization.CultureInfo.InvariantCulture);
-            duration += unit switch
-            {
-                "ms" => TimeSpan.FromMilliseconds(number),
-                "s" => TimeSpan.FromSeconds(number),
-                "m" => TimeSpan.FromMinutes(number),
-                _ => TimeSpan.FromHours(number),
-            };
-        }
-
-        return true;
-    }
-
     private string? Convert(string flag, string? value, string origin)
     {
         if (value is null || !_durations.Contains(flag))
@@ -92,16 +66,13 @@ public sealed partial class LayeredSettings
             return value;
         }
 
-        if (TryParseDuration(value, out var duration))
+        if (GoDuration.TryParse(value, out var duration))
         {
             return duration.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
         }
 
         throw new SettingsException($"{origin}: \"{value}\" is not a duration (write it as 40s, 5m or 1h30m)");
     }
-
-    [GeneratedRegex(@"^(?<part>[0-9]+(\.[0-9]+)?(ms|s|m|h))+$")]
-    private static partial Regex DurationPattern();
 
     public static IReadOnlyDictionary<string, string?> ProcessEnvironment()
     {

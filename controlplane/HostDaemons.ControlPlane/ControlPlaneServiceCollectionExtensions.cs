@@ -25,6 +25,7 @@ public static class ControlPlaneServiceCollectionExtensions
         services.TryAddSingleton<IObjectStore>(sp => sp.GetRequiredService<ObjectStore>());
 
         services.TryAddSingleton<PodTerminator>();
+        services.TryAddSingleton<ObjectApplier>();
         services.TryAddSingleton<EventRecorder>();
         services.AddHostedService<EventExpiry>();
         services.TryAddSingleton<NodeLeases>();
@@ -35,6 +36,7 @@ public static class ControlPlaneServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<NodeAssignmentHub>());
         services.AddHostedService(sp => sp.GetRequiredService<NodeLeases>());
         services.AddHostedService<DaemonSetController>();
+        services.AddHostedService<NamespaceController>();
 
         services.AddGrpc(o =>
         {

@@ -1,25 +1,12 @@
-using Microsoft.Extensions.Time.Testing;
+using static HostDaemons.Cli.Tests.HdctlRunner;
 
 namespace HostDaemons.Cli.Tests;
 
 public sealed class HdctlAppTests : IDisposable
 {
-    // Nothing listens here: a test that reaches the network fails with a connection error, not a file error.
-    private const string UnusedServer = "http://127.0.0.1:1";
-
     private readonly TempDirectory _temp = new("hdctl");
 
     public void Dispose() => _temp.Dispose();
-
-    private static async Task<(int Code, string Output, string Error)> RunAsync(string[] args, string stdin = "")
-    {
-        using var output = new StringWriter { NewLine = "\n" };
-        using var error = new StringWriter { NewLine = "\n" };
-        using var input = new StringReader(stdin);
-        var variables = new Dictionary<string, string?>(StringComparer.Ordinal) { ["HOSTDAEMONS_SERVER"] = UnusedServer };
-        var code = await HdctlApp.RunAsync(args, output, error, input, variables, new FakeTimeProvider(TestPods.Now), TestContext.Current.CancellationToken).DefaultTimeout();
-        return (code, output.ToString().ReplaceLineEndings("\n"), error.ToString().ReplaceLineEndings("\n"));
-    }
 
     private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
@@ -30,22 +17,7 @@ public sealed class HdctlAppTests : IDisposable
         return path;
     }
 
-    private const string ValidDaemonSet = """
-        apiVersion: apps/v1
-        kind: DaemonSet
-        metadata:
-          name: x
-        spec:
-          selector:
-            matchLabels: {app: x}
-          template:
-            metadata:
-              labels: {app: x}
-            spec:
-              containers:
-              - name: main
-                image: busybox
-        """;
+    private const string ValidDaemonSet = TestManifests.DaemonSet;
 
     [Theory]
     [InlineData("version", "--bogus")]

@@ -376,30 +376,6 @@ public sealed class LayeredSettingsTests : IDisposable
     }
 
     [Theory]
-    [InlineData("40s", 40_000)]
-    [InlineData("1h30m", 5_400_000)]
-    [InlineData("250ms", 250)]
-    [InlineData("1m1s", 61_000)]
-    [InlineData(" 2s ", 2_000)]
-    public void TryParseDuration_GoStyle_Parses(string text, double milliseconds)
-    {
-        Assert.True(LayeredSettings.TryParseDuration(text, out var duration));
-        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), duration);
-    }
-
-    [Theory]
-    [InlineData("")]
-    [InlineData("s")]
-    [InlineData("10")]
-    [InlineData("10 s")]
-    [InlineData("1w")]
-    public void TryParseDuration_Invalid_Fails(string text)
-    {
-        Assert.False(LayeredSettings.TryParseDuration(text, out var duration));
-        Assert.Equal(TimeSpan.Zero, duration);
-    }
-
-    [Theory]
     [InlineData("node-name", "Agent:NodeName")]
     [InlineData("server", "Agent:Server")]
     [InlineData("heartbeat-interval", "Agent:HeartbeatInterval")]

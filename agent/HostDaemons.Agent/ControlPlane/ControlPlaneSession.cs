@@ -34,6 +34,9 @@ internal sealed partial class ControlPlaneSession(
     /// <summary>True while a session is up: registered, and the watch has delivered its first message.</summary>
     public bool IsConnected { get; private set; }
 
+    /// <summary>True once the control plane said this node was deleted: the agent stays out until restarted.</summary>
+    public bool IsNodeDeleted { get; private set; }
+
     protected override async Task RunAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -47,6 +50,7 @@ internal sealed partial class ControlPlaneSession(
                 // An administrator deleted this node: its daemon pods stop, and it stays out until the agent is
                 // restarted (told to register again), rather than coming back behind the administrator's back.
                 IsConnected = false;
+                IsNodeDeleted = true;
                 Log.NodeDeleted(logger, options.Value.EffectiveNodeName);
                 assigned.ReplaceAll([], 0);
                 await Task.Delay(Timeout.InfiniteTimeSpan, time, stoppingToken).ConfigureAwait(false);
@@ -118,6 +122,11 @@ internal sealed partial class ControlPlaneSession(
             if (!response.Registered)
             {
                 throw new NodeDeletedException();
+            }
+
+            if (response.ResendStatus)
+            {
+                reporter.ResendAll();
             }
         }
     }

@@ -5,6 +5,8 @@ using HostDaemons.Cli.Client;
 using HostDaemons.Cli.Manifests;
 using HostDaemons.Cli.Printing;
 using HostDaemons.Model.Objects;
+using HostDaemons.Model.Serialization;
+using HostDaemons.Model.V1;
 
 namespace HostDaemons.Cli.Commands;
 
@@ -16,6 +18,7 @@ internal sealed class ApplyCommand : Command
 {
     private readonly Option<string[]> _files;
     private readonly Option<string?> _namespace = CommonOptions.Namespace();
+    private readonly Option<string?> _dryRun = DryRunOption.Create();
     private readonly CliEnvironment _env;
     private readonly ApplyMode _mode;
 
@@ -30,11 +33,18 @@ internal sealed class ApplyCommand : Command
         _files.Required = true;
         Options.Add(_files);
         Options.Add(_namespace);
+        Options.Add(_dryRun);
         SetAction(RunAsync);
     }
 
     private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
+        var (dryRun, warning) = DryRunOption.Parse(parse, _dryRun);
+        if (warning is not null)
+        {
+            await _env.Error.WriteLineAsync(warning);
+        }
+
         var read = ManifestFiles.Read(parse.GetValue(_files) ?? [], _env.Input);
         if (!read.Succeeded)
         {
@@ -51,47 +61,105 @@ internal sealed class ApplyCommand : Command
             throw new CliException("error: no objects passed to " + Name);
         }
 
-        var requested = parse.GetValue(_namespace);
-        foreach (var item in read.Objects)
-        {
-            var meta = item.Value.Metadata;
-            if (!string.IsNullOrEmpty(requested) && item.Kind.Namespaced)
-            {
-                if (item.Positions.Contains("metadata.namespace") && meta.Namespace != requested)
-                {
-                    throw new CliException($"error: the namespace from the provided object \"{meta.Namespace}\" does not match the namespace \"{requested}\". You must pass '--namespace={meta.Namespace}' to perform this operation.");
-                }
+        UseNamespace(read.Objects, parse.GetValue(_namespace));
 
-                meta.Namespace = requested;
-            }
-        }
+        // kubectl create --dry-run=client never contacts the server.
+        var client = _mode == ApplyMode.Create && dryRun == DryRunStrategy.Client ? null : _env.Connect(parse).Client;
+        return await ApplyAsync(client, read.Objects, _mode, dryRun, _env.Output, _env.Error, cancellationToken);
+    }
 
-        var client = _env.Connect(parse).Client;
+    /// <summary>
+    /// Sends each object (as written: the server applies the defaults and keeps what was written as the
+    /// last-applied configuration) and reports it as kubectl does: <c>daemonset.apps/x configured</c>, with
+    /// <c> (dry run)</c> or <c> (server dry run)</c>. A client dry run of apply only asks whether the object exists,
+    /// as kubectl does: "created" when it does not, else "configured".
+    /// </summary>
+    internal static async Task<int> ApplyAsync(AdminService.AdminServiceClient? client, IReadOnlyList<ManifestObject> objects, ApplyMode mode,
+        DryRunStrategy dryRun, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
         var failed = false;
-        foreach (var item in read.Objects)
+        var suffix = DryRunOption.Suffix(dryRun);
+        foreach (var item in objects)
         {
             try
             {
-                var response = await client.ApplyAsync(new ApplyRequest { Object = item.Value.Wrap(), Mode = _mode },
-                    deadline: AdminConnection.Deadline(), cancellationToken: cancellationToken);
-                var verb = response.Outcome switch
+                ApplyOutcome outcome;
+                if (dryRun == DryRunStrategy.Client)
+                {
+                    outcome = client is null || !await ExistsAsync(client, item.Value, cancellationToken) ? ApplyOutcome.Created : ApplyOutcome.Configured;
+                }
+                else
+                {
+                    var request = new ApplyRequest { Object = item.AsWritten.Wrap(), Mode = mode, DryRun = dryRun == DryRunStrategy.Server };
+                    var response = await client!.ApplyAsync(request, deadline: AdminConnection.Deadline(), cancellationToken: cancellationToken);
+                    foreach (var warning in response.Warnings)
+                    {
+                        await error.WriteLineAsync($"Warning: {warning}");
+                    }
+
+                    outcome = response.Outcome;
+                }
+
+                var verb = outcome switch
                 {
                     ApplyOutcome.Created => "created",
                     ApplyOutcome.Configured => "configured",
                     _ => "unchanged",
                 };
-                await _env.Output.WriteLineAsync($"{ResourcePrinter.NameOf(item.Value)} {verb}");
+                await output.WriteLineAsync($"{ResourcePrinter.NameOf(item.Value)} {verb}{suffix}");
             }
-            catch (RpcException ex) when (ex.StatusCode is StatusCode.InvalidArgument or StatusCode.AlreadyExists or StatusCode.FailedPrecondition or StatusCode.Aborted)
+            catch (RpcException ex) when (ex.StatusCode is StatusCode.InvalidArgument or StatusCode.AlreadyExists or StatusCode.FailedPrecondition or StatusCode.Aborted or StatusCode.PermissionDenied)
             {
                 failed = true;
-                var message = ex.StatusCode == StatusCode.AlreadyExists
-                    ? $"Error from server (AlreadyExists): error when creating \"{item.Source}\": {ex.Status.Detail}"
-                    : ManifestErrors.Locate(item, ex.Status.Detail);
-                await _env.Error.WriteLineAsync(message);
+                var message = ex.StatusCode switch
+                {
+                    StatusCode.AlreadyExists => $"Error from server (AlreadyExists): error when creating \"{item.Source}\": {ex.Status.Detail}",
+                    StatusCode.PermissionDenied => $"Error from server (Forbidden): error when creating \"{item.Source}\": {ex.Status.Detail}",
+                    _ => ManifestErrors.Locate(item, ex.Status.Detail),
+                };
+                await error.WriteLineAsync(message);
             }
         }
 
         return failed ? ExitCodes.Error : ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// Applies <c>-n</c> to every namespaced object (as read and as written), refusing an object whose manifest names
+    /// another namespace, in kubectl's words.
+    /// </summary>
+    internal static void UseNamespace(IReadOnlyList<ManifestObject> objects, string? requested)
+    {
+        if (string.IsNullOrEmpty(requested))
+        {
+            return;
+        }
+
+        foreach (var item in objects.Where(o => o.Kind.Namespaced))
+        {
+            var meta = item.Value.Metadata;
+            if (item.Positions.Contains("metadata.namespace") && meta.Namespace != requested)
+            {
+                throw new CliException($"error: the namespace from the provided object \"{meta.Namespace}\" does not match the namespace \"{requested}\". You must pass '--namespace={meta.Namespace}' to perform this operation.");
+            }
+
+            meta.Namespace = requested;
+            item.AsWritten.Metadata ??= new ObjectMeta();
+            item.AsWritten.Metadata.Namespace = requested;
+        }
+    }
+
+    private static async Task<bool> ExistsAsync(AdminService.AdminServiceClient client, IKubeObject value, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var reference = new ObjectReference { Kind = value.ResourceKind, Namespace = value.Metadata.Namespace, Name = value.Metadata.Name };
+            await client.GetAsync(new GetRequest { Ref = reference }, deadline: AdminConnection.Deadline(), cancellationToken: cancellationToken);
+            return true;
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
+        {
+            return false;
+        }
     }
 }

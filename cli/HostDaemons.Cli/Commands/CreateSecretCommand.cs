@@ -43,11 +43,7 @@ internal sealed class CreateDockerRegistrySecretCommand : Command
     private readonly Option<string?> _email = new("--docker-email") { Description = "Email for the registry" };
     private readonly Option<string?> _namespace = CommonOptions.Namespace();
     private readonly Option<string?> _output = new("--output", "-o") { Description = "Output format: json, yaml or name" };
-    private readonly Option<string?> _dryRun = new("--dry-run")
-    {
-        Description = "none (default): create it; client: only print what would be created",
-        Arity = ArgumentArity.ZeroOrOne,
-    };
+    private readonly Option<string?> _dryRun = DryRunOption.Create();
 
     private readonly CliEnvironment _env;
 
@@ -101,7 +97,12 @@ internal sealed class CreateDockerRegistrySecretCommand : Command
             throw new CliException($"error: unable to match a printer suitable for the output format \"{parse.GetValue(_output)}\", allowed formats are: json, yaml, name");
         }
 
-        var dryRun = DryRun(parse);
+        var (dryRun, warning) = DryRunOption.Parse(parse, _dryRun);
+        if (warning is not null)
+        {
+            await _env.Error.WriteLineAsync(warning);
+        }
+
         var secret = Build(names[0], CommonOptions.EffectiveNamespace(parse.GetValue(_namespace)), server, username, password, parse.GetValue(_email) ?? "");
         ObjectValidator.ApplyDefaults(secret);
         var errors = ObjectValidator.Validate(secret);
@@ -110,11 +111,11 @@ internal sealed class CreateDockerRegistrySecretCommand : Command
             throw new CliException($"error: failed to create secret {ServerMessage(ValidationErrors.Summarize(ResourceKinds.Secret.KindName, names[0], errors))}");
         }
 
-        if (!dryRun)
+        if (dryRun != DryRunStrategy.Client)
         {
             try
             {
-                var response = await _env.Connect(parse).Client.ApplyAsync(new ApplyRequest { Object = secret.Wrap(), Mode = ApplyMode.Create },
+                var response = await _env.Connect(parse).Client.ApplyAsync(new ApplyRequest { Object = secret.Wrap(), Mode = ApplyMode.Create, DryRun = dryRun == DryRunStrategy.Server },
                     deadline: AdminConnection.Deadline(), cancellationToken: cancellationToken);
                 secret = response.Object.Secret;
             }
@@ -130,27 +131,12 @@ internal sealed class CreateDockerRegistrySecretCommand : Command
         }
         else
         {
-            await _env.Output.WriteLineAsync($"{ResourcePrinter.NameOf(secret)} created{(dryRun ? " (dry run)" : "")}");
+            await _env.Output.WriteLineAsync($"{ResourcePrinter.NameOf(secret)} created{DryRunOption.Suffix(dryRun)}");
         }
 
         return ExitCodes.Success;
     }
 
-    private bool DryRun(ParseResult parse)
-    {
-        if (parse.GetResult(_dryRun) is null)
-        {
-            return false;
-        }
-
-        return parse.GetValue(_dryRun) switch
-        {
-            null or "" or "client" => true,
-            "none" => false,
-            "server" => throw new CliException("error: --dry-run=server is not supported: use --dry-run=client"),
-            var other => throw new CliException($"error: Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."),
-        };
-    }
 
     /// <summary>The API server's wording, which kubectl prints after "failed to create secret": without apply's "The ".</summary>
     private static string ServerMessage(string detail) =>

@@ -3,11 +3,16 @@ using Grpc.Core;
 using HostDaemons.Api.V1;
 using HostDaemons.Cli.Client;
 using HostDaemons.Cli.Manifests;
+using HostDaemons.Model.Labels;
 using HostDaemons.Model.Objects;
+using HostDaemons.Model.Quantities;
 
 namespace HostDaemons.Cli.Commands;
 
-/// <summary><c>hdctl delete TYPE NAME... | -f FILE</c> with kubectl's <c>--cascade</c>.</summary>
+/// <summary>
+/// <c>hdctl delete TYPE NAME... | TYPE -l SELECTOR | TYPE --all [-A] | -f FILE</c> with kubectl's <c>--cascade</c>. A
+/// collection is deleted as kubectl deletes one: listed with the selector, then each object deleted and reported.
+/// </summary>
 internal sealed class DeleteCommand : Command
 {
     private readonly Argument<string[]> _resources = new Argument<string[]>("TYPE[/NAME]") { Arity = ArgumentArity.ZeroOrMore, Description = "The resource type and names" }.RejectingFlags();
@@ -19,6 +24,19 @@ internal sealed class DeleteCommand : Command
         DefaultValueFactory = _ => "background",
     };
 
+    private readonly Option<string?> _selector = new("--selector", "-l") { Description = "Delete the objects whose labels match (k=v, k!=v, k in (a,b), k, !k)" };
+    private readonly Option<bool> _all = new("--all") { Description = "Delete every object of the type in the namespace" };
+    private readonly Option<bool> _allNamespaces = new("--all-namespaces", "-A") { Description = "With --selector or --all: in every namespace" };
+    private readonly Option<bool> _wait = new("--wait") { Description = "Wait for the objects to be gone before returning", DefaultValueFactory = _ => true };
+    private readonly Option<string> _timeout = new("--timeout") { Description = "How long to wait before giving up (0s: no limit)", DefaultValueFactory = _ => "0s" };
+    private readonly Option<int> _gracePeriod = new("--grace-period")
+    {
+        Description = "Seconds a pod's containers get to stop; -1 uses the pod's terminationGracePeriodSeconds",
+        DefaultValueFactory = _ => -1,
+    };
+
+    private readonly Option<bool> _now = new("--now") { Description = "Stop at once (a grace period of 1 second)" };
+
     private readonly CliEnvironment _env;
 
     public DeleteCommand(CliEnvironment env)
@@ -29,6 +47,13 @@ internal sealed class DeleteCommand : Command
         Options.Add(_files);
         Options.Add(_namespace);
         Options.Add(_cascade);
+        Options.Add(_selector);
+        Options.Add(_all);
+        Options.Add(_allNamespaces);
+        Options.Add(_wait);
+        Options.Add(_timeout);
+        Options.Add(_gracePeriod);
+        Options.Add(_now);
         SetAction(RunAsync);
     }
 
@@ -41,16 +66,46 @@ internal sealed class DeleteCommand : Command
             "orphan" or "false" => "Orphan",
             var other => throw new CliException($"error: invalid cascade value ({other}). Must be \"background\", \"foreground\", or \"orphan\""),
         };
-        var targets = Targets(parse);
+        var grace = GracePeriod(parse);
+        if (!GoDuration.TryParse(parse.GetValue(_timeout) ?? "", out var timeout))
+        {
+            throw new CliException($"error: invalid argument \"{parse.GetValue(_timeout)}\" for \"--timeout\" flag: time: invalid duration");
+        }
+
+        var (targets, collection) = Targets(parse);
         var client = _env.Connect(parse).Client;
+        if (collection is not null)
+        {
+            targets = await ListAsync(client, collection, cancellationToken);
+            if (targets.Count == 0)
+            {
+                await _env.Output.WriteLineAsync("No resources found");
+                return ExitCodes.Success;
+            }
+        }
+
         var failed = false;
+        var deleted = new List<(ResourceKindInfo Kind, IKubeObject Deleted)>();
         foreach (var (kind, ns, name) in targets)
         {
             try
             {
-                await client.DeleteAsync(new DeleteRequest { Ref = new ObjectReference { Kind = kind.Kind, Namespace = ns, Name = name }, PropagationPolicy = policy },
-                    deadline: AdminConnection.Deadline(), cancellationToken: cancellationToken);
+                var request = new DeleteRequest { Ref = new ObjectReference { Kind = kind.Kind, Namespace = ns, Name = name }, PropagationPolicy = policy };
+                if (grace is { } seconds)
+                {
+                    request.GracePeriodSeconds = seconds;
+                }
+
+                var response = await client.DeleteAsync(request, deadline: AdminConnection.Deadline(), cancellationToken: cancellationToken);
                 await _env.Output.WriteLineAsync($"{kind.QualifiedSingular} \"{name}\" deleted");
+                if (response.Object?.Unwrap() is { } value)
+                {
+                    deleted.Add((kind, value));
+                }
+            }
+            catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound && collection is not null)
+            {
+                // Listed, then deleted by someone else: kubectl ignores what is already gone when deleting a collection.
             }
             catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
             {
@@ -59,14 +114,75 @@ internal sealed class DeleteCommand : Command
             }
         }
 
+        if (parse.GetValue(_wait) && deleted.Count > 0)
+        {
+            await _env.Output.FlushAsync(cancellationToken);
+            await DeletionWaiter.WaitAsync(client, deleted, timeout, cancellationToken);
+        }
+
         return failed ? ExitCodes.Error : ExitCodes.Success;
     }
 
-    private List<(ResourceKindInfo Kind, string Namespace, string Name)> Targets(ParseResult parse)
+    /// <summary>kubectl's rules: -1 is the pod's own, <c>--now</c> is 1, and 0 without <c>--force</c> becomes 1.</summary>
+    private long? GracePeriod(ParseResult parse)
+    {
+        var grace = parse.GetValue(_gracePeriod);
+        if (parse.GetValue(_now))
+        {
+            if (grace >= 0)
+            {
+                throw new CliException("error: --now and --grace-period cannot be specified together");
+            }
+
+            return 1;
+        }
+
+        return grace switch
+        {
+            < 0 => null,
+            0 => 1,
+            _ => grace,
+        };
+    }
+
+    /// <summary>
+    /// The objects of every namespace, or one, whose labels match: what <c>-l</c> or <c>--all</c> deletes.
+    /// </summary>
+    private sealed record Collection(ResourceKindInfo Kind, string Namespace, bool AllNamespaces, string Selector);
+
+    private static async Task<List<(ResourceKindInfo Kind, string Namespace, string Name)>> ListAsync(AdminService.AdminServiceClient client, Collection collection,
+        CancellationToken cancellationToken)
+    {
+        var request = new ListRequest
+        {
+            Kind = collection.Kind.Kind,
+            Namespace = collection.Namespace,
+            AllNamespaces = collection.AllNamespaces,
+            LabelSelector = collection.Selector,
+        };
+        var list = await client.ListAsync(request, deadline: AdminConnection.Deadline(), cancellationToken: cancellationToken);
+        return [.. list.Items.Select(o => o.Unwrap()).OfType<IKubeObject>().Select(o => (collection.Kind, o.Metadata.Namespace, o.Metadata.Name))];
+    }
+
+    private (List<(ResourceKindInfo Kind, string Namespace, string Name)> Targets, Collection? Collection) Targets(ParseResult parse)
     {
         var ns = CommonOptions.EffectiveNamespace(parse.GetValue(_namespace));
         var files = parse.GetValue(_files) ?? [];
         var resources = parse.GetValue(_resources) ?? [];
+        var selector = parse.GetValue(_selector);
+        var all = parse.GetValue(_all);
+        var allNamespaces = parse.GetValue(_allNamespaces);
+        LabelQuery? query = null;
+        if (selector is not null)
+        {
+            if (all)
+            {
+                throw new CliException("error: cannot set --all and --selector at the same time");
+            }
+
+            query = LabelQuery.TryParse(selector, out var parsed, out var problem) ? parsed : throw new CliException($"error: {problem}");
+        }
+
         if (files.Length > 0)
         {
             if (resources.Length > 0)
@@ -81,15 +197,33 @@ internal sealed class DeleteCommand : Command
                 throw new CliException($"error: {fatal}");
             }
 
-            return [.. read.Objects.Select(o => (o.Kind, string.IsNullOrEmpty(o.Value.Metadata.Namespace) ? ns : o.Value.Metadata.Namespace, o.Value.Metadata.Name))];
+            // With -l, kubectl deletes only the file's objects whose labels match.
+            return ([.. read.Objects
+                .Where(o => query is null || query.Matches(o.Value.Metadata.Labels))
+                .Select(o => (o.Kind, string.IsNullOrEmpty(o.Value.Metadata.Namespace) ? ns : o.Value.Metadata.Namespace, o.Value.Metadata.Name))], null);
         }
 
         var (kind, names) = ResourceArguments.Parse(resources);
+        if (names.Count > 0 && query is not null)
+        {
+            throw new CliException("error: name cannot be provided when a selector is specified");
+        }
+
+        if (names.Count == 0 && (query is not null || all))
+        {
+            return ([], new Collection(kind, ns, allNamespaces, selector ?? ""));
+        }
+
         if (names.Count == 0)
         {
             throw new CliException("error: resource(s) were provided, but no name was specified");
         }
 
-        return [.. names.Select(n => (kind, ns, n))];
+        if (allNamespaces)
+        {
+            throw new CliException("error: a resource cannot be retrieved by name across all namespaces");
+        }
+
+        return ([.. names.Select(n => (kind, ns, n))], null);
     }
 }

@@ -9,7 +9,7 @@ using HostDaemons.Model.V1;
 
 namespace HostDaemons.Cli.Commands;
 
-/// <summary><c>hdctl describe TYPE [NAME...]</c> or <c>TYPE/NAME</c>: kubectl's long form of daemonsets, pods and nodes, with their events.</summary>
+/// <summary><c>hdctl describe TYPE [NAME...]</c> or <c>TYPE/NAME</c>: kubectl's long form of daemonsets, pods, nodes (with their events) and namespaces.</summary>
 internal sealed class DescribeCommand : Command
 {
     private readonly Argument<string[]> _resources = new Argument<string[]>("TYPE[/NAME]") { Arity = ArgumentArity.OneOrMore, Description = "The resource type and, optionally, names" }.RejectingFlags();
@@ -33,9 +33,9 @@ internal sealed class DescribeCommand : Command
     {
         var arguments = parse.GetValue(_resources) ?? [];
         var (kind, names) = ResourceArguments.Parse(arguments);
-        if (kind.Kind is not (ResourceKind.DaemonSet or ResourceKind.Pod or ResourceKind.Node))
+        if (kind.Kind is not (ResourceKind.DaemonSet or ResourceKind.Pod or ResourceKind.Node or ResourceKind.Namespace))
         {
-            throw new CliException($"error: hdctl describe supports daemonsets, pods and nodes, not {kind.Plural}");
+            throw new CliException($"error: hdctl describe supports daemonsets, pods, nodes and namespaces, not {kind.Plural}");
         }
 
         var client = _env.Connect(parse).Client;
@@ -129,8 +129,10 @@ internal sealed class DescribeCommand : Command
             case Node node:
                 var everyPod = await ListAsync<Pod>(client, new ListRequest { Kind = ResourceKind.Pod, AllNamespaces = true }, cancellationToken);
                 return describer.Node(node, everyPod, await EventsAsync(client, ns: null, cancellationToken));
+            case Namespace namespaceObject:
+                return Describer.Namespace(namespaceObject);
             default:
-                throw new CliException($"error: hdctl describe supports daemonsets, pods and nodes, not {ResourceKinds.Get(value.ResourceKind).Plural}");
+                throw new CliException($"error: hdctl describe supports daemonsets, pods, nodes and namespaces, not {ResourceKinds.Get(value.ResourceKind).Plural}");
         }
     }
 

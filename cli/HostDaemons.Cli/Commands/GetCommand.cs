@@ -77,7 +77,8 @@ internal sealed class GetCommand : Command
             }
         }
 
-        if (items.Count > 0)
+        // As kubectl: structured output of an empty list is an empty List, not a message.
+        if (items.Count > 0 || (names.Count == 0 && !parse.GetValue(_watch) && format is OutputFormat.Json or OutputFormat.Yaml))
         {
             printer.Print(kind.Kind, items, single: names.Count == 1, _env.Output);
         }

@@ -17,6 +17,7 @@ internal static class ResourceTable
             ? ["NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE"]
             : ["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
         ResourceKind.Secret => ["NAME", "TYPE", "DATA", "AGE"],
+        ResourceKind.Namespace => ["NAME", "STATUS", "AGE"],
         ResourceKind.Event => wide
             ? ["LAST SEEN", "TYPE", "REASON", "OBJECT", "SUBOBJECT", "SOURCE", "MESSAGE", "FIRST SEEN", "COUNT", "NAME"]
             : ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
@@ -31,6 +32,7 @@ internal static class ResourceTable
         Pod pod => PodRow(pod, wide, now),
         Node node => NodeRow(node, wide, now),
         Secret secret => [secret.Metadata.Name, secret.Type, N(secret.Data.Count), Age(secret, now)],
+        Namespace ns => [ns.Metadata.Name, ns.Status?.Phase ?? "", Age(ns, now)],
         Event e => EventRow(e, wide, now),
         _ => [value.Metadata.Name],
     };

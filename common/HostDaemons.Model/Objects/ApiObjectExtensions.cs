@@ -12,6 +12,7 @@ public static class ApiObjectExtensions
         ApiObject.ObjectOneofCase.Node => envelope.Node,
         ApiObject.ObjectOneofCase.Secret => envelope.Secret,
         ApiObject.ObjectOneofCase.Event => envelope.Event,
+        ApiObject.ObjectOneofCase.Namespace => envelope.Namespace,
         _ => null,
     };
 
@@ -22,6 +23,7 @@ public static class ApiObjectExtensions
         Node node => new ApiObject { Node = node },
         Secret secret => new ApiObject { Secret = secret },
         Event e => new ApiObject { Event = e },
+        Namespace ns => new ApiObject { Namespace = ns },
         _ => throw new ArgumentException($"cannot wrap {value.GetType().Name}", nameof(value)),
     };
 

@@ -46,3 +46,12 @@ public sealed partial class Event : IKubeObject<Event>
 
     public IKubeObject CloneObject() => Clone();
 }
+
+public sealed partial class Namespace : IKubeObject<Namespace>
+{
+    static ResourceKind IKubeObject<Namespace>.StaticKind => ResourceKind.Namespace;
+
+    public ResourceKind ResourceKind => ResourceKind.Namespace;
+
+    public IKubeObject CloneObject() => Clone();
+}

@@ -41,7 +41,10 @@ public static class ResourceKinds
     public static ResourceKindInfo Event { get; } = new(
         ResourceKind.Event, "Event", "v1", "events", "event", ["ev"], Namespaced: true, V1.Event.Descriptor);
 
-    public static IReadOnlyList<ResourceKindInfo> All { get; } = [DaemonSet, Pod, Node, Secret, Event];
+    public static ResourceKindInfo Namespace { get; } = new(
+        ResourceKind.Namespace, "Namespace", "v1", "namespaces", "namespace", ["ns"], Namespaced: false, V1.Namespace.Descriptor);
+
+    public static IReadOnlyList<ResourceKindInfo> All { get; } = [DaemonSet, Pod, Node, Secret, Event, Namespace];
 
     public static ResourceKindInfo Get(ResourceKind kind) =>
         All.FirstOrDefault(k => k.Kind == kind) ?? throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown resource kind");

@@ -4,7 +4,14 @@ using HostDaemons.Model.Validation;
 namespace HostDaemons.Model.Serialization;
 
 /// <summary>An object read from a manifest, with where each of its fields was written.</summary>
-public sealed record ManifestObject(ResourceKindInfo Kind, IKubeObject Value, FieldPositions Positions, string Source, int StartLine);
+public sealed record ManifestObject(ResourceKindInfo Kind, IKubeObject Value, FieldPositions Positions, string Source, int StartLine)
+{
+    /// <summary>
+    /// The object exactly as the manifest wrote it, before defaults: what apply sends, so the last-applied
+    /// configuration holds what the user wrote (as kubectl's does). <see cref="Value"/> when the reader did not default.
+    /// </summary>
+    public IKubeObject AsWritten { get; init; } = Value;
+}
 
 /// <summary>A problem in a manifest: <c>file:line:column: message</c>.</summary>
 public sealed record ManifestProblem(string Source, SourcePosition? Position, string Message)
@@ -123,8 +130,10 @@ public static class ManifestReader
             return;
         }
 
+        var asWritten = decoded.Value;
         if (validate && !partial)
         {
+            asWritten = decoded.Value.CloneObject();
             ObjectValidator.ApplyDefaults(decoded.Value);
             var errors = ObjectValidator.Validate(decoded.Value);
             if (errors.Count > 0)
@@ -140,7 +149,7 @@ public static class ManifestReader
             }
         }
 
-        objects.Add(new ManifestObject(info, decoded.Value, decoded.Positions, source, startLine));
+        objects.Add(new ManifestObject(info, decoded.Value, decoded.Positions, source, startLine) { AsWritten = asWritten });
     }
 
     private static (IKubeObject Value, IReadOnlyList<ManifestError> Errors, FieldPositions Positions, bool Succeeded) Decode(ResourceKindInfo info, MappingNode mapping)

@@ -7,7 +7,7 @@ namespace HostDaemons.Model.Validation;
 /// <summary>Kubernetes' DaemonSet validation (apps/validation), run after defaults.</summary>
 public static class DaemonSetValidator
 {
-    private static readonly string[] s_strategies = ["RollingUpdate", "OnDelete"];
+    private static readonly string[] s_strategies = ["OnDelete", "RollingUpdate"];
     private static readonly string[] s_selectorOperators = ["In", "NotIn", "Exists", "DoesNotExist"];
 
     public static ValidationErrors Validate(DaemonSet ds)
@@ -45,6 +45,11 @@ public static class DaemonSetValidator
             if (template.Spec is { RestartPolicy: var policy } && policy != "Always")
             {
                 errors.NotSupported("spec.template.spec.restartPolicy", policy, "Always");
+            }
+
+            if (template.Spec?.HasActiveDeadlineSeconds == true)
+            {
+                errors.Forbidden("spec.template.spec.activeDeadlineSeconds", "activeDeadlineSeconds in DaemonSet is not Supported");
             }
         }
 

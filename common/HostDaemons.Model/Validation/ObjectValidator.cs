@@ -33,6 +33,9 @@ public static class ObjectValidator
             case Secret secret:
                 SecretValidator.ApplyDefaults(secret);
                 break;
+            case Namespace ns:
+                NamespaceValidator.ApplyDefaults(ns);
+                break;
         }
     }
 
@@ -46,9 +49,16 @@ public static class ObjectValidator
                 var errors = new ValidationErrors();
                 ObjectMetaValidator.Validate(pod.Metadata, namespaced: true, "metadata", errors);
                 PodSpecValidator.Validate(pod.Spec, "spec", errors);
+                if (pod.Spec?.HasActiveDeadlineSeconds == true)
+                {
+                    errors.Forbidden("spec.activeDeadlineSeconds", "not supported for static pods: a static pod runs until its manifest is removed");
+                }
+
                 return errors;
             case Secret secret:
                 return SecretValidator.Validate(secret);
+            case Namespace ns:
+                return NamespaceValidator.Validate(ns);
             default:
                 var nodeErrors = new ValidationErrors();
                 ObjectMetaValidator.Validate(value.Metadata, namespaced: false, "metadata", nodeErrors);

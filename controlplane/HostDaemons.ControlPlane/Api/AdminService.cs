@@ -15,55 +15,18 @@ namespace HostDaemons.ControlPlane.Api;
 /// <summary>hdctl's API: generic over the stored kinds, with Kubernetes' semantics and messages.</summary>
 internal sealed class AdminService(
     IObjectStore store,
+    ObjectApplier applier,
     PodTerminator terminator,
     AgentTunnels tunnels,
     StreamingCalls streaming,
     TimeProvider time) : HostDaemons.Api.V1.AdminService.AdminServiceBase
 {
-    private const int ApplyAttempts = 5;
 
     public override async Task<ApplyResponse> Apply(ApplyRequest request, ServerCallContext context)
     {
         var value = request.Object?.Unwrap() ?? throw ApiErrors.BadRequest("the request carries no object");
-        if (value is Secret secret)
-        {
-            return await ApplySecretAsync(secret, request.Mode, context.CancellationToken).ConfigureAwait(false);
-        }
-
-        if (value is not DaemonSet ds)
-        {
-            throw ApiErrors.BadRequest($"{ResourceKinds.Get(value.ResourceKind).Plural} cannot be applied: HostDaemons creates pods from DaemonSets and static manifests, and nodes when their agents register");
-        }
-
-        PrepareForWrite(ds);
-        var errors = ObjectValidator.Validate(ds);
-        if (errors.Count > 0)
-        {
-            throw ApiErrors.Invalid(ResourceKind.DaemonSet, ds.Metadata.Name, errors);
-        }
-
-        for (var attempt = 1; ; attempt++)
-        {
-            var existing = store.Get<DaemonSet>(ds.Metadata.Namespace, ds.Metadata.Name);
-            try
-            {
-                if (existing is null)
-                {
-                    var created = await store.CreateAsync(ds, context.CancellationToken).ConfigureAwait(false);
-                    return new ApplyResponse { Object = created.Wrap(), Outcome = ApplyOutcome.Created };
-                }
-
-                if (request.Mode == ApplyMode.Create)
-                {
-                    throw ApiErrors.AlreadyExists(ResourceKind.DaemonSet, ds.Metadata.Name);
-                }
-
-                return await UpdateAsync(existing, ds, context.CancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is ObjectAlreadyExistsException or ObjectConflictException && attempt < ApplyAttempts)
-            {
-            }
-        }
+        await Namespaces.AdmitAsync(store, value, request.DryRun, context.CancellationToken).ConfigureAwait(false);
+        return await applier.ApplyAsync(value, request, context.CancellationToken).ConfigureAwait(false);
     }
 
     public override Task<ApiObject> Get(GetRequest request, ServerCallContext context)
@@ -93,10 +56,13 @@ internal sealed class AdminService(
                 await DeleteDaemonSetAsync(ds, request.PropagationPolicy, ct).ConfigureAwait(false);
                 break;
             case Pod pod:
-                await terminator.TerminateAsync(pod, null, ct).ConfigureAwait(false);
+                await terminator.TerminateAsync(pod, request.HasGracePeriodSeconds && request.GracePeriodSeconds >= 0 ? request.GracePeriodSeconds : null, ct).ConfigureAwait(false);
                 break;
             case Secret secret:
                 await store.DeleteAsync<Secret>(secret.Metadata.Namespace, secret.Metadata.Name, secret.Metadata.Uid, ct).ConfigureAwait(false);
+                break;
+            case Model.V1.Namespace namespaceObject:
+                await Namespaces.BeginDeletionAsync(store, namespaceObject, time.GetUtcNow(), ct).ConfigureAwait(false);
                 break;
             case Node node:
                 await store.DeleteAsync<Node>("", node.Metadata.Name, node.Metadata.Uid, ct).ConfigureAwait(false);
@@ -121,18 +87,28 @@ internal sealed class AdminService(
                     var value = e.Object;
                     if (value.ResourceKind != request.Kind
                         || (!request.AllNamespaces && Namespaced(request.Kind) && value.Metadata.Namespace != Namespace(request.Namespace))
-                        || (request.Name.Length > 0 && value.Metadata.Name != request.Name)
-                        || !query.Matches(value.Metadata.Labels))
+                        || (request.Name.Length > 0 && value.Metadata.Name != request.Name))
                     {
                         continue;
                     }
 
-                    var type = e.Type switch
+                    // As Kubernetes' watch cache: an object entering the selection is ADDED, one leaving it DELETED.
+                    var matches = query.Matches(value.Metadata.Labels);
+                    var matched = e.Type == StoreEventType.Modified && e.Previous is not null && query.Matches(e.Previous.Metadata.Labels);
+                    var type = (e.Type, matches, matched) switch
                     {
-                        StoreEventType.Added => "ADDED",
-                        StoreEventType.Deleted => "DELETED",
-                        _ => "MODIFIED",
+                        (StoreEventType.Added, true, _) => "ADDED",
+                        (StoreEventType.Deleted, true, _) => "DELETED",
+                        (StoreEventType.Modified, true, true) => "MODIFIED",
+                        (StoreEventType.Modified, true, false) => "ADDED",
+                        (StoreEventType.Modified, false, true) => "DELETED",
+                        _ => null,
                     };
+                    if (type is null)
+                    {
+                        continue;
+                    }
+
                     await responseStream.WriteAsync(new WatchEvent { Type = type, Object = value.Wrap(), ResourceVersion = e.Revision }, cancellationToken).ConfigureAwait(false);
                 }
             }
@@ -181,6 +157,7 @@ internal sealed class AdminService(
             ResourceKind.DaemonSet => await store.MutateAsync<DaemonSet>(key.Namespace, key.Name, Relabel, context.CancellationToken).ConfigureAwait(false),
             ResourceKind.Pod => await store.MutateAsync<Pod>(key.Namespace, key.Name, Relabel, context.CancellationToken).ConfigureAwait(false),
             ResourceKind.Secret => await store.MutateAsync<Secret>(key.Namespace, key.Name, Relabel, context.CancellationToken).ConfigureAwait(false),
+            ResourceKind.Namespace => await store.MutateAsync<Model.V1.Namespace>(key.Namespace, key.Name, Relabel, context.CancellationToken).ConfigureAwait(false),
             _ => await store.MutateAsync<Node>(key.Namespace, key.Name, Relabel, context.CancellationToken).ConfigureAwait(false),
         };
         return new LabelResponse { Object = (updated ?? throw ApiErrors.NotFound(key.Kind, key.Name)).Wrap(), Changed = changed };
@@ -229,97 +206,6 @@ internal sealed class AdminService(
     public override Task<VersionResponse> Version(VersionRequest request, ServerCallContext context) =>
         Task.FromResult(new VersionResponse { Version = DaemonCommandLine.Version });
 
-    private async Task<ApplyResponse> UpdateAsync(DaemonSet existing, DaemonSet desired, CancellationToken cancellationToken)
-    {
-        if (existing.IsTerminating())
-        {
-            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"daemonsets.apps \"{existing.Metadata.Name}\" is being deleted"));
-        }
-
-        if (!Equals(existing.Spec.Selector, desired.Spec.Selector))
-        {
-            throw ApiErrors.Invalid(ResourceKind.DaemonSet, desired.Metadata.Name,
-                [new FieldError("spec.selector", FieldErrorType.Invalid, "field is immutable", LabelSelectors.Format(desired.Spec.Selector))]);
-        }
-
-        var updated = existing.Clone();
-        updated.Metadata.Labels.Clear();
-        updated.Metadata.Labels.Add(desired.Metadata.Labels);
-        updated.Metadata.Annotations.Clear();
-        updated.Metadata.Annotations.Add(desired.Metadata.Annotations);
-        updated.Spec = desired.Spec;
-        if (Equals(updated, existing))
-        {
-            return new ApplyResponse { Object = existing.Wrap(), Outcome = ApplyOutcome.Unchanged };
-        }
-
-        var stored = await store.UpdateAsync(updated, cancellationToken).ConfigureAwait(false);
-        return new ApplyResponse { Object = stored.Wrap(), Outcome = ApplyOutcome.Configured };
-    }
-
-    private async Task<ApplyResponse> ApplySecretAsync(Secret secret, ApplyMode mode, CancellationToken cancellationToken)
-    {
-        ObjectValidator.ApplyDefaults(secret);
-        ClearServerFields(secret.Metadata);
-        var errors = ObjectValidator.Validate(secret);
-        if (errors.Count > 0)
-        {
-            throw ApiErrors.Invalid(ResourceKind.Secret, secret.Metadata.Name, errors);
-        }
-
-        for (var attempt = 1; ; attempt++)
-        {
-            var existing = store.Get<Secret>(secret.Metadata.Namespace, secret.Metadata.Name);
-            try
-            {
-                if (existing is null)
-                {
-                    var created = await store.CreateAsync(secret, cancellationToken).ConfigureAwait(false);
-                    return new ApplyResponse { Object = created.Wrap(), Outcome = ApplyOutcome.Created };
-                }
-
-                if (mode == ApplyMode.Create)
-                {
-                    throw ApiErrors.AlreadyExists(ResourceKind.Secret, secret.Metadata.Name);
-                }
-
-                var immutable = SecretValidator.ValidateUpdate(secret, existing);
-                if (immutable.Count > 0)
-                {
-                    throw ApiErrors.Invalid(ResourceKind.Secret, secret.Metadata.Name, immutable);
-                }
-
-                var updated = existing.Clone();
-                updated.Metadata.Labels.Clear();
-                updated.Metadata.Labels.Add(secret.Metadata.Labels);
-                updated.Metadata.Annotations.Clear();
-                updated.Metadata.Annotations.Add(secret.Metadata.Annotations);
-                updated.Data.Clear();
-                updated.Data.Add(secret.Data);
-                if (Equals(updated, existing))
-                {
-                    return new ApplyResponse { Object = existing.Wrap(), Outcome = ApplyOutcome.Unchanged };
-                }
-
-                var stored = await store.UpdateAsync(updated, cancellationToken).ConfigureAwait(false);
-                return new ApplyResponse { Object = stored.Wrap(), Outcome = ApplyOutcome.Configured };
-            }
-            catch (Exception ex) when (ex is ObjectAlreadyExistsException or ObjectConflictException && attempt < ApplyAttempts)
-            {
-            }
-        }
-    }
-
-    private static void ClearServerFields(ObjectMeta meta)
-    {
-        meta.Uid = "";
-        meta.ResourceVersion = "";
-        meta.Generation = 0;
-        meta.CreationTimestamp = null;
-        meta.DeletionTimestamp = null;
-        meta.ClearDeletionGracePeriodSeconds();
-    }
-
     private async Task DeleteDaemonSetAsync(DaemonSet ds, string policy, CancellationToken cancellationToken)
     {
         switch (policy)
@@ -364,20 +250,6 @@ internal sealed class AdminService(
             .Where(o => query.Matches(o.Metadata.Labels))
             .OrderBy(o => o.Metadata.Namespace, StringComparer.Ordinal)
             .ThenBy(o => o.Metadata.Name, StringComparer.Ordinal);
-    }
-
-    /// <summary>Server-managed fields are the server's: whatever a manifest says about them is dropped before writing.</summary>
-    private static void PrepareForWrite(DaemonSet ds)
-    {
-        ObjectValidator.ApplyDefaults(ds);
-        var meta = ds.Metadata;
-        meta.Uid = "";
-        meta.ResourceVersion = "";
-        meta.Generation = 0;
-        meta.CreationTimestamp = null;
-        meta.DeletionTimestamp = null;
-        meta.ClearDeletionGracePeriodSeconds();
-        ds.Status = null;
     }
 
     private static ObjectKey Key(ObjectReference? reference)

@@ -20,6 +20,10 @@ internal static class ApiErrors
 
     public static RpcException BadRequest(string message) => new(new Status(StatusCode.InvalidArgument, message));
 
+    /// <summary>An admission refusal: <c>namespaces "default" is forbidden: this namespace may not be deleted</c>.</summary>
+    public static RpcException Forbidden(ResourceKind kind, string name, string reason) =>
+        new(new Status(StatusCode.PermissionDenied, $"{ResourceKinds.Get(kind).QualifiedPlural} \"{name}\" is forbidden: {reason}"));
+
     /// <summary>Maps the store's failures to statuses; anything else is left to gRPC (Unknown, without internals).</summary>
     public static RpcException? FromStore(Exception exception) => exception switch
     {

@@ -74,13 +74,13 @@ internal sealed partial class NodeService(
     public override Task<HeartbeatResponse> Heartbeat(HeartbeatRequest request, ServerCallContext context)
     {
         var name = identity.Resolve(context);
-        var known = store.Get<Node>("", name) is not null;
-        if (known)
+        var node = store.Get<Node>("", name);
+        if (node is not null)
         {
             leases.Renew(name);
         }
 
-        return Task.FromResult(new HeartbeatResponse { Registered = known });
+        return Task.FromResult(new HeartbeatResponse { Registered = node is not null, ResendStatus = node is not null && !NodeConditions.IsReady(node) });
     }
 
     public override Task WatchPods(WatchPodsRequest request, IServerStreamWriter<WatchPodsResponse> responseStream, ServerCallContext context)

@@ -166,9 +166,15 @@ internal sealed partial class DaemonSetController(
             var pod = PodFactory.Create(ds, nodeName, hash, PodFactory.NewName(ds));
             try
             {
-                await store.CreateAsync(pod, cancellationToken).ConfigureAwait(false);
+                pod = await store.CreateAsync(pod, cancellationToken).ConfigureAwait(false);
                 Log.CreatedPod(logger, pod.Metadata.Name, nodeName, key);
                 await RecordAsync(ds, "Normal", "SuccessfulCreate", $"Created pod: {pod.Metadata.Name}", cancellationToken).ConfigureAwait(false);
+
+                // The controller is also the scheduler here, so the pod's own story starts with its assignment.
+                await events.RecordAsync(
+                    new EventObjectReference { Kind = "Pod", ApiVersion = "v1", Namespace = pod.Metadata.Namespace, Name = pod.Metadata.Name, Uid = pod.Metadata.Uid },
+                    new EventSource { Component = "daemonset-controller" },
+                    "Normal", "Scheduled", $"Successfully assigned {pod.Metadata.Namespace}/{pod.Metadata.Name} to {nodeName}", 1, null, null, cancellationToken).ConfigureAwait(false);
                 return;
             }
             catch (ObjectAlreadyExistsException) when (attempt < 5)

@@ -4,25 +4,12 @@ using HostDaemons.Cli.Commands;
 using HostDaemons.Model.Objects;
 using HostDaemons.Model.Serialization;
 using HostDaemons.Model.V1;
-using Microsoft.Extensions.Time.Testing;
+using static HostDaemons.Cli.Tests.HdctlRunner;
 
 namespace HostDaemons.Cli.Tests.Commands;
 
 public sealed class CreateSecretCommandTests
 {
-    // Nothing listens here: a test that reaches the network fails with a connection error.
-    private const string UnusedServer = "http://127.0.0.1:1";
-
-    private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter { NewLine = "\n" };
-        using var error = new StringWriter { NewLine = "\n" };
-        using var input = new StringReader("");
-        var variables = new Dictionary<string, string?>(StringComparer.Ordinal) { ["HOSTDAEMONS_SERVER"] = UnusedServer };
-        var code = await HdctlApp.RunAsync(args, output, error, input, variables, new FakeTimeProvider(TestPods.Now), TestContext.Current.CancellationToken).DefaultTimeout();
-        return (code, output.ToString().ReplaceLineEndings("\n"), error.ToString().ReplaceLineEndings("\n"));
-    }
-
     private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
     [Fact]
@@ -56,15 +43,15 @@ public sealed class CreateSecretCommandTests
     }
 
     [Theory]
-    [InlineData("--dry-run")]
-    [InlineData("--dry-run=client")]
-    public async Task Run_DryRun_SaysCreatedDryRunWithoutContactingTheServer(string flag)
+    [InlineData("--dry-run", "warning: --dry-run is deprecated and can be replaced with --dry-run=client.\n")]
+    [InlineData("--dry-run=client", "")]
+    public async Task Run_DryRun_SaysCreatedDryRunWithoutContactingTheServer(string flag, string warning)
     {
         var (code, output, error) = await RunAsync("create", "secret", "docker-registry", "regcred", "--docker-username=a", "--docker-password=b", flag);
 
         Assert.Equal(0, code);
         Assert.Equal("secret/regcred created (dry run)\n", output);
-        Assert.Equal("", error);
+        Assert.Equal(warning, error);
     }
 
     [Fact]
@@ -116,12 +103,13 @@ public sealed class CreateSecretCommandTests
     }
 
     [Fact]
-    public async Task Run_DryRunServer_IsNotSupported()
+    public async Task Run_DryRunServer_AsksTheServer()
     {
-        var (code, _, error) = await RunAsync("create", "secret", "docker-registry", "regcred", "--docker-username=a", "--docker-password=b", "--dry-run=server");
+        var (code, output, error) = await RunAsync("create", "secret", "docker-registry", "regcred", "--docker-username=a", "--docker-password=b", "--dry-run=server");
 
         Assert.Equal(1, code);
-        Assert.Equal("error: --dry-run=server is not supported: use --dry-run=client\n", error);
+        Assert.Equal("", output);
+        Assert.Contains("127.0.0.1:1", error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -6,15 +6,12 @@ using HostDaemons.Cli.Tests.Printing;
 using HostDaemons.Model.Labels;
 using HostDaemons.Model.Objects;
 using HostDaemons.Model.V1;
-using Microsoft.Extensions.Time.Testing;
+using static HostDaemons.Cli.Tests.HdctlRunner;
 
 namespace HostDaemons.Cli.Tests.Commands;
 
 public sealed class DescribeCommandTests
 {
-    // Nothing listens here: a test that reaches the network fails with a connection error.
-    private const string UnusedServer = "http://127.0.0.1:1";
-
     private static readonly Describer s_describer = new(TestPods.Now, TimeZoneInfo.Utc);
 
     /// <summary>Answers List as the control plane does (kind, namespace, label selector) and records the requests.</summary>
@@ -104,6 +101,18 @@ public sealed class DescribeCommandTests
     }
 
     [Fact]
+    public async Task DescribeAsync_Namespace_NeedsNothingElseFromTheServer()
+    {
+        var ns = new Namespace { Metadata = new ObjectMeta { Name = "monitoring" }, Status = new NamespaceStatus { Phase = "Active" } };
+        var client = new FakeAdminClient(ns, PodIn("monitoring", "agent-x"));
+
+        var text = await DescribeCommand.DescribeAsync(client, ns, s_describer, TestContext.Current.CancellationToken);
+
+        Assert.Empty(client.Lists);
+        Assert.Equal("Name:         monitoring\nLabels:       <none>\nAnnotations:  <none>\nStatus:       Active\n", text);
+    }
+
+    [Fact]
     public async Task DescribeAsync_EventsCannotBeListed_DescribesWithoutThem()
     {
         var pod = DescribeFixtures.Pod();
@@ -139,16 +148,6 @@ public sealed class DescribeCommandTests
         Assert.Equal("", output.ToString());
     }
 
-    private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter { NewLine = "\n" };
-        using var error = new StringWriter { NewLine = "\n" };
-        using var input = new StringReader("");
-        var variables = new Dictionary<string, string?>(StringComparer.Ordinal) { ["HOSTDAEMONS_SERVER"] = UnusedServer };
-        var code = await HdctlApp.RunAsync(args, output, error, input, variables, new FakeTimeProvider(TestPods.Now), TestContext.Current.CancellationToken).DefaultTimeout();
-        return (code, output.ToString().ReplaceLineEndings("\n"), error.ToString().ReplaceLineEndings("\n"));
-    }
-
     [Theory]
     [InlineData("secrets", "regcred")]
     [InlineData("ev")]
@@ -158,7 +157,7 @@ public sealed class DescribeCommandTests
 
         Assert.Equal(1, code);
         Assert.Equal("", output);
-        Assert.Equal($"error: hdctl describe supports daemonsets, pods and nodes, not {(args[0] == "ev" ? "events" : "secrets")}\n", error);
+        Assert.Equal($"error: hdctl describe supports daemonsets, pods, nodes and namespaces, not {(args[0] == "ev" ? "events" : "secrets")}\n", error);
     }
 
     [Fact]

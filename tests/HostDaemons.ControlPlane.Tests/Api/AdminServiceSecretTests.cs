@@ -1,37 +1,21 @@
 using Google.Protobuf;
 using Grpc.Core;
 using HostDaemons.Api.V1;
-using HostDaemons.ControlPlane.Api;
-using HostDaemons.ControlPlane.Controller;
-using HostDaemons.ControlPlane.Nodes;
 using HostDaemons.ControlPlane.Tests.TestServices;
 using HostDaemons.Model.Objects;
 using HostDaemons.Model.V1;
-using AdminServiceImpl = HostDaemons.ControlPlane.Api.AdminService;
 
 namespace HostDaemons.ControlPlane.Tests.Api;
 
 public sealed class AdminServiceSecretTests : IAsyncLifetime
 {
-    private readonly StoreHarness _store = new();
-    private readonly FakeHostApplicationLifetime _lifetime = new();
-    private readonly AdminServiceImpl _service;
-
-    public AdminServiceSecretTests()
-    {
-        _service = new AdminServiceImpl(_store.Store, new PodTerminator(_store.Store, _store.Time), new AgentTunnels(),
-            new StreamingCalls(_lifetime), _store.Time);
-    }
+    private readonly AdminServiceHarness _api = new();
 
     private static TestServerCallContext Context => TestServerCallContext.Create();
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async ValueTask DisposeAsync()
-    {
-        await _store.DisposeAsync();
-        _lifetime.Dispose();
-    }
+    public ValueTask DisposeAsync() => _api.DisposeAsync();
 
     /// <summary>A registry secret as hdctl sends it after its defaults.</summary>
     private static Secret RegistrySecret(string password = "s3cret", string type = SecretTypes.DockerConfigJson)
@@ -42,7 +26,7 @@ public sealed class AdminServiceSecretTests : IAsyncLifetime
     }
 
     private Task<ApplyResponse> ApplyAsync(Secret secret, ApplyMode mode = ApplyMode.Apply) =>
-        _service.Apply(new ApplyRequest { Object = secret.Wrap(), Mode = mode }, Context).DefaultTimeout();
+        _api.Service.Apply(new ApplyRequest { Object = secret.Wrap(), Mode = mode }, Context).DefaultTimeout();
 
     private static ObjectReference Ref(string name) => new() { Kind = ResourceKind.Secret, Name = name };
 
@@ -56,7 +40,7 @@ public sealed class AdminServiceSecretTests : IAsyncLifetime
         Assert.Equal(ApplyOutcome.Created, created.Outcome);
         Assert.Equal(ApplyOutcome.Unchanged, unchanged.Outcome);
         Assert.Equal(ApplyOutcome.Configured, configured.Outcome);
-        var stored = _store.Store.Get<Secret>("default", "regcred")!;
+        var stored = _api.Store.Get<Secret>("default", "regcred")!;
         Assert.Equal("rotated", DockerConfigJson.Read(stored).Single().Password);
         Assert.Equal(created.Object.Secret.Metadata.Uid, stored.Metadata.Uid);
     }
@@ -112,7 +96,7 @@ public sealed class AdminServiceSecretTests : IAsyncLifetime
     {
         await ApplyAsync(RegistrySecret());
 
-        var found = await _service.Get(new GetRequest { Ref = Ref("regcred") }, Context).DefaultTimeout();
+        var found = await _api.Service.Get(new GetRequest { Ref = Ref("regcred") }, Context).DefaultTimeout();
 
         Assert.Equal("alice", DockerConfigJson.Read(found.Secret).Single().Username);
     }
@@ -122,7 +106,7 @@ public sealed class AdminServiceSecretTests : IAsyncLifetime
     {
         await ApplyAsync(RegistrySecret());
 
-        var list = await _service.List(new ListRequest { Kind = ResourceKind.Secret }, Context).DefaultTimeout();
+        var list = await _api.Service.List(new ListRequest { Kind = ResourceKind.Secret }, Context).DefaultTimeout();
 
         Assert.Equal("regcred", Assert.Single(list.Items).Secret.Metadata.Name);
     }
@@ -132,9 +116,9 @@ public sealed class AdminServiceSecretTests : IAsyncLifetime
     {
         await ApplyAsync(RegistrySecret());
 
-        await _service.Delete(new DeleteRequest { Ref = Ref("regcred") }, Context).DefaultTimeout();
+        await _api.Service.Delete(new DeleteRequest { Ref = Ref("regcred") }, Context).DefaultTimeout();
 
-        Assert.Null(_store.Store.Get<Secret>("default", "regcred"));
+        Assert.Null(_api.Store.Get<Secret>("default", "regcred"));
     }
 
     [Fact]
@@ -142,8 +126,8 @@ public sealed class AdminServiceSecretTests : IAsyncLifetime
     {
         await ApplyAsync(RegistrySecret());
 
-        await _service.Label(new LabelRequest { Ref = Ref("regcred"), Set = { ["team"] = "infra" } }, Context).DefaultTimeout();
+        await _api.Service.Label(new LabelRequest { Ref = Ref("regcred"), Set = { ["team"] = "infra" } }, Context).DefaultTimeout();
 
-        Assert.Equal("infra", _store.Store.Get<Secret>("default", "regcred")!.Metadata.Labels["team"]);
+        Assert.Equal("infra", _api.Store.Get<Secret>("default", "regcred")!.Metadata.Labels["team"]);
     }
 }

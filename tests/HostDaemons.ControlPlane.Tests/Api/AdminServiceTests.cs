@@ -1,28 +1,16 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using HostDaemons.Api.V1;
-using HostDaemons.ControlPlane.Api;
-using HostDaemons.ControlPlane.Controller;
-using HostDaemons.ControlPlane.Nodes;
 using HostDaemons.ControlPlane.Tests.TestServices;
 using HostDaemons.Model.Objects;
 using HostDaemons.Model.V1;
 using static HostDaemons.ControlPlane.Tests.TestServices.TestObjects;
-using AdminServiceImpl = HostDaemons.ControlPlane.Api.AdminService;
 
 namespace HostDaemons.ControlPlane.Tests.Api;
 
 public sealed class AdminServiceTests : IAsyncLifetime
 {
-    private readonly StoreHarness _store = new();
-    private readonly FakeHostApplicationLifetime _lifetime = new();
-    private readonly AdminServiceImpl _service;
-
-    public AdminServiceTests()
-    {
-        _service = new AdminServiceImpl(_store.Store, new PodTerminator(_store.Store, _store.Time), new AgentTunnels(),
-            new StreamingCalls(_lifetime), _store.Time);
-    }
+    private readonly AdminServiceHarness _api = new();
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
@@ -30,11 +18,7 @@ public sealed class AdminServiceTests : IAsyncLifetime
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async ValueTask DisposeAsync()
-    {
-        await _store.DisposeAsync();
-        _lifetime.Dispose();
-    }
+    public ValueTask DisposeAsync() => _api.DisposeAsync();
 
     /// <summary>A DaemonSet as hdctl sends it: no defaults, no server fields.</summary>
     private static DaemonSet Manifest(string image = "busybox:1.36", string app = "agent")
@@ -58,7 +42,7 @@ public sealed class AdminServiceTests : IAsyncLifetime
     }
 
     private Task<ApplyResponse> ApplyAsync(DaemonSet ds, ApplyMode mode = ApplyMode.Apply) =>
-        _service.Apply(new ApplyRequest { Object = ds.Wrap(), Mode = mode }, Context).DefaultTimeout();
+        _api.Service.Apply(new ApplyRequest { Object = ds.Wrap(), Mode = mode }, Context).DefaultTimeout();
 
     private static ObjectReference Ref(ResourceKind kind, string name, string ns = "") => new() { Kind = kind, Name = name, Namespace = ns };
 
@@ -70,24 +54,24 @@ public sealed class AdminServiceTests : IAsyncLifetime
     }
 
     private async Task<Pod> CreateOwnedPodAsync(string name, string node, DaemonSet owner) =>
-        await _store.Store.CreateAsync(DaemonPod(owner, node, "hash", name), Token).DefaultTimeout();
+        await _api.Store.CreateAsync(DaemonPod(owner, node, "hash", name), Token).DefaultTimeout();
 
     [Fact]
     public async Task Apply_NewThenSameThenChanged_CreatedUnchangedConfigured()
     {
         var created = await ApplyAsync(Manifest());
-        var revision = _store.Store.Revision;
+        var revision = _api.Store.Revision;
         var unchanged = await ApplyAsync(Manifest());
         var configured = await ApplyAsync(Manifest("busybox:1.37"));
 
         Assert.Equal(ApplyOutcome.Created, created.Outcome);
         Assert.Equal(ApplyOutcome.Unchanged, unchanged.Outcome);
         Assert.Equal(ApplyOutcome.Configured, configured.Outcome);
-        Assert.Equal(revision + 1, _store.Store.Revision);
+        Assert.Equal(revision + 1, _api.Store.Revision);
         Assert.Equal(created.Object.DaemonSet.Metadata.Uid, configured.Object.DaemonSet.Metadata.Uid);
         Assert.Equal(1, created.Object.DaemonSet.Metadata.Generation);
         Assert.Equal(2, configured.Object.DaemonSet.Metadata.Generation);
-        Assert.Equal("busybox:1.37", _store.Store.Get<DaemonSet>("default", "agent")!.Spec.Template.Spec.Containers[0].Image);
+        Assert.Equal("busybox:1.37", _api.Store.Get<DaemonSet>("default", "agent")!.Spec.Template.Spec.Containers[0].Image);
     }
 
     [Fact]
@@ -107,7 +91,7 @@ public sealed class AdminServiceTests : IAsyncLifetime
     public async Task Apply_ServerManagedFieldsInTheManifest_AreIgnored()
     {
         var first = (await ApplyAsync(Manifest())).Object.DaemonSet;
-        await _store.Store.MutateAsync<DaemonSet>("default", "agent", d =>
+        await _api.Store.MutateAsync<DaemonSet>("default", "agent", d =>
         {
             d.Status = new DaemonSetStatus { DesiredNumberScheduled = 2 };
             return true;
@@ -121,7 +105,7 @@ public sealed class AdminServiceTests : IAsyncLifetime
         var result = await ApplyAsync(manifest);
 
         Assert.Equal(ApplyOutcome.Unchanged, result.Outcome);
-        var stored = _store.Store.Get<DaemonSet>("default", "agent")!;
+        var stored = _api.Store.Get<DaemonSet>("default", "agent")!;
         Assert.Equal(first.Metadata.Uid, stored.Metadata.Uid);
         Assert.Equal(2, stored.Status.DesiredNumberScheduled);
     }
@@ -148,7 +132,7 @@ public sealed class AdminServiceTests : IAsyncLifetime
         var ex = await FailsAsync(() => ApplyAsync(Manifest(app: "other")), StatusCode.InvalidArgument);
 
         Assert.Equal("The DaemonSet \"agent\" is invalid: spec.selector: Invalid value: \"app=other\": field is immutable", ex.Status.Detail);
-        Assert.Equal("agent", _store.Store.Get<DaemonSet>("default", "agent")!.Spec.Selector.MatchLabels["app"]);
+        Assert.Equal("agent", _api.Store.Get<DaemonSet>("default", "agent")!.Spec.Selector.MatchLabels["app"]);
     }
 
     [Fact]
@@ -171,13 +155,13 @@ public sealed class AdminServiceTests : IAsyncLifetime
 
         Assert.StartsWith("The DaemonSet \"agent\" is invalid: ", ex.Status.Detail, StringComparison.Ordinal);
         Assert.Contains("empty selector is invalid for daemonset", ex.Status.Detail, StringComparison.Ordinal);
-        Assert.Equal(0, _store.Store.Revision);
+        Assert.Equal(0, _api.Store.Revision);
     }
 
     [Fact]
     public async Task Apply_Pod_IsRefused()
     {
-        var ex = await FailsAsync(() => _service.Apply(new ApplyRequest { Object = Pod("p", "n1").Wrap() }, Context), StatusCode.InvalidArgument);
+        var ex = await FailsAsync(() => _api.Service.Apply(new ApplyRequest { Object = Pod("p", "n1").Wrap() }, Context), StatusCode.InvalidArgument);
 
         Assert.StartsWith("pods cannot be applied", ex.Status.Detail, StringComparison.Ordinal);
     }
@@ -185,14 +169,14 @@ public sealed class AdminServiceTests : IAsyncLifetime
     [Fact]
     public async Task Apply_Empty_IsRefused()
     {
-        await FailsAsync(() => _service.Apply(new ApplyRequest(), Context), StatusCode.InvalidArgument);
+        await FailsAsync(() => _api.Service.Apply(new ApplyRequest(), Context), StatusCode.InvalidArgument);
     }
 
     [Fact]
     public async Task Apply_BeingDeleted_FailedPrecondition()
     {
         await ApplyAsync(Manifest());
-        await _service.Delete(new DeleteRequest { Ref = Ref(ResourceKind.DaemonSet, "agent"), PropagationPolicy = "Foreground" }, Context).DefaultTimeout();
+        await _api.Service.Delete(new DeleteRequest { Ref = Ref(ResourceKind.DaemonSet, "agent"), PropagationPolicy = "Foreground" }, Context).DefaultTimeout();
 
         var ex = await FailsAsync(() => ApplyAsync(Manifest("busybox:1.37")), StatusCode.FailedPrecondition);
 
@@ -202,7 +186,7 @@ public sealed class AdminServiceTests : IAsyncLifetime
     [Fact]
     public async Task Get_Missing_NotFoundInKubernetesWording()
     {
-        var ex = await FailsAsync(() => _service.Get(new GetRequest { Ref = Ref(ResourceKind.DaemonSet, "x") }, Context), StatusCode.NotFound);
+        var ex = await FailsAsync(() => _api.Service.Get(new GetRequest { Ref = Ref(ResourceKind.DaemonSet, "x") }, Context), StatusCode.NotFound);
 
         Assert.Equal("daemonsets.apps \"x\" not found", ex.Status.Detail);
     }
@@ -211,63 +195,63 @@ public sealed class AdminServiceTests : IAsyncLifetime
     public async Task Get_Existing_DefaultsNamespaceAndIgnoresItForNodes()
     {
         await ApplyAsync(Manifest());
-        await _store.Store.CreateAsync(Node("n1"), Token).DefaultTimeout();
+        await _api.Store.CreateAsync(Node("n1"), Token).DefaultTimeout();
 
-        var ds = await _service.Get(new GetRequest { Ref = Ref(ResourceKind.DaemonSet, "agent") }, Context).DefaultTimeout();
-        var node = await _service.Get(new GetRequest { Ref = Ref(ResourceKind.Node, "n1", "ignored") }, Context).DefaultTimeout();
+        var ds = await _api.Service.Get(new GetRequest { Ref = Ref(ResourceKind.DaemonSet, "agent") }, Context).DefaultTimeout();
+        var node = await _api.Service.Get(new GetRequest { Ref = Ref(ResourceKind.Node, "n1", "ignored") }, Context).DefaultTimeout();
 
         Assert.Equal("agent", ds.DaemonSet.Metadata.Name);
         Assert.Equal("n1", node.Node.Metadata.Name);
-        await FailsAsync(() => _service.Get(new GetRequest { Ref = Ref(ResourceKind.DaemonSet, "agent", "other") }, Context), StatusCode.NotFound);
+        await FailsAsync(() => _api.Service.Get(new GetRequest { Ref = Ref(ResourceKind.DaemonSet, "agent", "other") }, Context), StatusCode.NotFound);
     }
 
     [Fact]
     public async Task Get_NoKindOrName_InvalidArgument()
     {
-        await FailsAsync(() => _service.Get(new GetRequest(), Context), StatusCode.InvalidArgument);
-        await FailsAsync(() => _service.Get(new GetRequest { Ref = Ref(ResourceKind.Pod, "") }, Context), StatusCode.InvalidArgument);
+        await FailsAsync(() => _api.Service.Get(new GetRequest(), Context), StatusCode.InvalidArgument);
+        await FailsAsync(() => _api.Service.Get(new GetRequest { Ref = Ref(ResourceKind.Pod, "") }, Context), StatusCode.InvalidArgument);
     }
 
     [Fact]
     public async Task List_FiltersByNamespaceAndSelectorAndSortsByName()
     {
-        await _store.Store.CreateAsync(Pod("b", "n1"), Token).DefaultTimeout();
+        await _api.Store.CreateAsync(Pod("b", "n1"), Token).DefaultTimeout();
         var a = Pod("a", "n1");
         a.Metadata.Labels["tier"] = "web";
-        await _store.Store.CreateAsync(a, Token).DefaultTimeout();
-        await _store.Store.CreateAsync(Pod("c", "n1", "kube-system"), Token).DefaultTimeout();
+        await _api.Store.CreateAsync(a, Token).DefaultTimeout();
+        await _api.Store.CreateAsync(Pod("c", "n1", "kube-system"), Token).DefaultTimeout();
 
-        var inDefault = await _service.List(new ListRequest { Kind = ResourceKind.Pod }, Context).DefaultTimeout();
-        var all = await _service.List(new ListRequest { Kind = ResourceKind.Pod, AllNamespaces = true }, Context).DefaultTimeout();
-        var web = await _service.List(new ListRequest { Kind = ResourceKind.Pod, LabelSelector = "tier=web" }, Context).DefaultTimeout();
+        var inDefault = await _api.Service.List(new ListRequest { Kind = ResourceKind.Pod }, Context).DefaultTimeout();
+        var all = await _api.Service.List(new ListRequest { Kind = ResourceKind.Pod, AllNamespaces = true }, Context).DefaultTimeout();
+        var web = await _api.Service.List(new ListRequest { Kind = ResourceKind.Pod, LabelSelector = "tier=web" }, Context).DefaultTimeout();
 
         Assert.Equal(["a", "b"], inDefault.Items.Select(i => i.Pod.Metadata.Name));
         Assert.Equal(["a", "b", "c"], all.Items.Select(i => i.Pod.Metadata.Name));
         Assert.Equal(["a"], web.Items.Select(i => i.Pod.Metadata.Name));
         Assert.Equal(3, all.ResourceVersion);
-        await FailsAsync(() => _service.List(new ListRequest { Kind = ResourceKind.Pod, LabelSelector = "tier in (" }, Context), StatusCode.InvalidArgument);
+        await FailsAsync(() => _api.Service.List(new ListRequest { Kind = ResourceKind.Pod, LabelSelector = "tier in (" }, Context), StatusCode.InvalidArgument);
     }
 
     [Fact]
     public async Task Label_ExistingDifferentValueWithoutOverwrite_FailedPreconditionLikeKubectl()
     {
         var node = Node("n1", Labels("disk=ssd"));
-        await _store.Store.CreateAsync(node, Token).DefaultTimeout();
-        var revision = _store.Store.Revision;
+        await _api.Store.CreateAsync(node, Token).DefaultTimeout();
+        var revision = _api.Store.Revision;
 
-        var ex = await FailsAsync(() => _service.Label(new LabelRequest { Ref = Ref(ResourceKind.Node, "n1"), Set = { ["disk"] = "hdd" } }, Context),
+        var ex = await FailsAsync(() => _api.Service.Label(new LabelRequest { Ref = Ref(ResourceKind.Node, "n1"), Set = { ["disk"] = "hdd" } }, Context),
             StatusCode.FailedPrecondition);
 
         Assert.Equal("'disk' already has a value (ssd), and --overwrite is false", ex.Status.Detail);
-        Assert.Equal(revision, _store.Store.Revision);
+        Assert.Equal(revision, _api.Store.Revision);
     }
 
     [Fact]
     public async Task Label_OverwriteAndRemove_Changes()
     {
-        await _store.Store.CreateAsync(Node("n1", Labels("disk=ssd", "old=x")), Token).DefaultTimeout();
+        await _api.Store.CreateAsync(Node("n1", Labels("disk=ssd", "old=x")), Token).DefaultTimeout();
 
-        var response = await _service.Label(new LabelRequest
+        var response = await _api.Service.Label(new LabelRequest
         {
             Ref = Ref(ResourceKind.Node, "n1"),
             Set = { ["disk"] = "hdd", ["zone"] = "a" },
@@ -277,25 +261,25 @@ public sealed class AdminServiceTests : IAsyncLifetime
 
         Assert.True(response.Changed);
         Assert.Equal(Labels("disk=hdd", "zone=a"), response.Object.Node.Metadata.Labels);
-        Assert.Equal(Labels("disk=hdd", "zone=a"), _store.Store.Get<Node>("", "n1")!.Metadata.Labels);
+        Assert.Equal(Labels("disk=hdd", "zone=a"), _api.Store.Get<Node>("", "n1")!.Metadata.Labels);
     }
 
     [Fact]
     public async Task Label_SameValueWithoutOverwrite_UnchangedAndNotWritten()
     {
-        await _store.Store.CreateAsync(Node("n1", Labels("disk=ssd")), Token).DefaultTimeout();
-        var revision = _store.Store.Revision;
+        await _api.Store.CreateAsync(Node("n1", Labels("disk=ssd")), Token).DefaultTimeout();
+        var revision = _api.Store.Revision;
 
-        var response = await _service.Label(new LabelRequest { Ref = Ref(ResourceKind.Node, "n1"), Set = { ["disk"] = "ssd" } }, Context).DefaultTimeout();
+        var response = await _api.Service.Label(new LabelRequest { Ref = Ref(ResourceKind.Node, "n1"), Set = { ["disk"] = "ssd" } }, Context).DefaultTimeout();
 
         Assert.False(response.Changed);
-        Assert.Equal(revision, _store.Store.Revision);
+        Assert.Equal(revision, _api.Store.Revision);
     }
 
     [Fact]
     public async Task Label_MissingObject_NotFound()
     {
-        var ex = await FailsAsync(() => _service.Label(new LabelRequest { Ref = Ref(ResourceKind.Node, "n9"), Set = { ["a"] = "b" } }, Context),
+        var ex = await FailsAsync(() => _api.Service.Label(new LabelRequest { Ref = Ref(ResourceKind.Node, "n9"), Set = { ["a"] = "b" } }, Context),
             StatusCode.NotFound);
 
         Assert.Equal("nodes \"n9\" not found", ex.Status.Detail);
@@ -304,9 +288,9 @@ public sealed class AdminServiceTests : IAsyncLifetime
     [Fact]
     public async Task Label_InvalidValue_InvalidArgument()
     {
-        await _store.Store.CreateAsync(Node("n1"), Token).DefaultTimeout();
+        await _api.Store.CreateAsync(Node("n1"), Token).DefaultTimeout();
 
-        await FailsAsync(() => _service.Label(new LabelRequest { Ref = Ref(ResourceKind.Node, "n1"), Set = { ["disk"] = "not valid!" } }, Context),
+        await FailsAsync(() => _api.Service.Label(new LabelRequest { Ref = Ref(ResourceKind.Node, "n1"), Set = { ["disk"] = "not valid!" } }, Context),
             StatusCode.InvalidArgument);
     }
 
@@ -314,28 +298,28 @@ public sealed class AdminServiceTests : IAsyncLifetime
     public async Task Delete_DaemonSetBackground_RemovesItAndLeavesPodsToTheController()
     {
         var ds = (await ApplyAsync(Manifest())).Object.DaemonSet;
-        await _store.Store.CreateAsync(Node("n1"), Token).DefaultTimeout();
+        await _api.Store.CreateAsync(Node("n1"), Token).DefaultTimeout();
         await CreateOwnedPodAsync("agent-a", "n1", ds);
 
-        var response = await _service.Delete(new DeleteRequest { Ref = Ref(ResourceKind.DaemonSet, "agent") }, Context).DefaultTimeout();
+        var response = await _api.Service.Delete(new DeleteRequest { Ref = Ref(ResourceKind.DaemonSet, "agent") }, Context).DefaultTimeout();
 
         Assert.Equal("agent", response.Object.DaemonSet.Metadata.Name);
-        Assert.Null(_store.Store.Get<DaemonSet>("default", "agent"));
-        Assert.Single(_store.Store.PodsControlledBy(ds.Metadata.Uid));
+        Assert.Null(_api.Store.Get<DaemonSet>("default", "agent"));
+        Assert.Single(_api.Store.PodsControlledBy(ds.Metadata.Uid));
     }
 
     [Fact]
     public async Task Delete_DaemonSetOrphan_PodsLoseTheirOwner()
     {
         var ds = (await ApplyAsync(Manifest())).Object.DaemonSet;
-        await _store.Store.CreateAsync(Node("n1"), Token).DefaultTimeout();
+        await _api.Store.CreateAsync(Node("n1"), Token).DefaultTimeout();
         await CreateOwnedPodAsync("agent-a", "n1", ds);
 
-        await _service.Delete(new DeleteRequest { Ref = Ref(ResourceKind.DaemonSet, "agent"), PropagationPolicy = "Orphan" }, Context).DefaultTimeout();
+        await _api.Service.Delete(new DeleteRequest { Ref = Ref(ResourceKind.DaemonSet, "agent"), PropagationPolicy = "Orphan" }, Context).DefaultTimeout();
 
-        Assert.Null(_store.Store.Get<DaemonSet>("default", "agent"));
-        Assert.Empty(_store.Store.PodsControlledBy(ds.Metadata.Uid));
-        var pod = _store.Store.Get<Pod>("default", "agent-a")!;
+        Assert.Null(_api.Store.Get<DaemonSet>("default", "agent"));
+        Assert.Empty(_api.Store.PodsControlledBy(ds.Metadata.Uid));
+        var pod = _api.Store.Get<Pod>("default", "agent-a")!;
         Assert.Empty(pod.Metadata.OwnerReferences);
         Assert.False(pod.IsTerminating());
     }
@@ -344,15 +328,15 @@ public sealed class AdminServiceTests : IAsyncLifetime
     public async Task Delete_DaemonSetForeground_MarksItAndKeepsIt()
     {
         await ApplyAsync(Manifest());
-        _store.Time.Advance(TimeSpan.FromSeconds(3));
+        _api.Time.Advance(TimeSpan.FromSeconds(3));
 
-        await _service.Delete(new DeleteRequest { Ref = Ref(ResourceKind.DaemonSet, "agent"), PropagationPolicy = "Foreground" }, Context).DefaultTimeout();
-        var revision = _store.Store.Revision;
-        await _service.Delete(new DeleteRequest { Ref = Ref(ResourceKind.DaemonSet, "agent"), PropagationPolicy = "Foreground" }, Context).DefaultTimeout();
+        await _api.Service.Delete(new DeleteRequest { Ref = Ref(ResourceKind.DaemonSet, "agent"), PropagationPolicy = "Foreground" }, Context).DefaultTimeout();
+        var revision = _api.Store.Revision;
+        await _api.Service.Delete(new DeleteRequest { Ref = Ref(ResourceKind.DaemonSet, "agent"), PropagationPolicy = "Foreground" }, Context).DefaultTimeout();
 
-        var ds = _store.Store.Get<DaemonSet>("default", "agent")!;
+        var ds = _api.Store.Get<DaemonSet>("default", "agent")!;
         Assert.Equal(Timestamp.FromDateTimeOffset(Epoch.AddSeconds(3)), ds.Metadata.DeletionTimestamp);
-        Assert.Equal(revision, _store.Store.Revision);
+        Assert.Equal(revision, _api.Store.Revision);
     }
 
     [Fact]
@@ -360,42 +344,42 @@ public sealed class AdminServiceTests : IAsyncLifetime
     {
         await ApplyAsync(Manifest());
 
-        var ex = await FailsAsync(() => _service.Delete(new DeleteRequest { Ref = Ref(ResourceKind.DaemonSet, "agent"), PropagationPolicy = "Later" }, Context),
+        var ex = await FailsAsync(() => _api.Service.Delete(new DeleteRequest { Ref = Ref(ResourceKind.DaemonSet, "agent"), PropagationPolicy = "Later" }, Context),
             StatusCode.InvalidArgument);
 
         Assert.Contains("unsupported propagation policy \"Later\"", ex.Status.Detail, StringComparison.Ordinal);
-        Assert.NotNull(_store.Store.Get<DaemonSet>("default", "agent"));
+        Assert.NotNull(_api.Store.Get<DaemonSet>("default", "agent"));
     }
 
     [Fact]
     public async Task Delete_Pod_MarksItTerminating()
     {
-        await _store.Store.CreateAsync(Node("n1"), Token).DefaultTimeout();
-        await _store.Store.CreateAsync(Pod("p", "n1"), Token).DefaultTimeout();
+        await _api.Store.CreateAsync(Node("n1"), Token).DefaultTimeout();
+        await _api.Store.CreateAsync(Pod("p", "n1"), Token).DefaultTimeout();
 
-        await _service.Delete(new DeleteRequest { Ref = Ref(ResourceKind.Pod, "p") }, Context).DefaultTimeout();
+        await _api.Service.Delete(new DeleteRequest { Ref = Ref(ResourceKind.Pod, "p") }, Context).DefaultTimeout();
 
-        Assert.True(_store.Store.Get<Pod>("default", "p")!.IsTerminating());
+        Assert.True(_api.Store.Get<Pod>("default", "p")!.IsTerminating());
     }
 
     [Fact]
     public async Task Delete_Node_RemovesItAndItsPods()
     {
-        await _store.Store.CreateAsync(Node("n1"), Token).DefaultTimeout();
-        await _store.Store.CreateAsync(Pod("p", "n1"), Token).DefaultTimeout();
-        await _store.Store.CreateAsync(Pod("q", "n2"), Token).DefaultTimeout();
+        await _api.Store.CreateAsync(Node("n1"), Token).DefaultTimeout();
+        await _api.Store.CreateAsync(Pod("p", "n1"), Token).DefaultTimeout();
+        await _api.Store.CreateAsync(Pod("q", "n2"), Token).DefaultTimeout();
 
-        await _service.Delete(new DeleteRequest { Ref = Ref(ResourceKind.Node, "n1") }, Context).DefaultTimeout();
+        await _api.Service.Delete(new DeleteRequest { Ref = Ref(ResourceKind.Node, "n1") }, Context).DefaultTimeout();
 
-        Assert.Null(_store.Store.Get<Node>("", "n1"));
-        Assert.Null(_store.Store.Get<Pod>("default", "p"));
-        Assert.NotNull(_store.Store.Get<Pod>("default", "q"));
+        Assert.Null(_api.Store.Get<Node>("", "n1"));
+        Assert.Null(_api.Store.Get<Pod>("default", "p"));
+        Assert.NotNull(_api.Store.Get<Pod>("default", "q"));
     }
 
     [Fact]
     public async Task Delete_Missing_NotFound()
     {
-        var ex = await FailsAsync(() => _service.Delete(new DeleteRequest { Ref = Ref(ResourceKind.Pod, "nope") }, Context), StatusCode.NotFound);
+        var ex = await FailsAsync(() => _api.Service.Delete(new DeleteRequest { Ref = Ref(ResourceKind.Pod, "nope") }, Context), StatusCode.NotFound);
 
         Assert.Equal("pods \"nope\" not found", ex.Status.Detail);
     }

@@ -2,34 +2,17 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using HostDaemons.Api.V1;
 using HostDaemons.ControlPlane.Api;
-using HostDaemons.ControlPlane.Events;
 using HostDaemons.ControlPlane.Nodes;
 using HostDaemons.ControlPlane.Tests.TestServices;
 using HostDaemons.Model.Objects;
 using HostDaemons.Model.V1;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using static HostDaemons.ControlPlane.Tests.TestServices.TestObjects;
-using NodeServiceImpl = HostDaemons.ControlPlane.Api.NodeService;
 
 namespace HostDaemons.ControlPlane.Tests.Api;
 
 public sealed class NodeServiceTests : IAsyncLifetime
 {
-    private readonly StoreHarness _store = new();
-    private readonly FakeHostApplicationLifetime _lifetime = new();
-    private readonly NodeLeases _leases;
-    private readonly NodeAssignmentHub _hub;
-    private readonly NodeServiceImpl _service;
-
-    public NodeServiceTests()
-    {
-        var options = Options.Create(new ControlPlaneOptions());
-        _leases = new NodeLeases(_store.Store, _store.Time, options, _lifetime, NullLogger<NodeLeases>.Instance);
-        _hub = new NodeAssignmentHub(_store.Store, _lifetime, NullLogger<NodeAssignmentHub>.Instance);
-        _service = new NodeServiceImpl(_store.Store, new HeaderNodeIdentity(), _leases, _hub, new AgentTunnels(), new EventRecorder(_store.Store, _store.Time), new StreamingCalls(_lifetime),
-            _store.Time, options, NullLogger<NodeServiceImpl>.Instance);
-    }
+    private readonly NodeServiceHarness _api = new();
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
@@ -37,13 +20,7 @@ public sealed class NodeServiceTests : IAsyncLifetime
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async ValueTask DisposeAsync()
-    {
-        _leases.Dispose();
-        _hub.Dispose();
-        await _store.DisposeAsync();
-        _lifetime.Dispose();
-    }
+    public ValueTask DisposeAsync() => _api.DisposeAsync();
 
     private async Task<Pod> CreatePodAsync(string name, string node, bool terminating = false)
     {
@@ -54,7 +31,7 @@ public sealed class NodeServiceTests : IAsyncLifetime
             pod.Metadata.DeletionGracePeriodSeconds = 30;
         }
 
-        return await _store.Store.CreateAsync(pod, Token).DefaultTimeout();
+        return await _api.Store.CreateAsync(pod, Token).DefaultTimeout();
     }
 
     private static PodStatusReport Report(Pod pod, string phase = "Running", bool terminated = false) => new()
@@ -74,25 +51,25 @@ public sealed class NodeServiceTests : IAsyncLifetime
             Addresses = { new NodeAddress { Type = "InternalIP", Address = "10.0.0.5" } },
         };
 
-        var response = await _service.Register(request, As("worker-1")).DefaultTimeout();
+        var response = await _api.Service.Register(request, As("worker-1")).DefaultTimeout();
 
         Assert.Equal(10, response.HeartbeatIntervalSeconds);
-        var node = _store.Store.Get<Node>("", "worker-1");
+        var node = _api.Store.Get<Node>("", "worker-1");
         Assert.NotNull(node);
         Assert.Equal(response.Node, node);
         Assert.Equal("ssd", node.Metadata.Labels["disk"]);
         Assert.Equal("amd64", node.Status.NodeInfo.Architecture);
         Assert.Equal("10.0.0.5", Assert.Single(node.Status.Addresses).Address);
         Assert.True(NodeConditions.IsReady(node));
-        Assert.True(_leases.IsFresh("worker-1"));
+        Assert.True(_api.Leases.IsFresh("worker-1"));
     }
 
     [Fact]
     public async Task Register_Again_KeepsTheNodeAndUpdatesItsInfo()
     {
-        var first = (await _service.Register(new RegisterRequest { Labels = { ["disk"] = "ssd" } }, As("worker-1")).DefaultTimeout()).Node;
+        var first = (await _api.Service.Register(new RegisterRequest { Labels = { ["disk"] = "ssd" } }, As("worker-1")).DefaultTimeout()).Node;
 
-        var second = await _service.Register(new RegisterRequest
+        var second = await _api.Service.Register(new RegisterRequest
         {
             Labels = { ["disk"] = "hdd" },
             NodeInfo = new NodeSystemInfo { KernelVersion = "6.8" },
@@ -108,7 +85,7 @@ public sealed class NodeServiceTests : IAsyncLifetime
     [Fact]
     public async Task Register_WithoutIdentity_Unauthenticated()
     {
-        var ex = await Assert.ThrowsAsync<RpcException>(() => _service.Register(new RegisterRequest(), TestServerCallContext.Create()));
+        var ex = await Assert.ThrowsAsync<RpcException>(() => _api.Service.Register(new RegisterRequest(), TestServerCallContext.Create()));
 
         Assert.Equal(StatusCode.Unauthenticated, ex.StatusCode);
     }
@@ -116,21 +93,35 @@ public sealed class NodeServiceTests : IAsyncLifetime
     [Fact]
     public async Task Register_InvalidNodeName_InvalidArgument()
     {
-        var ex = await Assert.ThrowsAsync<RpcException>(() => _service.Register(new RegisterRequest(), As("Not_A_Name")));
+        var ex = await Assert.ThrowsAsync<RpcException>(() => _api.Service.Register(new RegisterRequest(), As("Not_A_Name")));
 
         Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
-        Assert.Null(_store.Store.Get<Node>("", "Not_A_Name"));
+        Assert.Null(_api.Store.Get<Node>("", "Not_A_Name"));
     }
 
     [Fact]
     public async Task Heartbeat_UnknownNode_NotRegistered()
     {
-        var unknown = await _service.Heartbeat(new HeartbeatRequest(), As("worker-1")).DefaultTimeout();
-        await _service.Register(new RegisterRequest(), As("worker-1")).DefaultTimeout();
-        var known = await _service.Heartbeat(new HeartbeatRequest(), As("worker-1")).DefaultTimeout();
+        var unknown = await _api.Service.Heartbeat(new HeartbeatRequest(), As("worker-1")).DefaultTimeout();
+        await _api.Service.Register(new RegisterRequest(), As("worker-1")).DefaultTimeout();
+        var known = await _api.Service.Heartbeat(new HeartbeatRequest(), As("worker-1")).DefaultTimeout();
 
         Assert.False(unknown.Registered);
         Assert.True(known.Registered);
+    }
+
+    [Fact]
+    public async Task Heartbeat_NodeNotReady_AsksForStatusAgain()
+    {
+        await _api.Service.Register(new RegisterRequest(), As("worker-1")).DefaultTimeout();
+        var ready = await _api.Service.Heartbeat(new HeartbeatRequest(), As("worker-1")).DefaultTimeout();
+        await _api.Store.MutateAsync<Node>("", "worker-1", n =>
+            NodeConditions.SetReady(n, "Unknown", "NodeStatusUnknown", "Agent stopped posting node status.", Timestamp.FromDateTimeOffset(Epoch)), Token).DefaultTimeout();
+
+        var notReady = await _api.Service.Heartbeat(new HeartbeatRequest(), As("worker-1")).DefaultTimeout();
+
+        Assert.False(ready.ResendStatus);
+        Assert.True(notReady.ResendStatus);
     }
 
     [Fact]
@@ -138,9 +129,9 @@ public sealed class NodeServiceTests : IAsyncLifetime
     {
         var pod = await CreatePodAsync("p", "worker-1");
 
-        await _service.ReportPodStatus(new ReportPodStatusRequest { Reports = { Report(pod) } }, As("worker-1")).DefaultTimeout();
+        await _api.Service.ReportPodStatus(new ReportPodStatusRequest { Reports = { Report(pod) } }, As("worker-1")).DefaultTimeout();
 
-        Assert.Equal("Running", _store.Store.Get<Pod>("default", "p")!.Status.Phase);
+        Assert.Equal("Running", _api.Store.Get<Pod>("default", "p")!.Status.Phase);
     }
 
     [Fact]
@@ -150,13 +141,13 @@ public sealed class NodeServiceTests : IAsyncLifetime
         var mine = await CreatePodAsync("mine", "worker-1");
         var stale = Report(mine);
         stale.Pod.Uid = "an-earlier-pod";
-        var revision = _store.Store.Revision;
+        var revision = _api.Store.Revision;
 
-        await _service.ReportPodStatus(new ReportPodStatusRequest { Reports = { Report(theirs, terminated: true), stale } }, As("worker-1"))
+        await _api.Service.ReportPodStatus(new ReportPodStatusRequest { Reports = { Report(theirs, terminated: true), stale } }, As("worker-1"))
             .DefaultTimeout();
 
-        Assert.Equal(revision, _store.Store.Revision);
-        Assert.Equal("Pending", _store.Store.Get<Pod>("default", "theirs")!.Status.Phase);
+        Assert.Equal(revision, _api.Store.Revision);
+        Assert.Equal("Pending", _api.Store.Get<Pod>("default", "theirs")!.Status.Phase);
     }
 
     [Fact]
@@ -165,13 +156,13 @@ public sealed class NodeServiceTests : IAsyncLifetime
         var terminating = await CreatePodAsync("going", "worker-1", terminating: true);
         var running = await CreatePodAsync("staying", "worker-1");
 
-        await _service.ReportPodStatus(new ReportPodStatusRequest
+        await _api.Service.ReportPodStatus(new ReportPodStatusRequest
         {
             Reports = { Report(terminating, terminated: true), Report(running, phase: "Running", terminated: true) },
         }, As("worker-1")).DefaultTimeout();
 
-        Assert.Null(_store.Store.Get<Pod>("default", "going"));
-        var stayed = _store.Store.Get<Pod>("default", "staying");
+        Assert.Null(_api.Store.Get<Pod>("default", "going"));
+        var stayed = _api.Store.Get<Pod>("default", "staying");
         Assert.NotNull(stayed);
         Assert.False(stayed.IsTerminating());
     }

@@ -15,32 +15,21 @@ public sealed class DaemonSetControllerTests : IAsyncLifetime
     private const string Key = "default/agent";
 
     private readonly StoreHarness _store = new();
-    private readonly FakeHostApplicationLifetime _lifetime = new();
+    private readonly HostedServiceHarness<DaemonSetController> _harness;
     private readonly DaemonSetController _controller;
-    private bool _started;
 
     public DaemonSetControllerTests()
     {
-        _controller = new DaemonSetController(_store.Store, new PodTerminator(_store.Store, _store.Time), new EventRecorder(_store.Store, _store.Time), _store.Time,
-            Options.Create(new ControlPlaneOptions()), _lifetime, NullLogger<DaemonSetController>.Instance);
+        _harness = new(_store, lifetime => new DaemonSetController(_store.Store, new PodTerminator(_store.Store, _store.Time),
+            new EventRecorder(_store.Store, _store.Time), _store.Time, Options.Create(new ControlPlaneOptions()), lifetime, NullLogger<DaemonSetController>.Instance));
+        _controller = _harness.Service;
     }
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_started)
-        {
-            await _controller.StopAsync(CancellationToken.None).DefaultTimeout();
-        }
-
-        _controller.Dispose();
-        await _store.DisposeAsync();
-        Assert.Equal(0, _lifetime.StopRequests);
-        _lifetime.Dispose();
-    }
+    public ValueTask DisposeAsync() => _harness.DisposeAsync();
 
     private Task SyncAsync(string key = Key) => _controller.SyncAsync(key, Token).DefaultTimeout();
 
@@ -374,8 +363,7 @@ public sealed class DaemonSetControllerTests : IAsyncLifetime
     [Fact]
     public async Task Run_StoreEvents_DriveSyncs()
     {
-        await _controller.StartAsync(Token).DefaultTimeout();
-        _started = true;
+        await _harness.StartAsync();
         await CreateNodeAsync("n1");
         var ds = await CreateDaemonSetAsync();
 

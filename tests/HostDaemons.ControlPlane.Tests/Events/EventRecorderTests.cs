@@ -70,4 +70,21 @@ public sealed class EventRecorderTests : IAsyncDisposable
 
         Assert.Equal("new", Assert.Single(_store.Store.List<Event>("default")).Message);
     }
+
+    [Fact]
+    public async Task ExpireAsync_MoreThanMaxEvents_OldestGoFirst()
+    {
+        var recorder = new EventRecorder(_store.Store, _store.Time);
+        var options = Options.Create(new ControlPlaneOptions { MaxEvents = 3 });
+        using var expiry = new EventExpiry(_store.Store, recorder, _store.Time, options, new FakeHostApplicationLifetime(), NullLogger<EventExpiry>.Instance);
+        foreach (var message in new[] { "m1", "m2", "m3", "m4", "m5" })
+        {
+            await recorder.RecordAsync(s_pod, s_agent, "Warning", "BackOff", message, 1, null, null, Token).DefaultTimeout();
+            _store.Time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        await expiry.ExpireAsync(Token).DefaultTimeout();
+
+        Assert.Equal(["m3", "m4", "m5"], _store.Store.List<Event>("default").Select(e => e.Message).Order());
+    }
 }

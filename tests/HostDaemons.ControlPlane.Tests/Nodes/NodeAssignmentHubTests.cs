@@ -12,37 +12,22 @@ namespace HostDaemons.ControlPlane.Tests.Nodes;
 public sealed class NodeAssignmentHubTests : IAsyncLifetime
 {
     private readonly StoreHarness _store = new();
-    private readonly FakeHostApplicationLifetime _lifetime = new();
+    private readonly HostedServiceHarness<NodeAssignmentHub> _harness;
     private readonly NodeAssignmentHub _hub;
-    private bool _started;
 
     public NodeAssignmentHubTests()
     {
-        _hub = new NodeAssignmentHub(_store.Store, _lifetime, NullLogger<NodeAssignmentHub>.Instance);
+        _harness = new(_store, lifetime => new NodeAssignmentHub(_store.Store, lifetime, NullLogger<NodeAssignmentHub>.Instance));
+        _hub = _harness.Service;
     }
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_started)
-        {
-            await _hub.StopAsync(CancellationToken.None).DefaultTimeout();
-        }
+    public ValueTask DisposeAsync() => _harness.DisposeAsync();
 
-        _hub.Dispose();
-        await _store.DisposeAsync();
-        Assert.Equal(0, _lifetime.StopRequests);
-        _lifetime.Dispose();
-    }
-
-    private async Task StartAsync()
-    {
-        await _hub.StartAsync(Token).DefaultTimeout();
-        _started = true;
-    }
+    private Task StartAsync() => _harness.StartAsync();
 
     private static Pod RunningPod(string name, string node)
     {

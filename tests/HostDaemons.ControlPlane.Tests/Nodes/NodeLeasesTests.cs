@@ -88,4 +88,35 @@ public sealed class NodeLeasesTests : IAsyncLifetime
         _store.Time.Advance(TimeSpan.FromTicks(1));
         Assert.False(_leases.IsFresh("n1"));
     }
+
+    [Fact]
+    public async Task CheckAsync_LeaseExpires_TaintsUnreachableAndPodsNotReadyUntilRenewed()
+    {
+        await CreateReadyNodeAsync("n1");
+        var pod = Pod("p", "n1");
+        pod.Status = new PodStatus
+        {
+            Phase = "Running",
+            Conditions = { new PodCondition { Type = "Ready", Status = "True" } },
+            ContainerStatuses = { new ContainerStatus { Name = "main", Ready = true } },
+        };
+        await _store.Store.CreateAsync(pod, Token).DefaultTimeout();
+        _leases.Renew("n1");
+
+        _store.Time.Advance(TimeSpan.FromSeconds(41));
+        await _leases.CheckAsync(Token).DefaultTimeout();
+
+        var taint = Assert.Single(_store.Store.Get<Node>("", "n1")!.Spec.Taints);
+        Assert.Equal(("node.kubernetes.io/unreachable", "NoExecute"), (taint.Key, taint.Effect));
+        var stored = _store.Store.Get<Pod>("default", "p")!;
+        Assert.Equal(("False", "NodeNotReady"), (stored.Status.Conditions.Single(c => c.Type == "Ready").Status, stored.Status.Conditions.Single(c => c.Type == "Ready").Reason));
+        Assert.False(stored.Status.ContainerStatuses.Single().Ready);
+        Assert.Equal("n1", stored.Spec.NodeName);
+
+        _leases.Renew("n1");
+        await _leases.CheckAsync(Token).DefaultTimeout();
+
+        Assert.Empty(_store.Store.Get<Node>("", "n1")!.Spec.Taints);
+        Assert.Equal("True", Ready("n1").Status);
+    }
 }

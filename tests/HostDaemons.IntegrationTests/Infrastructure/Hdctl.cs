@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using HostDaemons.Cli;
 
 namespace HostDaemons.IntegrationTests.Infrastructure;
@@ -21,6 +22,16 @@ public sealed class Hdctl(string server)
     {
         var variables = new Dictionary<string, string?> { ["HOSTDAEMONS_SERVER"] = server };
         return HdctlApp.RunAsync(args, output, error, input, variables, TimeProvider.System, cancellationToken);
+    }
+
+    /// <summary>Starts a command that runs until the stream is disposed, such as <c>get -w</c>.</summary>
+    public HdctlStream Stream(params string[] args) => new(this, args);
+
+    /// <summary>Runs <c>get ... -o json</c> and returns the object, or the list's items.</summary>
+    public async Task<JsonNode> JsonAsync(params string[] args)
+    {
+        var node = JsonNode.Parse(await OkAsync([.. args, "-o", "json"]))!;
+        return node["kind"]?.GetValue<string>() == "List" ? node["items"]! : node;
     }
 
     /// <summary>Runs a command that must succeed, and returns what it printed.</summary>

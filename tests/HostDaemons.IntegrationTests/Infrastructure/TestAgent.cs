@@ -18,6 +18,8 @@ public sealed class TestAgent : IAsyncDisposable
 
     public string NodeName { get; }
 
+    public IServiceProvider Services => _host?.Services ?? throw new InvalidOperationException("the agent is not running");
+
     public static async Task<TestAgent> StartAsync(string server, string nodeName, string stateDir, string manifestDir, string? labels = null)
     {
         string[] args = ["--server", server, "--node-name", nodeName, "--state-dir", stateDir, "--manifest-dir", manifestDir];

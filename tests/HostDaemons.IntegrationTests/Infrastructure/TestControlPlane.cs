@@ -21,6 +21,8 @@ public sealed class TestControlPlane : IAsyncDisposable
 
     public int Port { get; }
 
+    public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("the control plane is not running");
+
     public string Url => $"http://127.0.0.1:{Port}";
 
     public static async Task<TestControlPlane> StartAsync(string dataDir)

@@ -16,6 +16,7 @@ public sealed class ControlPlaneRestartTests
         await hdctl.OkAsync("apply", "-f", RepositoryFiles.Path("examples", "fluentd", "fluentd-elasticsearch.yaml"));
         await hdctl.OkAsync("label", "node", node, "disk=ssd", "rack=r1");
         await cluster.WaitForRunningAsync(node, "DaemonSet/ssd-monitor", 1);
+        await cluster.WaitForRunningAsync(node, "DaemonSet/fluentd-elasticsearch", 1);
         var before = (await cluster.Docker.RunningAsync(node)).Select(c => c.ID).Order().ToList();
         var pods = await hdctl.OkAsync("get", "pods", "-A", "-o", "name");
 

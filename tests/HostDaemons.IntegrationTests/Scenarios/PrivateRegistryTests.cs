@@ -52,8 +52,12 @@ public sealed class PrivateRegistryTests
         var secrets = await cluster.Hdctl.RunAsync("get", "secrets");
         Assert.Equal(["regcred", "kubernetes.io/dockerconfigjson", "1"], secrets.Row("regcred")?[..3] ?? []);
 
-        // What get -o yaml prints applies back unchanged: the secret's data survives YAML both ways.
+        // What get -o yaml prints applies back: the first apply only adds the last-applied annotation (with kubectl's
+        // warning, as the secret was made by create), the second changes nothing, so the data survives YAML both ways.
         var yaml = await cluster.Hdctl.OkAsync("get", "secret", "regcred", "-o", "yaml");
+        var annotated = await cluster.Hdctl.RunWithInputAsync(yaml, "apply", "-f", "-");
+        Assert.Equal("secret/regcred configured\n", annotated.Output.ReplaceLineEndings("\n"));
+        Assert.Contains("is missing the kubectl.kubernetes.io/last-applied-configuration annotation", annotated.Error, StringComparison.Ordinal);
         var reapplied = await cluster.Hdctl.RunWithInputAsync(yaml, "apply", "-f", "-");
         Assert.Equal("secret/regcred unchanged\n", reapplied.Output.ReplaceLineEndings("\n"));
 

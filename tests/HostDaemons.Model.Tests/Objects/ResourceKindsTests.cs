@@ -15,6 +15,10 @@ public sealed class ResourceKindsTests
     [InlineData("pods", ResourceKind.Pod)]
     [InlineData("no", ResourceKind.Node)]
     [InlineData("Nodes", ResourceKind.Node)]
+    [InlineData("ns", ResourceKind.Namespace)]
+    [InlineData("namespace", ResourceKind.Namespace)]
+    [InlineData("namespaces", ResourceKind.Namespace)]
+    [InlineData("Namespace", ResourceKind.Namespace)]
     public void FindByNoun_KubectlNames_Resolve(string noun, ResourceKind expected)
     {
         Assert.Equal(expected, ResourceKinds.FindByNoun(noun)?.Kind);
@@ -53,6 +57,28 @@ public sealed class ResourceKindsTests
         Assert.True(ResourceKinds.DaemonSet.Namespaced);
         Assert.True(ResourceKinds.Pod.Namespaced);
         Assert.False(ResourceKinds.Node.Namespaced);
+    }
+
+    [Fact]
+    public void Namespace_IsCoreAndClusterScoped()
+    {
+        Assert.Equal(("v1", "namespaces", "namespace"), (ResourceKinds.Namespace.ApiVersion, ResourceKinds.Namespace.QualifiedPlural, ResourceKinds.Namespace.QualifiedSingular));
+        Assert.False(ResourceKinds.Namespace.Namespaced);
+        Assert.Same(ResourceKinds.Namespace, ResourceKinds.FindByKindName("Namespace"));
+        Assert.Same(ResourceKinds.Namespace, ResourceKinds.Get(ResourceKind.Namespace));
+    }
+
+    [Fact]
+    public void WrapThenUnwrap_Namespace_GivesTheSameObjectAndItsKind()
+    {
+        var ns = new Namespace { Metadata = new ObjectMeta { Name = "team-a" } };
+
+        var envelope = ns.Wrap();
+
+        Assert.Equal(ApiObject.ObjectOneofCase.Namespace, envelope.ObjectCase);
+        Assert.Same(ns, envelope.Unwrap());
+        Assert.Equal(ResourceKind.Namespace, ns.ResourceKind);
+        Assert.Equal("team-a", ns.Key());
     }
 
     [Fact]

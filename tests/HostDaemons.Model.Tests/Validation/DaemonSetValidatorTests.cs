@@ -183,7 +183,7 @@ public sealed class DaemonSetValidatorTests
 
         var error = Assert.Single(Validate(ds));
 
-        Assert.Contains("Unsupported value: \"Recreate\": supported values: \"RollingUpdate\", \"OnDelete\"", error, StringComparison.Ordinal);
+        Assert.Contains("Unsupported value: \"Recreate\": supported values: \"OnDelete\", \"RollingUpdate\"", error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -253,6 +253,29 @@ public sealed class DaemonSetValidatorTests
         ds.Spec.Selector.MatchExpressions.Add(new LabelSelectorRequirement { Key = "app", Operator = "In" });
 
         Assert.Contains("spec.selector.matchExpressions[0].values: Required value: must be specified when `operator` is 'In' or 'NotIn'", Validate(ds));
+    }
+
+    [Fact]
+    public void Validate_ActiveDeadlineSeconds_IsForbidden()
+    {
+        var ds = TestObjects.DaemonSet();
+        ds.Spec.Template.Spec.ActiveDeadlineSeconds = 30;
+
+        Assert.Equal(["spec.template.spec.activeDeadlineSeconds: Forbidden: activeDeadlineSeconds in DaemonSet is not Supported"], Validate(ds));
+    }
+
+    [Fact]
+    public void Validate_StaticPodWithActiveDeadlineSeconds_IsForbidden()
+    {
+        var pod = new Pod
+        {
+            Metadata = new ObjectMeta { Name = "p", Namespace = "default" },
+            Spec = TestObjects.DaemonSet().Spec.Template.Spec.Clone(),
+        };
+        pod.Spec.ActiveDeadlineSeconds = 30;
+        ObjectDefaults.Apply(pod.Spec);
+
+        Assert.Contains(ObjectValidator.Validate(pod), e => e.ToString().StartsWith("spec.activeDeadlineSeconds: Forbidden: not supported for static pods", StringComparison.Ordinal));
     }
 
     [Fact]

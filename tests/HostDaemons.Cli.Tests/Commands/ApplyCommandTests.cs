@@ -1,0 +1,160 @@
+using HostDaemons.Api.V1;
+using HostDaemons.Cli.Commands;
+using HostDaemons.Model.Serialization;
+using HostDaemons.Model.V1;
+
+namespace HostDaemons.Cli.Tests.Commands;
+
+public sealed class ApplyCommandTests : IDisposable
+{
+    private const string Manifest = TestManifests.DaemonSet;
+
+    private readonly TempDirectory _temp = new("hdctl-apply");
+
+    public void Dispose() => _temp.Dispose();
+
+    private static IReadOnlyList<ManifestObject> Objects()
+    {
+        var read = ManifestReader.Read(Manifest, "x.yaml");
+        Assert.Empty(read.Problems);
+        return read.Objects;
+    }
+
+    private static DaemonSet Live()
+    {
+        var ds = (DaemonSet)Objects()[0].Value;
+        ds.Metadata.Uid = "uid-1";
+        return ds;
+    }
+
+    private static async Task<(int Code, string Output, string Error)> ApplyAsync(FakeApplyClient? client, DryRunStrategy dryRun, ApplyMode mode = ApplyMode.Apply)
+    {
+        using var output = new StringWriter { NewLine = "\n" };
+        using var error = new StringWriter { NewLine = "\n" };
+        var code = await ApplyCommand.ApplyAsync(client, Objects(), mode, dryRun, output, error, TestContext.Current.CancellationToken).DefaultTimeout();
+        return (code, output.ToString(), error.ToString());
+    }
+
+    private async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
+    {
+        var path = _temp.Combine("x.yaml");
+        await File.WriteAllTextAsync(path, Manifest, TestContext.Current.CancellationToken);
+        return await HdctlRunner.RunAsync([.. args, "-f", path]);
+    }
+
+    [Fact]
+    public async Task ApplyAsync_ClientDryRunNewObject_CreatedDryRunAndNothingApplied()
+    {
+        var client = new FakeApplyClient();
+
+        var (code, output, error) = await ApplyAsync(client, DryRunStrategy.Client);
+
+        Assert.Equal((0, "daemonset.apps/x created (dry run)\n", ""), (code, output, error));
+        Assert.Single(client.Gets);
+        Assert.Empty(client.Applies);
+    }
+
+    [Fact]
+    public async Task ApplyAsync_ClientDryRunExistingObject_ConfiguredDryRunAsKubectlSaysIt()
+    {
+        var client = new FakeApplyClient(Live());
+
+        var (code, output, _) = await ApplyAsync(client, DryRunStrategy.Client);
+
+        Assert.Equal((0, "daemonset.apps/x configured (dry run)\n"), (code, output));
+        Assert.Equal(("x", "default", ResourceKind.DaemonSet), (client.Gets[0].Ref.Name, client.Gets[0].Ref.Namespace, client.Gets[0].Ref.Kind));
+        Assert.Empty(client.Applies);
+    }
+
+    [Fact]
+    public async Task ApplyAsync_CreateClientDryRunWithoutClient_CreatedDryRun()
+    {
+        var (code, output, _) = await ApplyAsync(null, DryRunStrategy.Client, ApplyMode.Create);
+
+        Assert.Equal((0, "daemonset.apps/x created (dry run)\n"), (code, output));
+    }
+
+    [Theory]
+    [InlineData("created")]
+    [InlineData("configured")]
+    [InlineData("unchanged")]
+    public async Task ApplyAsync_ServerDryRun_SendsDryRunAndSaysServerDryRun(string verb)
+    {
+        var outcome = verb switch
+        {
+            "created" => ApplyOutcome.Created,
+            "configured" => ApplyOutcome.Configured,
+            _ => ApplyOutcome.Unchanged,
+        };
+        var client = new FakeApplyClient { Respond = r => new ApplyResponse { Object = r.Object, Outcome = outcome } };
+
+        var (code, output, _) = await ApplyAsync(client, DryRunStrategy.Server);
+
+        Assert.Equal((0, $"daemonset.apps/x {verb} (server dry run)\n"), (code, output));
+        Assert.True(Assert.Single(client.Applies).DryRun);
+    }
+
+    [Fact]
+    public async Task ApplyAsync_NoDryRun_SendsTheObjectAsWrittenWithoutDefaults()
+    {
+        var client = new FakeApplyClient();
+
+        var (_, output, _) = await ApplyAsync(client, DryRunStrategy.None);
+
+        Assert.Equal("daemonset.apps/x created\n", output);
+        var sent = Assert.Single(client.Applies);
+        Assert.False(sent.DryRun);
+        Assert.Equal("", sent.Object.DaemonSet.Spec.Template.Spec.Containers[0].ImagePullPolicy);
+        Assert.Null(sent.Object.DaemonSet.Spec.UpdateStrategy);
+    }
+
+    [Fact]
+    public async Task ApplyAsync_ServerWarnings_PrintedOnStderrAsKubectlPrintsThem()
+    {
+        var client = new FakeApplyClient
+        {
+            Respond = r => new ApplyResponse { Object = r.Object, Outcome = ApplyOutcome.Configured, Warnings = { "resource daemonsets/x is missing the annotation" } },
+        };
+
+        var (_, output, error) = await ApplyAsync(client, DryRunStrategy.None);
+
+        Assert.Equal("daemonset.apps/x configured\n", output);
+        Assert.Equal("Warning: resource daemonsets/x is missing the annotation\n", error);
+    }
+
+    [Fact]
+    public async Task Run_CreateDryRunClient_NeverContactsTheServer()
+    {
+        var (code, output, error) = await RunAsync("create", "--dry-run=client");
+
+        Assert.Equal((0, "daemonset.apps/x created (dry run)\n", ""), (code, output, error));
+    }
+
+    [Fact]
+    public async Task Run_BareDryRun_IsClientWithKubectlsDeprecationWarning()
+    {
+        var (code, output, error) = await RunAsync("create", "--dry-run");
+
+        Assert.Equal(0, code);
+        Assert.Equal("daemonset.apps/x created (dry run)\n", output);
+        Assert.Equal("warning: --dry-run is deprecated and can be replaced with --dry-run=client.\n", error);
+    }
+
+    [Fact]
+    public async Task Run_InvalidDryRunValue_KubectlsError()
+    {
+        var (code, output, error) = await RunAsync("apply", "--dry-run=maybe");
+
+        Assert.Equal((1, ""), (code, output));
+        Assert.Equal("error: Invalid dry-run value (maybe). Must be \"none\", \"server\", or \"client\".\n", error);
+    }
+
+    [Fact]
+    public async Task Run_ApplyDryRunClient_AsksTheServerWhetherItExists()
+    {
+        var (code, _, error) = await RunAsync("apply", "--dry-run=client");
+
+        Assert.Equal(1, code);
+        Assert.Contains("127.0.0.1:1", error, StringComparison.Ordinal);
+    }
+}
