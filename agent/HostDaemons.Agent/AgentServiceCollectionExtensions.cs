@@ -5,6 +5,7 @@ using HostDaemons.Agent.Events;
 using HostDaemons.Agent.Probes;
 using HostDaemons.Agent.Reconcile;
 using HostDaemons.Agent.Runtime;
+using HostDaemons.Agent.StaticPods;
 using HostDaemons.Agent.Volumes;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -37,6 +38,7 @@ public static class AgentServiceCollectionExtensions
         services.TryAddSingleton<ProbeManager>();
         services.TryAddSingleton<IProbeResults>(sp => sp.GetRequiredService<ProbeManager>());
         services.TryAddSingleton<AssignedPods>();
+        services.TryAddSingleton<StaticPodSet>();
         services.TryAddSingleton<StatusReporter>();
         services.TryAddSingleton<PodEventRecorder>();
         services.TryAddSingleton<NodeClientFactory>();
