@@ -10,9 +10,9 @@ public sealed class AgentOptions
     public const string DefaultConfigFile = "/etc/hostdaemons/agent.yaml";
 
     public static IReadOnlyList<string> Flags { get; } =
-        ["server", "node-name", "node-labels", "manifest-dir", "state-dir", "docker-endpoint", "resync-period", "log-max-size", "log-max-files"];
+        ["server", "node-name", "node-labels", "manifest-dir", "state-dir", "docker-endpoint", "resync-period", "manifest-check-period", "log-max-size", "log-max-files"];
 
-    public static IReadOnlySet<string> DurationFlags { get; } = new HashSet<string> { "resync-period" };
+    public static IReadOnlySet<string> DurationFlags { get; } = new HashSet<string> { "resync-period", "manifest-check-period" };
 
     /// <summary>The control plane's URL.</summary>
     [Required]
@@ -38,6 +38,10 @@ public sealed class AgentOptions
     /// <summary>How often the agent compares everything with Docker even without an event: the safety net.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan ResyncPeriod { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often the manifest directory is read in full even without a file notification (the kubelet's fileCheckFrequency).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan ManifestCheckPeriod { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>Each container's log file rotates at this size (Docker's json-file <c>max-size</c>: 10m, 1g).</summary>
     [Required]

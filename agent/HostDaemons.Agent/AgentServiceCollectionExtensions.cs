@@ -2,6 +2,7 @@ using HostDaemons.Agent;
 using HostDaemons.Agent.ControlPlane;
 using HostDaemons.Agent.Desired;
 using HostDaemons.Agent.Events;
+using HostDaemons.Agent.Hosting;
 using HostDaemons.Agent.Probes;
 using HostDaemons.Agent.Reconcile;
 using HostDaemons.Agent.Runtime;
@@ -47,9 +48,15 @@ public static class AgentServiceCollectionExtensions
         services.TryAddSingleton<Reconciler>();
         services.TryAddSingleton<ControlPlaneSession>();
         services.TryAddSingleton<DockerEventWatcher>();
+        services.TryAddSingleton<StaticPodSource>();
+
+        // Hosted services start in this order: the manifest directory is read before the reconciler's first pass.
+        services.AddHostedService(sp => sp.GetRequiredService<StaticPodSource>());
+        services.AddHostedService<DockerReadiness>();
         services.AddHostedService(sp => sp.GetRequiredService<Reconciler>());
         services.AddHostedService(sp => sp.GetRequiredService<DockerEventWatcher>());
         services.AddHostedService(sp => sp.GetRequiredService<ControlPlaneSession>());
+        services.AddSystemdWatchdog<AgentHealth>();
         return services;
     }
 }

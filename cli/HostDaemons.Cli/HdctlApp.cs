@@ -102,6 +102,12 @@ internal static class HdctlApp
         root.Subcommands.Add(new DeleteCommand(env));
         root.Subcommands.Add(new DiffCommand(env));
         root.Subcommands.Add(new LabelCommand(env));
+        root.Subcommands.Add(new TaintCommand(env));
+        root.Subcommands.Add(new CordonCommand(env, cordon: true));
+        root.Subcommands.Add(new CordonCommand(env, cordon: false));
+        root.Subcommands.Add(new ExplainPlacementCommand(env));
+        root.Subcommands.Add(new RolloutCommand(env));
+        root.Subcommands.Add(new SetCommand(env));
         root.Subcommands.Add(new LogsCommand(env));
         root.Subcommands.Add(new VersionCommand(env));
         return root;

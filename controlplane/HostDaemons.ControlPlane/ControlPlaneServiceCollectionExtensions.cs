@@ -2,6 +2,7 @@ using HostDaemons.ControlPlane;
 using HostDaemons.ControlPlane.Api;
 using HostDaemons.ControlPlane.Controller;
 using HostDaemons.ControlPlane.Events;
+using HostDaemons.ControlPlane.Hosting;
 using HostDaemons.ControlPlane.Nodes;
 using HostDaemons.ControlPlane.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -31,6 +32,7 @@ public static class ControlPlaneServiceCollectionExtensions
         services.TryAddSingleton<NodeLeases>();
         services.TryAddSingleton<NodeAssignmentHub>();
         services.TryAddSingleton<AgentTunnels>();
+        services.TryAddSingleton<MirrorPods>();
         services.TryAddSingleton<StreamingCalls>();
         services.TryAddSingleton<INodeIdentity, HeaderNodeIdentity>();
         services.AddHostedService(sp => sp.GetRequiredService<NodeAssignmentHub>());
@@ -44,6 +46,7 @@ public static class ControlPlaneServiceCollectionExtensions
             o.EnableDetailedErrors = false;
         });
         services.AddGrpcHealthChecks();
+        services.AddSystemdWatchdog<ControlPlaneHealth>();
         return services;
     }
 }

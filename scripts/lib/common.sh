@@ -83,3 +83,28 @@ ensure_registry_tools() {
     as_root systemctl disable --now docker-registry >/dev/null 2>&1 || true
   fi
 }
+
+# A Debian bookworm image with systemd as PID 1, for the packaging test: built once with debootstrap and kept in the
+# engine (and its rootfs tarball under /var/cache/hostdaemons), so later runs start at once.
+systemd_image="hostdaemons/systemd-bookworm:1"
+ensure_systemd_image() {
+  docker_cli image inspect "$systemd_image" >/dev/null 2>&1 && return 0
+  local cache=/var/cache/hostdaemons/systemd-bookworm.tar
+  if [ ! -s "$cache" ]; then
+    apt_install debootstrap || return 1
+    local rootfs
+    rootfs="$(mktemp -d)"
+    say "building a systemd rootfs with debootstrap (once; cached in $cache)"
+    if ! as_root debootstrap --variant=minbase --include=systemd,systemd-sysv,dbus,procps bookworm "$rootfs" \
+        http://deb.debian.org/debian >"${TMPDIR:-/tmp}/hostdaemons-debootstrap.log" 2>&1; then
+      say "debootstrap failed; see ${TMPDIR:-/tmp}/hostdaemons-debootstrap.log"
+      as_root rm -rf "$rootfs"
+      return 1
+    fi
+    as_root rm -rf "$rootfs/var/cache/apt/archives/"*.deb "$rootfs/var/lib/apt/lists/"*
+    as_root mkdir -p "$(dirname "$cache")"
+    as_root tar -C "$rootfs" -cf "$cache.tmp" . && as_root mv "$cache.tmp" "$cache"
+    as_root rm -rf "$rootfs"
+  fi
+  docker_cli import -c 'CMD ["/sbin/init"]' "$cache" "$systemd_image" >/dev/null
+}

@@ -2,6 +2,7 @@ using Grpc.Core;
 using HostDaemons.Agent.Desired;
 using HostDaemons.Agent.Events;
 using HostDaemons.Agent.Runtime;
+using HostDaemons.Agent.StaticPods;
 using HostDaemons.Api.V1;
 using HostDaemons.Hosting;
 using HostDaemons.Model.V1;
@@ -11,12 +12,14 @@ namespace HostDaemons.Agent.ControlPlane;
 
 /// <summary>
 /// The agent's side of the control plane link: register, then at once renew the lease, watch the node's pods (resuming
-/// from the last revision), send status changes and serve relayed requests. Any failure ends the session; the next one
-/// starts after a capped, jittered back-off, while the pods keep running from the saved assignments.
+/// from the last revision), send status changes, mirror the static pods and serve relayed requests. Any failure ends the
+/// session; the next one starts after a capped, jittered back-off, while the pods keep running from the saved
+/// assignments and the manifest directory.
 /// </summary>
 internal sealed partial class ControlPlaneSession(
     NodeClientFactory clients,
     AssignedPods assigned,
+    StaticPodSet staticPods,
     StatusReporter reporter,
     PodEventRecorder events,
     LogRequestHandler logs,
@@ -77,6 +80,7 @@ internal sealed partial class ControlPlaneSession(
             WatchAsync(session.Token),
             ReportAsync(session.Token),
             ReportEventsAsync(session.Token),
+            SyncStaticPodsAsync(session.Token),
             ServeRequestsAsync(session.Token),
         };
         var first = await Task.WhenAny(tasks).ConfigureAwait(false);
@@ -194,6 +198,52 @@ internal sealed partial class ControlPlaneSession(
         }
     }
 
+    /// <summary>
+    /// Sends the whole static set once the manifest directory has been read, then again on every change, so the control
+    /// plane keeps one mirror pod per static pod. The statuses of static pods are sent again after each sync: a report
+    /// that came before its mirror existed was dropped. A sync the control plane refuses is logged and waits for the
+    /// next change; a control plane without mirror pods is left alone.
+    /// </summary>
+    private async Task SyncStaticPodsAsync(CancellationToken cancellationToken)
+    {
+        var synced = -1L;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var version = staticPods.Version;
+            if (staticPods.IsListed && version != synced)
+            {
+                var pods = staticPods.Current;
+                var request = new SyncStaticPodsRequest();
+                request.Pods.Add(pods);
+                request.ManifestErrors.Add(staticPods.Errors.Select(e => new Api.V1.ManifestError { File = e.File, Line = e.Line, Message = e.Message }));
+                try
+                {
+                    var response = await clients.Client.SyncStaticPodsAsync(request, deadline: Deadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
+                    foreach (var rejected in response.Rejected)
+                    {
+                        Log.MirrorRejected(logger, rejected);
+                    }
+
+                    Log.StaticPodsSynced(logger, pods.Count, version);
+                    reporter.Resend(pods.Select(p => p.Metadata.Uid));
+                }
+                catch (RpcException ex) when (ex.StatusCode == StatusCode.Unimplemented)
+                {
+                    Log.MirrorPodsUnsupported(logger);
+                    await Task.Delay(Timeout.InfiniteTimeSpan, time, cancellationToken).ConfigureAwait(false);
+                }
+                catch (RpcException ex) when (ex.StatusCode is StatusCode.InvalidArgument or StatusCode.PermissionDenied or StatusCode.NotFound)
+                {
+                    Log.StaticPodsRefused(logger, Describe(ex));
+                }
+
+                synced = version;
+            }
+
+            await staticPods.WaitForChangeAsync(version, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     private async Task ServeRequestsAsync(CancellationToken cancellationToken)
     {
         using var call = clients.Client.ReceiveRequests(new ReceiveRequestsRequest(), cancellationToken: cancellationToken);
@@ -258,5 +308,17 @@ internal sealed partial class ControlPlaneSession(
 
         [LoggerMessage(EventId = 43, Level = LogLevel.Warning, Message = "Docker did not describe itself ({Reason}); registering without engine details")]
         public static partial void EngineInfoUnavailable(ILogger logger, string reason);
+
+        [LoggerMessage(EventId = 45, Level = LogLevel.Debug, Message = "Sent {Count} static pods (set version {Version}) to the control plane")]
+        public static partial void StaticPodsSynced(ILogger logger, int count, long version);
+
+        [LoggerMessage(EventId = 46, Level = LogLevel.Warning, Message = "The control plane did not mirror a static pod: {Reason}")]
+        public static partial void MirrorRejected(ILogger logger, string reason);
+
+        [LoggerMessage(EventId = 47, Level = LogLevel.Warning, Message = "The control plane refused this node's static pods ({Reason}); they keep running, and are sent again on their next change")]
+        public static partial void StaticPodsRefused(ILogger logger, string reason);
+
+        [LoggerMessage(EventId = 48, Level = LogLevel.Information, Message = "The control plane does not keep mirror pods; static pods run without them")]
+        public static partial void MirrorPodsUnsupported(ILogger logger);
     }
 }

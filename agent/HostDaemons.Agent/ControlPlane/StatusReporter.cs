@@ -52,6 +52,26 @@ internal sealed class StatusReporter
         }
     }
 
+    /// <summary>Sends the latest status of these pods again: their objects were (re)created since it was sent.</summary>
+    public void Resend(IEnumerable<string> podUids)
+    {
+        lock (_lock)
+        {
+            foreach (var uid in podUids)
+            {
+                if (_latest.TryGetValue(uid, out var report))
+                {
+                    _pending[uid] = report;
+                }
+            }
+
+            if (_pending.Count > 0)
+            {
+                _changed.TrySetResult();
+            }
+        }
+    }
+
     /// <summary>Waits until something is pending, then takes it all.</summary>
     public async Task<IReadOnlyList<PodStatusReport>> TakeAsync(CancellationToken cancellationToken)
     {

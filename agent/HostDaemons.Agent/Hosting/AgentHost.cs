@@ -21,6 +21,8 @@ public static class AgentHost
           --state-dir DIR         saved assignments (default /var/lib/hostdaemons/agent)
           --docker-endpoint URI   the Docker engine (default: DOCKER_HOST, else unix:///var/run/docker.sock)
           --resync-period D       full comparison with Docker even without events (default 30s)
+          --manifest-check-period D
+                                  full re-read of the manifest directory even without file events (default 20s)
           --config FILE           settings file (default /etc/hostdaemons/agent.yaml)
 
         Every flag can also be set as HOSTDAEMONS_<NAME> (HOSTDAEMONS_NODE_NAME) or in the settings file (node-name: ...).

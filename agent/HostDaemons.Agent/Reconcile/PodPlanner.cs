@@ -17,7 +17,18 @@ internal static class PodPlanner
     /// <param name="authoritative">False until the agent knows its assignments: then it adopts and starts, but stops nothing it does not know.</param>
     /// <param name="restarts">Back-off and instance numbering, read only.</param>
     /// <param name="probes">Probe results: a running instance whose liveness or startup probe failed is killed. None when omitted.</param>
-    public static ReconcilePlan Plan(IReadOnlyCollection<DesiredPod> desired, IReadOnlyList<RuntimeContainer> actual, bool authoritative, RestartTracker restarts, IProbeResults? probes = null)
+    public static ReconcilePlan Plan(IReadOnlyCollection<DesiredPod> desired, IReadOnlyList<RuntimeContainer> actual, bool authoritative, RestartTracker restarts, IProbeResults? probes = null) =>
+        Plan(desired, actual, new SourceAuthority(authoritative, authoritative), restarts, probes);
+
+    /// <param name="desired">The pods this node should run, from both sources, including terminating ones.</param>
+    /// <param name="actual">Every container labelled with this node.</param>
+    /// <param name="authority">
+    /// Which source is known: a container it does not recognise is stopped only when the source it came from (by its
+    /// owner label: static pods or assigned pods) has been read, so neither source's start-up stops the other's pods.
+    /// </param>
+    /// <param name="restarts">Back-off and instance numbering, read only.</param>
+    /// <param name="probes">Probe results: a running instance whose liveness or startup probe failed is killed. None when omitted.</param>
+    public static ReconcilePlan Plan(IReadOnlyCollection<DesiredPod> desired, IReadOnlyList<RuntimeContainer> actual, SourceAuthority authority, RestartTracker restarts, IProbeResults? probes = null)
     {
         probes ??= NoProbeResults.Instance;
         var work = new List<PodPlan>();
@@ -74,11 +85,13 @@ internal static class PodPlanner
             }
         }
 
-        if (authoritative)
+        foreach (var (uid, all) in byPod)
         {
-            foreach (var (uid, orphans) in byPod)
+            var orphans = all.Where(authority.MayStop).ToList();
+            if (orphans.Count > 0)
             {
-                work.Add(new PodPlan(uid, orphans[0].Get(ContainerLabels.Pod) ?? uid, [.. orphans.Select(o => Stop(o, o.GracePeriodOf(), "pod is no longer assigned to this node"))]));
+                work.Add(new PodPlan(uid, orphans[0].Get(ContainerLabels.Pod) ?? uid, [.. orphans.Select(o => Stop(o, o.GracePeriodOf(),
+                    SourceAuthority.IsStatic(o) ? "its static pod manifest is gone" : "pod is no longer assigned to this node"))]));
             }
         }
 

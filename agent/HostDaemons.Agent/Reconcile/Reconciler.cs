@@ -4,6 +4,7 @@ using HostDaemons.Agent.Events;
 using HostDaemons.Agent.Probes;
 using HostDaemons.Agent.Volumes;
 using HostDaemons.Agent.Runtime;
+using HostDaemons.Agent.StaticPods;
 using HostDaemons.Agent.Status;
 using HostDaemons.Hosting;
 using HostDaemons.Model.V1;
@@ -14,7 +15,8 @@ namespace HostDaemons.Agent.Reconcile;
 /// <summary>
 /// The agent's loop: on every trigger (an assignment change, a Docker event, work finishing, a back-off ending) and at
 /// least every resync period, it lists this node's containers, plans, starts the per-pod work and reports status.
-/// One pass at a time; passes are cheap because slow work runs on the pod workers.
+/// One pass at a time; passes are cheap because slow work runs on the pod workers. It runs two sources of desired
+/// pods: those assigned by the control plane and the static pods of the manifest directory.
 /// </summary>
 internal sealed partial class Reconciler(
     AssignedPods assigned,
@@ -30,8 +32,12 @@ internal sealed partial class Reconciler(
     IOptions<AgentOptions> options,
     IHostApplicationLifetime lifetime,
     ILogger<Reconciler> logger,
-    PodEventRecorder? events = null) : SupervisedBackgroundService(lifetime, logger)
+    PodEventRecorder? events = null,
+    StaticPodSet? staticPods = null) : SupervisedBackgroundService(lifetime, logger)
 {
+    /// <summary>Marks the control plane's copy of a static pod (Kubernetes' mirror pod annotation).</summary>
+    private const string MirrorAnnotation = "kubernetes.io/config.mirror";
+
     private readonly Dictionary<string, (string Version, DesiredPod Pod)> _built = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PodStatus> _statuses = new(StringComparer.Ordinal);
     private int _failures;
@@ -68,7 +74,7 @@ internal sealed partial class Reconciler(
 
     internal async Task ReconcileOnceAsync(string node, CancellationToken cancellationToken)
     {
-        var desired = assigned.Current.Select(Build).ToList();
+        var desired = Desired().Select(Build).ToList();
 
         // A pod whose work is under way while the engine is listed may be missing a container the list cannot show
         // yet: it sits out this pass, and its work ending triggers the next one.
@@ -83,7 +89,7 @@ internal sealed partial class Reconciler(
         }
 
         probes.Sync(desired, actual);
-        var plan = PodPlanner.Plan(desired, actual, assigned.IsKnown, restarts, probes);
+        var plan = PodPlanner.Plan(desired, actual, new SourceAuthority(assigned.IsKnown, staticPods?.IsListed ?? assigned.IsKnown), restarts, probes);
         foreach (var work in plan.Work.Where(w => !busyWhileListing.Contains(w.PodUid) && !workers.IsBusy(w.PodUid)))
         {
             workers.Start(work, cancellationToken);
@@ -134,7 +140,7 @@ internal sealed partial class Reconciler(
             restarts.Forget(uid);
         }
 
-        if (assigned.IsKnown)
+        if (assigned.IsKnown && staticPods?.IsListed != false)
         {
             SweepVolumes(live, byPod);
         }
@@ -187,6 +193,25 @@ internal sealed partial class Reconciler(
             volumes.Remove(uid);
         }
     }
+
+    /// <summary>
+    /// The pods of both sources. A static pod wins a uid clash with an assigned pod: it is the node's own
+    /// configuration and needs no control plane. Mirror pods (the control plane's copies of static pods) are never run
+    /// as assigned pods: the static pod itself runs.
+    /// </summary>
+    private IEnumerable<Pod> Desired()
+    {
+        var statics = staticPods?.Current ?? [];
+        if (statics.Count == 0)
+        {
+            return assigned.Current.Where(p => !IsMirror(p));
+        }
+
+        var uids = statics.Select(p => p.Metadata.Uid).ToHashSet(StringComparer.Ordinal);
+        return assigned.Current.Where(p => !IsMirror(p) && !uids.Contains(p.Metadata.Uid)).Concat(statics);
+    }
+
+    private static bool IsMirror(Pod pod) => pod.Metadata.Annotations.ContainsKey(MirrorAnnotation);
 
     private DesiredPod Build(Pod pod)
     {

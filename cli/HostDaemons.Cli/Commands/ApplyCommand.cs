@@ -19,6 +19,7 @@ internal sealed class ApplyCommand : Command
     private readonly Option<string[]> _files;
     private readonly Option<string?> _namespace = CommonOptions.Namespace();
     private readonly Option<string?> _dryRun = DryRunOption.Create();
+    private readonly Option<string?> _output = new("--output", "-o") { Description = "wide: after each DaemonSet, its placement preview (every node, run or not, and why)" };
     private readonly CliEnvironment _env;
     private readonly ApplyMode _mode;
 
@@ -34,6 +35,7 @@ internal sealed class ApplyCommand : Command
         Options.Add(_files);
         Options.Add(_namespace);
         Options.Add(_dryRun);
+        Options.Add(_output);
         SetAction(RunAsync);
     }
 
@@ -43,6 +45,12 @@ internal sealed class ApplyCommand : Command
         if (warning is not null)
         {
             await _env.Error.WriteLineAsync(warning);
+        }
+
+        var output = parse.GetValue(_output);
+        if (output is not (null or "wide"))
+        {
+            throw new CliException($"error: unable to match a printer suitable for the output format \"{output}\", allowed formats are: wide");
         }
 
         var read = ManifestFiles.Read(parse.GetValue(_files) ?? [], _env.Input);
@@ -65,7 +73,19 @@ internal sealed class ApplyCommand : Command
 
         // kubectl create --dry-run=client never contacts the server.
         var client = _mode == ApplyMode.Create && dryRun == DryRunStrategy.Client ? null : _env.Connect(parse).Client;
-        return await ApplyAsync(client, read.Objects, _mode, dryRun, _env.Output, _env.Error, cancellationToken);
+        var result = await ApplyAsync(client, read.Objects, _mode, dryRun, _env.Output, _env.Error, cancellationToken);
+        if (output == "wide" && client is not null)
+        {
+            // The preview of where each DaemonSet runs as applied (dry run: as it would be), decided by the control plane.
+            foreach (var item in read.Objects.Where(o => o.Value is DaemonSet))
+            {
+                var placement = await client.ExplainPlacementAsync(new ExplainPlacementRequest { Object = item.AsWritten.Wrap() },
+                    deadline: AdminConnection.Deadline(), cancellationToken: cancellationToken);
+                await ExplainPlacementCommand.WriteAsync(ResourcePrinter.NameOf(item.Value), placement, _env.Output, separate: true);
+            }
+        }
+
+        return result;
     }
 
     /// <summary>

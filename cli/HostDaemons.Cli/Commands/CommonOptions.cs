@@ -16,6 +16,12 @@ internal static class CommonOptions
         AllowMultipleArgumentsPerToken = false,
     };
 
+    public static Option<string?> FieldSelector() => new("--field-selector")
+    {
+        Description = "Selector (field query) to filter on, supports '=', '==', and '!='.(e.g. --field-selector key1=value1,key2=value2). "
+            + "The server only supports a limited number of field queries per type.",
+    };
+
     public static string EffectiveNamespace(string? value) => string.IsNullOrEmpty(value) ? "default" : value;
 
     /// <summary>Names and labels never start with '-': such a value is a flag the command does not have.</summary>

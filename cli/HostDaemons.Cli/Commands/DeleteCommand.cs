@@ -6,6 +6,7 @@ using HostDaemons.Cli.Manifests;
 using HostDaemons.Model.Labels;
 using HostDaemons.Model.Objects;
 using HostDaemons.Model.Quantities;
+using HostDaemons.Model.V1;
 
 namespace HostDaemons.Cli.Commands;
 
@@ -25,6 +26,7 @@ internal sealed class DeleteCommand : Command
     };
 
     private readonly Option<string?> _selector = new("--selector", "-l") { Description = "Delete the objects whose labels match (k=v, k!=v, k in (a,b), k, !k)" };
+    private readonly Option<string?> _fieldSelector = CommonOptions.FieldSelector();
     private readonly Option<bool> _all = new("--all") { Description = "Delete every object of the type in the namespace" };
     private readonly Option<bool> _allNamespaces = new("--all-namespaces", "-A") { Description = "With --selector or --all: in every namespace" };
     private readonly Option<bool> _wait = new("--wait") { Description = "Wait for the objects to be gone before returning", DefaultValueFactory = _ => true };
@@ -48,6 +50,7 @@ internal sealed class DeleteCommand : Command
         Options.Add(_namespace);
         Options.Add(_cascade);
         Options.Add(_selector);
+        Options.Add(_fieldSelector);
         Options.Add(_all);
         Options.Add(_allNamespaces);
         Options.Add(_wait);
@@ -96,9 +99,7 @@ internal sealed class DeleteCommand : Command
                     request.GracePeriodSeconds = seconds;
                 }
 
-                var response = await client.DeleteAsync(request, deadline: AdminConnection.Deadline(), cancellationToken: cancellationToken);
-                await _env.Output.WriteLineAsync($"{kind.QualifiedSingular} \"{name}\" deleted");
-                if (response.Object?.Unwrap() is { } value)
+                if (await DeleteOneAsync(client, request, kind, _env.Output, _env.Error, cancellationToken) is { } value)
                 {
                     deleted.Add((kind, value));
                 }
@@ -121,6 +122,25 @@ internal sealed class DeleteCommand : Command
         }
 
         return failed ? ExitCodes.Error : ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// Deletes one object and says so as kubectl does: the server's warnings first (<c>Warning: ...</c> on stderr), then
+    /// <c>pod "x" deleted</c>. Returns the object <c>--wait</c> waits for; none for a mirror pod, which its node's agent
+    /// has back at once, under the same uid.
+    /// </summary>
+    internal static async Task<IKubeObject?> DeleteOneAsync(AdminService.AdminServiceClient client, DeleteRequest request, ResourceKindInfo kind,
+        TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var response = await client.DeleteAsync(request, deadline: AdminConnection.Deadline(), cancellationToken: cancellationToken);
+        foreach (var warning in response.Warnings)
+        {
+            await error.WriteLineAsync($"Warning: {warning}");
+        }
+
+        await output.WriteLineAsync($"{kind.QualifiedSingular} \"{request.Ref.Name}\" deleted");
+        var value = response.Object?.Unwrap();
+        return value is Pod pod && pod.IsMirror() ? null : value;
     }
 
     /// <summary>kubectl's rules: -1 is the pod's own, <c>--now</c> is 1, and 0 without <c>--force</c> becomes 1.</summary>
@@ -148,7 +168,7 @@ internal sealed class DeleteCommand : Command
     /// <summary>
     /// The objects of every namespace, or one, whose labels match: what <c>-l</c> or <c>--all</c> deletes.
     /// </summary>
-    private sealed record Collection(ResourceKindInfo Kind, string Namespace, bool AllNamespaces, string Selector);
+    private sealed record Collection(ResourceKindInfo Kind, string Namespace, bool AllNamespaces, string Selector, string FieldSelector);
 
     private static async Task<List<(ResourceKindInfo Kind, string Namespace, string Name)>> ListAsync(AdminService.AdminServiceClient client, Collection collection,
         CancellationToken cancellationToken)
@@ -159,6 +179,7 @@ internal sealed class DeleteCommand : Command
             Namespace = collection.Namespace,
             AllNamespaces = collection.AllNamespaces,
             LabelSelector = collection.Selector,
+            FieldSelector = collection.FieldSelector,
         };
         var list = await client.ListAsync(request, deadline: AdminConnection.Deadline(), cancellationToken: cancellationToken);
         return [.. list.Items.Select(o => o.Unwrap()).OfType<IKubeObject>().Select(o => (collection.Kind, o.Metadata.Namespace, o.Metadata.Name))];
@@ -170,6 +191,7 @@ internal sealed class DeleteCommand : Command
         var files = parse.GetValue(_files) ?? [];
         var resources = parse.GetValue(_resources) ?? [];
         var selector = parse.GetValue(_selector);
+        var fields = parse.GetValue(_fieldSelector) ?? "";
         var all = parse.GetValue(_all);
         var allNamespaces = parse.GetValue(_allNamespaces);
         LabelQuery? query = null;
@@ -181,6 +203,11 @@ internal sealed class DeleteCommand : Command
             }
 
             query = LabelQuery.TryParse(selector, out var parsed, out var problem) ? parsed : throw new CliException($"error: {problem}");
+        }
+
+        if (all && fields.Length > 0)
+        {
+            throw new CliException("error: cannot set --all and --field-selector at the same time");
         }
 
         if (files.Length > 0)
@@ -204,14 +231,14 @@ internal sealed class DeleteCommand : Command
         }
 
         var (kind, names) = ResourceArguments.Parse(resources);
-        if (names.Count > 0 && query is not null)
+        if (names.Count > 0 && (query is not null || fields.Length > 0))
         {
             throw new CliException("error: name cannot be provided when a selector is specified");
         }
 
-        if (names.Count == 0 && (query is not null || all))
+        if (names.Count == 0 && (query is not null || fields.Length > 0 || all))
         {
-            return ([], new Collection(kind, ns, allNamespaces, selector ?? ""));
+            return ([], new Collection(kind, ns, allNamespaces, selector ?? "", fields));
         }
 
         if (names.Count == 0)

@@ -125,7 +125,7 @@ internal sealed class DescribeCommand : Command
                     Namespace = ns,
                     LabelSelector = LabelSelectors.IsEmpty(selector) ? "" : LabelSelectors.Format(selector),
                 }, cancellationToken);
-                return describer.DaemonSet(ds, pods, await EventsAsync(client, ns, cancellationToken));
+                return describer.DaemonSet(ds, pods, await EventsAsync(client, ns, cancellationToken), await PlacementAsync(client, ds, cancellationToken));
             case Node node:
                 var everyPod = await ListAsync<Pod>(client, new ListRequest { Kind = ResourceKind.Pod, AllNamespaces = true }, cancellationToken);
                 return describer.Node(node, everyPod, await EventsAsync(client, ns: null, cancellationToken));
@@ -149,6 +149,20 @@ internal sealed class DescribeCommand : Command
         catch (RpcException ex) when (ex.StatusCode is not (StatusCode.Cancelled or StatusCode.Unavailable or StatusCode.DeadlineExceeded))
         {
             return [];
+        }
+    }
+
+    /// <summary>The DaemonSet's placement for its summary counts; a server without the preview leaves them out.</summary>
+    private static async Task<ExplainPlacementResponse?> PlacementAsync(AdminService.AdminServiceClient client, DaemonSet ds, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var reference = new ObjectReference { Kind = ResourceKind.DaemonSet, Namespace = ds.Metadata.Namespace, Name = ds.Metadata.Name };
+            return await client.ExplainPlacementAsync(new ExplainPlacementRequest { Ref = reference }, deadline: AdminConnection.Deadline(), cancellationToken: cancellationToken);
+        }
+        catch (RpcException ex) when (ex.StatusCode is not (StatusCode.Cancelled or StatusCode.Unavailable or StatusCode.DeadlineExceeded))
+        {
+            return null;
         }
     }
 

@@ -15,6 +15,7 @@ internal sealed class GetCommand : Command
     private readonly Option<string?> _namespace = CommonOptions.Namespace();
     private readonly Option<bool> _allNamespaces = new("--all-namespaces", "-A") { Description = "List the objects of every namespace" };
     private readonly Option<string?> _selector = new("--selector", "-l") { Description = "Label selector (k=v, k!=v, k in (a,b), k, !k)" };
+    private readonly Option<string?> _fieldSelector = CommonOptions.FieldSelector();
     private readonly Option<string?> _output = new("--output", "-o") { Description = "Output format: json, yaml, name or wide" };
     private readonly Option<bool> _watch = new("--watch", "-w") { Description = "After listing, watch for changes" };
     private readonly Option<bool> _showLabels = new("--show-labels") { Description = "Show every object's labels as the last column" };
@@ -28,6 +29,7 @@ internal sealed class GetCommand : Command
         Options.Add(_namespace);
         Options.Add(_allNamespaces);
         Options.Add(_selector);
+        Options.Add(_fieldSelector);
         Options.Add(_output);
         Options.Add(_watch);
         Options.Add(_showLabels);
@@ -40,6 +42,12 @@ internal sealed class GetCommand : Command
         if (!OutputFormats.TryParse(parse.GetValue(_output), out var format))
         {
             throw new CliException($"error: unable to match a printer suitable for the output format \"{parse.GetValue(_output)}\", allowed formats are: {OutputFormats.Allowed}");
+        }
+
+        var fields = parse.GetValue(_fieldSelector) ?? "";
+        if (names.Count > 0 && fields.Length > 0)
+        {
+            throw new CliException("error: name cannot be provided when a selector is specified");
         }
 
         var client = _env.Connect(parse).Client;
@@ -67,8 +75,17 @@ internal sealed class GetCommand : Command
         }
         else
         {
-            var list = await client.ListAsync(new ListRequest { Kind = kind.Kind, Namespace = ns, AllNamespaces = all, LabelSelector = parse.GetValue(_selector) ?? "" },
-                deadline: AdminConnection.Deadline(), cancellationToken: cancellationToken);
+            var request = new ListRequest { Kind = kind.Kind, Namespace = ns, AllNamespaces = all, LabelSelector = parse.GetValue(_selector) ?? "", FieldSelector = fields };
+            ListResponse list;
+            try
+            {
+                list = await client.ListAsync(request, deadline: AdminConnection.Deadline(), cancellationToken: cancellationToken);
+            }
+            catch (RpcException ex) when (ex.StatusCode == StatusCode.InvalidArgument && (request.LabelSelector.Length > 0 || fields.Length > 0))
+            {
+                throw SelectorError(ex, kind, request.LabelSelector, fields);
+            }
+
             items.AddRange(list.Items.Select(i => i.Unwrap()!));
             revision = list.ResourceVersion;
             if (kind.Kind == ResourceKind.Event)
@@ -94,14 +111,25 @@ internal sealed class GetCommand : Command
 
         if (parse.GetValue(_watch))
         {
-            await WatchAsync(client, kind, names, ns, all, parse.GetValue(_selector) ?? "", revision, printer, items.Count == 0, cancellationToken);
+            await WatchAsync(client, kind, names, ns, all, parse.GetValue(_selector) ?? "", fields, revision, printer, items.Count == 0, cancellationToken);
         }
 
         return failures.Count == 0 ? ExitCodes.Success : ExitCodes.Error;
     }
 
+    /// <summary>
+    /// A server's refusal of a selector, worded as kubectl words it:
+    /// <c>Unable to find "/v1, Resource=pods" that match label selector "", field selector "x=y": field label not supported: x</c>.
+    /// </summary>
+    internal static RpcException SelectorError(RpcException ex, ResourceKindInfo kind, string labelSelector, string fieldSelector)
+    {
+        var version = kind.ApiVersion.Contains('/', StringComparison.Ordinal) ? kind.ApiVersion : "/" + kind.ApiVersion;
+        return new RpcException(new Status(ex.StatusCode,
+            $"Unable to find \"{version}, Resource={kind.Plural}\" that match label selector \"{labelSelector}\", field selector \"{fieldSelector}\": {ex.Status.Detail}"));
+    }
+
     private async Task WatchAsync(AdminService.AdminServiceClient client, ResourceKindInfo kind, IReadOnlyList<string> names, string ns, bool all, string selector,
-        long revision, ResourcePrinter printer, bool header, CancellationToken cancellationToken)
+        string fieldSelector, long revision, ResourcePrinter printer, bool header, CancellationToken cancellationToken)
     {
         var request = new WatchRequest
         {
@@ -109,6 +137,7 @@ internal sealed class GetCommand : Command
             Namespace = ns,
             AllNamespaces = all,
             LabelSelector = selector,
+            FieldSelector = fieldSelector,
             Name = names.Count == 1 ? names[0] : "",
             ResourceVersion = revision,
         };

@@ -34,6 +34,7 @@ internal sealed partial class Describer
         Volumes(w, spec.Volumes, "  ");
         Labels(w, "  Node-Selectors", spec.NodeSelector);
         Tolerations(w, "  Tolerations", spec.Tolerations);
+        Affinity(w, spec.Affinity, 1);
     }
 
     /// <summary>

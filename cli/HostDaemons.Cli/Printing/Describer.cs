@@ -1,4 +1,5 @@
 using System.Globalization;
+using HostDaemons.Api.V1;
 using HostDaemons.Model.Labels;
 using HostDaemons.Model.Objects;
 using HostDaemons.Model.Quantities;
@@ -101,8 +102,9 @@ internal sealed partial class Describer(DateTimeOffset now, TimeZoneInfo zone)
 
     /// <summary>
     /// A daemonset. <paramref name="pods"/> are the pods its selector matches; those it controls are counted by phase.
+    /// <paramref name="placement"/>, when the server gave it, adds the placement preview's summary counts.
     /// </summary>
-    public string DaemonSet(DaemonSet ds, IEnumerable<Pod> pods, IEnumerable<Event> events)
+    public string DaemonSet(DaemonSet ds, IEnumerable<Pod> pods, IEnumerable<Event> events, ExplainPlacementResponse? placement = null)
     {
         var w = new DescribeWriter();
         var meta = ds.Metadata ?? new ObjectMeta();
@@ -139,6 +141,11 @@ internal sealed partial class Describer(DateTimeOffset now, TimeZoneInfo zone)
         w.Write(0, $"Number of Nodes Scheduled with Up-to-date Pods: {N(status.UpdatedNumberScheduled)}\n");
         w.Write(0, $"Number of Nodes Scheduled with Available Pods: {N(status.NumberAvailable)}\n");
         w.Write(0, $"Number of Nodes Misscheduled: {N(status.NumberMisscheduled)}\n");
+        if (placement is not null)
+        {
+            w.Write(0, $"Node Placement:\t{PlacementPrinter.Summary(placement)}\n");
+        }
+
         w.Write(0, $"Pods Status:\t{N(running)} Running / {N(waiting)} Waiting / {N(succeeded)} Succeeded / {N(failed)} Failed\n");
         PodTemplate(w, template);
         Events(w, About(events, ds));

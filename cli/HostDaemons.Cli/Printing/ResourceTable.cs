@@ -18,6 +18,7 @@ internal static class ResourceTable
             : ["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
         ResourceKind.Secret => ["NAME", "TYPE", "DATA", "AGE"],
         ResourceKind.Namespace => ["NAME", "STATUS", "AGE"],
+        ResourceKind.ControllerRevision => ["NAME", "CONTROLLER", "REVISION", "AGE"],
         ResourceKind.Event => wide
             ? ["LAST SEEN", "TYPE", "REASON", "OBJECT", "SUBOBJECT", "SOURCE", "MESSAGE", "FIRST SEEN", "COUNT", "NAME"]
             : ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
@@ -33,9 +34,23 @@ internal static class ResourceTable
         Node node => NodeRow(node, wide, now),
         Secret secret => [secret.Metadata.Name, secret.Type, N(secret.Data.Count), Age(secret, now)],
         Namespace ns => [ns.Metadata.Name, ns.Status?.Phase ?? "", Age(ns, now)],
+        ControllerRevision revision => [revision.Metadata.Name, Controller(revision.Metadata), revision.Revision.ToString(CultureInfo.InvariantCulture), Age(revision, now)],
         Event e => EventRow(e, wide, now),
         _ => [value.Metadata.Name],
     };
+
+    /// <summary>kubectl's CONTROLLER column: the controlling owner as <c>daemonset.apps/x</c>, or <c>&lt;none&gt;</c>.</summary>
+    private static string Controller(ObjectMeta meta)
+    {
+        if (meta.ControllerRef() is not { } owner)
+        {
+            return "<none>";
+        }
+
+        var slash = owner.ApiVersion.IndexOf('/', StringComparison.Ordinal);
+        var group = slash < 0 ? "" : "." + owner.ApiVersion[..slash];
+        return $"{(owner.Kind + group).ToLowerInvariant()}/{owner.Name}";
+    }
 
     public static string Age(IKubeObject value, DateTimeOffset now) =>
         value.Metadata.CreationTimestamp is { } created ? HumanDuration.Format(now - created.ToDateTimeOffset()) : "<unknown>";

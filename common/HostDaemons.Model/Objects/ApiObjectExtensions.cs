@@ -13,6 +13,7 @@ public static class ApiObjectExtensions
         ApiObject.ObjectOneofCase.Secret => envelope.Secret,
         ApiObject.ObjectOneofCase.Event => envelope.Event,
         ApiObject.ObjectOneofCase.Namespace => envelope.Namespace,
+        ApiObject.ObjectOneofCase.ControllerRevision => envelope.ControllerRevision,
         _ => null,
     };
 
@@ -24,6 +25,7 @@ public static class ApiObjectExtensions
         Secret secret => new ApiObject { Secret = secret },
         Event e => new ApiObject { Event = e },
         Namespace ns => new ApiObject { Namespace = ns },
+        ControllerRevision revision => new ApiObject { ControllerRevision = revision },
         _ => throw new ArgumentException($"cannot wrap {value.GetType().Name}", nameof(value)),
     };
 

@@ -55,3 +55,12 @@ public sealed partial class Namespace : IKubeObject<Namespace>
 
     public IKubeObject CloneObject() => Clone();
 }
+
+public sealed partial class ControllerRevision : IKubeObject<ControllerRevision>
+{
+    static ResourceKind IKubeObject<ControllerRevision>.StaticKind => ResourceKind.ControllerRevision;
+
+    public ResourceKind ResourceKind => ResourceKind.ControllerRevision;
+
+    public IKubeObject CloneObject() => Clone();
+}

@@ -44,7 +44,11 @@ public static class ResourceKinds
     public static ResourceKindInfo Namespace { get; } = new(
         ResourceKind.Namespace, "Namespace", "v1", "namespaces", "namespace", ["ns"], Namespaced: false, V1.Namespace.Descriptor);
 
-    public static IReadOnlyList<ResourceKindInfo> All { get; } = [DaemonSet, Pod, Node, Secret, Event, Namespace];
+    public static ResourceKindInfo ControllerRevision { get; } = new(
+        ResourceKind.ControllerRevision, "ControllerRevision", "apps/v1", "controllerrevisions", "controllerrevision", [], Namespaced: true,
+        V1.ControllerRevision.Descriptor);
+
+    public static IReadOnlyList<ResourceKindInfo> All { get; } = [DaemonSet, Pod, Node, Secret, Event, Namespace, ControllerRevision];
 
     public static ResourceKindInfo Get(ResourceKind kind) =>
         All.FirstOrDefault(k => k.Kind == kind) ?? throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown resource kind");

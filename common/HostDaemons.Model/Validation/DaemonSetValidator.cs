@@ -8,8 +8,6 @@ namespace HostDaemons.Model.Validation;
 public static class DaemonSetValidator
 {
     private static readonly string[] s_strategies = ["OnDelete", "RollingUpdate"];
-    private static readonly string[] s_selectorOperators = ["In", "NotIn", "Exists", "DoesNotExist"];
-
     public static ValidationErrors Validate(DaemonSet ds)
     {
         var errors = new ValidationErrors();
@@ -81,29 +79,7 @@ public static class DaemonSetValidator
             return;
         }
 
-        NameValidation.ValidateLabels(selector.MatchLabels, $"{path}.matchLabels", errors);
-        for (var i = 0; i < selector.MatchExpressions.Count; i++)
-        {
-            var r = selector.MatchExpressions[i];
-            var rPath = $"{path}.matchExpressions[{i}]";
-            if (NameValidation.CheckQualifiedName(r.Key) is { } problem)
-            {
-                errors.Invalid($"{rPath}.key", r.Key, problem);
-            }
-
-            if (!s_selectorOperators.Contains(r.Operator))
-            {
-                errors.NotSupported($"{rPath}.operator", r.Operator, s_selectorOperators);
-            }
-            else if (r.Operator is "In" or "NotIn" && r.Values.Count == 0)
-            {
-                errors.Required($"{rPath}.values", "must be specified when `operator` is 'In' or 'NotIn'");
-            }
-            else if (r.Operator is "Exists" or "DoesNotExist" && r.Values.Count > 0)
-            {
-                errors.Forbidden($"{rPath}.values", "may not be specified when `operator` is 'Exists' or 'DoesNotExist'");
-            }
-        }
+        LabelSelectorValidator.Validate(selector, path, errors);
     }
 
     private static void ValidateStrategy(DaemonSetUpdateStrategy? strategy, ValidationErrors errors)

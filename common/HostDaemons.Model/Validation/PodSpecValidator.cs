@@ -102,6 +102,7 @@ public static class PodSpecValidator
         }
 
         ValidateTolerations(spec.Tolerations, $"{path}.tolerations", errors);
+        AffinityValidator.Validate(spec.Affinity, $"{path}.affinity", errors);
     }
 
     private static HashSet<string> ValidateVolumes(IList<Volume> volumes, string path, ValidationErrors errors)

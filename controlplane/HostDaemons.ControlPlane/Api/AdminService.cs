@@ -13,11 +13,12 @@ using HostDaemons.Model.Validation;
 namespace HostDaemons.ControlPlane.Api;
 
 /// <summary>hdctl's API: generic over the stored kinds, with Kubernetes' semantics and messages.</summary>
-internal sealed class AdminService(
+internal sealed partial class AdminService(
     IObjectStore store,
     ObjectApplier applier,
     PodTerminator terminator,
     AgentTunnels tunnels,
+    MirrorPods mirrors,
     StreamingCalls streaming,
     TimeProvider time) : HostDaemons.Api.V1.AdminService.AdminServiceBase
 {
@@ -25,6 +26,7 @@ internal sealed class AdminService(
     public override async Task<ApplyResponse> Apply(ApplyRequest request, ServerCallContext context)
     {
         var value = request.Object?.Unwrap() ?? throw ApiErrors.BadRequest("the request carries no object");
+        MirrorPodAdmission.CheckWrite(store, value);
         await Namespaces.AdmitAsync(store, value, request.DryRun, context.CancellationToken).ConfigureAwait(false);
         return await applier.ApplyAsync(value, request, context.CancellationToken).ConfigureAwait(false);
     }
@@ -39,9 +41,12 @@ internal sealed class AdminService(
     public override Task<ListResponse> List(ListRequest request, ServerCallContext context)
     {
         var query = ParseSelector(request.LabelSelector);
+        var fields = ParseFieldSelector(request.Kind, request.FieldSelector);
         var revision = store.Revision;
         var response = new ListResponse { ResourceVersion = revision };
-        response.Items.AddRange(Select(request.Kind, request.Namespace, request.AllNamespaces, query).Select(o => o.Wrap()));
+        response.Items.AddRange(Select(request.Kind, request.Namespace, request.AllNamespaces, query)
+            .Where(o => FieldLabels.Matches(fields, o))
+            .Select(o => o.Wrap()));
         return Task.FromResult(response);
     }
 
@@ -50,10 +55,19 @@ internal sealed class AdminService(
         var key = Key(request.Ref);
         var ct = context.CancellationToken;
         var existing = store.Get(key) ?? throw ApiErrors.NotFound(key.Kind, key.Name);
+        var response = new DeleteResponse { Object = existing.Wrap() };
         switch (existing)
         {
             case DaemonSet ds:
                 await DeleteDaemonSetAsync(ds, request.PropagationPolicy, ct).ConfigureAwait(false);
+                break;
+            case Pod pod when pod.IsMirror():
+                // Gone at once and back from the node's static set: the static pod is the agent's and keeps running.
+                if (await mirrors.DeleteAsync(pod, ct).ConfigureAwait(false) is { } warning)
+                {
+                    response.Warnings.Add(warning);
+                }
+
                 break;
             case Pod pod:
                 await terminator.TerminateAsync(pod, request.HasGracePeriodSeconds && request.GracePeriodSeconds >= 0 ? request.GracePeriodSeconds : null, ct).ConfigureAwait(false);
@@ -61,22 +75,27 @@ internal sealed class AdminService(
             case Secret secret:
                 await store.DeleteAsync<Secret>(secret.Metadata.Namespace, secret.Metadata.Name, secret.Metadata.Uid, ct).ConfigureAwait(false);
                 break;
+            case ControllerRevision revision:
+                await store.DeleteAsync<ControllerRevision>(revision.Metadata.Namespace, revision.Metadata.Name, revision.Metadata.Uid, ct).ConfigureAwait(false);
+                break;
             case Model.V1.Namespace namespaceObject:
                 await Namespaces.BeginDeletionAsync(store, namespaceObject, time.GetUtcNow(), ct).ConfigureAwait(false);
                 break;
             case Node node:
                 await store.DeleteAsync<Node>("", node.Metadata.Name, node.Metadata.Uid, ct).ConfigureAwait(false);
+                mirrors.Forget(node.Metadata.Name);
                 await Task.WhenAll(store.PodsOnNode(node.Metadata.Name).Select(p =>
                     store.DeleteAsync<Pod>(p.Metadata.Namespace, p.Metadata.Name, p.Metadata.Uid, ct))).ConfigureAwait(false);
                 break;
         }
 
-        return new DeleteResponse { Object = existing.Wrap() };
+        return response;
     }
 
     public override Task Watch(WatchRequest request, IServerStreamWriter<WatchEvent> responseStream, ServerCallContext context)
     {
         var query = ParseSelector(request.LabelSelector);
+        var fields = ParseFieldSelector(request.Kind, request.FieldSelector);
         var subscription = store.Subscribe(request.ResourceVersion > 0 ? request.ResourceVersion : null);
         return streaming.RunAsync(context, async cancellationToken =>
         {
@@ -93,8 +112,9 @@ internal sealed class AdminService(
                     }
 
                     // As Kubernetes' watch cache: an object entering the selection is ADDED, one leaving it DELETED.
-                    var matches = query.Matches(value.Metadata.Labels);
-                    var matched = e.Type == StoreEventType.Modified && e.Previous is not null && query.Matches(e.Previous.Metadata.Labels);
+                    var matches = query.Matches(value.Metadata.Labels) && FieldLabels.Matches(fields, value);
+                    var matched = e.Type == StoreEventType.Modified && e.Previous is not null
+                        && query.Matches(e.Previous.Metadata.Labels) && FieldLabels.Matches(fields, e.Previous);
                     var type = (e.Type, matches, matched) switch
                     {
                         (StoreEventType.Added, true, _) => "ADDED",
@@ -128,6 +148,7 @@ internal sealed class AdminService(
         var changed = false;
         bool Relabel(IKubeObject o)
         {
+            MirrorPodAdmission.CheckChange(o);
             // Checked inside the write, against the latest labels, so a concurrent change is never overwritten silently.
             foreach (var (label, value) in request.Set)
             {
@@ -264,6 +285,17 @@ internal sealed class AdminService(
 
     private static LabelQuery ParseSelector(string selector) =>
         LabelQuery.TryParse(selector, out var query, out var error) ? query : throw ApiErrors.BadRequest(error);
+
+    /// <summary>The API server's field selector: parsed, and every field one the kind offers.</summary>
+    private static FieldSelector ParseFieldSelector(ResourceKind kind, string selector)
+    {
+        if (!FieldSelector.TryParse(selector, out var fields, out var error))
+        {
+            throw ApiErrors.BadRequest(error);
+        }
+
+        return FieldLabels.Unsupported(kind, fields) is { } unsupported ? throw ApiErrors.BadRequest(unsupported) : fields;
+    }
 
     private static bool Namespaced(ResourceKind kind) => kind != ResourceKind.Unspecified && ResourceKinds.Get(kind).Namespaced;
 

@@ -19,6 +19,7 @@ internal sealed partial class NodeService(
     NodeAssignmentHub assignments,
     AgentTunnels tunnels,
     EventRecorder events,
+    MirrorPods mirrors,
     StreamingCalls streaming,
     TimeProvider time,
     IOptions<ControlPlaneOptions> options,
@@ -61,6 +62,7 @@ internal sealed partial class NodeService(
                 changed = true;
             }
 
+            changed |= WellKnownNodeLabels.Apply(n);
             return changed;
         }, context.CancellationToken).ConfigureAwait(false) ?? node;
 
@@ -170,6 +172,15 @@ internal sealed partial class NodeService(
         }
 
         return Task.FromResult(PullCredentials.For(store, pod, logger));
+    }
+
+    public override async Task<SyncStaticPodsResponse> SyncStaticPods(SyncStaticPodsRequest request, ServerCallContext context)
+    {
+        var name = identity.Resolve(context);
+        var rejected = await mirrors.SyncAsync(name, request.Pods, request.ManifestErrors, context.CancellationToken).ConfigureAwait(false);
+        var response = new SyncStaticPodsResponse();
+        response.Rejected.Add(rejected);
+        return response;
     }
 
     private async Task ApplyReportAsync(string nodeName, PodStatusReport report, CancellationToken cancellationToken)

@@ -26,6 +26,7 @@ internal sealed partial class DaemonSetController(
 
     private readonly WorkQueue _queue = new(time);
     private readonly FailedPodBackoff _failedPods = new(time);
+    private readonly Dictionary<string, string> _stalls = new(StringComparer.Ordinal);
 
     protected override async Task RunAsync(CancellationToken stoppingToken)
     {
@@ -52,11 +53,35 @@ internal sealed partial class DaemonSetController(
                 case DaemonSet ds when e.Type != StoreEventType.Modified || !OnlyStatusChanged(ds, (DaemonSet)e.Previous!):
                     _queue.Add(ds.Key());
                     break;
-                case Node node when e.Type != StoreEventType.Modified || PlacementInputsChanged(node, (Node)e.Previous!):
+                case Node when e.Type != StoreEventType.Modified:
                     EnqueueAll();
                     break;
-                case Pod pod when pod.Metadata.ControllerRef() is { Kind: "DaemonSet" } owner:
-                    _queue.Add($"{pod.Metadata.Namespace}/{owner.Name}");
+                case Node node when PlacementInputsChanged(node, (Node)e.Previous!):
+                    // Only the DaemonSets this node's change can move: the rest would sync to no effect.
+                    foreach (var ds in PlacementTriggers.ForNodeChange(store.List<DaemonSet>(), (Node)e.Previous!, node, time.GetUtcNow()))
+                    {
+                        _queue.Add(ds.Key());
+                    }
+
+                    break;
+                case ControllerRevision revision when revision.Metadata.ControllerRef() is { Kind: "DaemonSet" } revisionOwner:
+                    // A revision deleted or changed by hand: the history is constructed again.
+                    _queue.Add($"{revision.Metadata.Namespace}/{revisionOwner.Name}");
+                    break;
+                case Pod pod:
+                    if (pod.Metadata.ControllerRef() is { Kind: "DaemonSet" } owner)
+                    {
+                        _queue.Add($"{pod.Metadata.Namespace}/{owner.Name}");
+                    }
+
+                    // Pods others' placement depends on (pod affinity): other DaemonSets' pods and static pods alike.
+                    var previous = e.Type switch { StoreEventType.Modified => (Pod?)e.Previous, StoreEventType.Deleted => pod, _ => null };
+                    var current = e.Type == StoreEventType.Deleted ? null : pod;
+                    foreach (var ds in PlacementTriggers.ForPodChange(store.List<DaemonSet>(), previous, current))
+                    {
+                        _queue.Add(ds.Key());
+                    }
+
                     break;
             }
         }
@@ -97,7 +122,9 @@ internal sealed partial class DaemonSetController(
         var ds = store.Get<DaemonSet>(ns, name);
         if (ds is null)
         {
+            _stalls.Remove(key);
             await DeleteOrphanedPodsAsync(ns, name, cancellationToken).ConfigureAwait(false);
+            await DeleteRevisionsAsync(ns, name, exceptOwnerUid: null, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -106,13 +133,34 @@ internal sealed partial class DaemonSetController(
             await ClaimPodsAsync(ds, cancellationToken).ConfigureAwait(false);
         }
 
-        var nodes = store.List<Node>();
+        // The history first, as Kubernetes' constructHistory: the current template's revision (created, or renumbered
+        // on a rollback) gives the hash its pods carry.
+        HistoryStep? history = null;
+        var hash = ControllerRevisions.Hash(ds);
+        if (!ds.IsTerminating())
+        {
+            history = await ConstructHistoryAsync(ds, key, hash, cancellationToken).ConfigureAwait(false);
+            if (history is null)
+            {
+                return;
+            }
+
+            hash = history.Hash;
+        }
+
+        var context = new PlacementContext(store.List<Node>(), () => store.List<Pod>(), time.GetUtcNow());
         var pods = store.PodsControlledBy(ds.Metadata.Uid);
-        var hash = PodFactory.TemplateHash(ds);
-        var plan = DaemonSetPlanner.Plan(ds, nodes, pods, hash, time.GetUtcNow());
+        var plan = DaemonSetPlanner.Plan(ds, context, pods, hash);
         if (!plan.IsEmpty)
         {
             await ExecuteAsync(ds, key, plan, hash, cancellationToken).ConfigureAwait(false);
+        }
+
+        // A NoExecute taint tolerated for tolerationSeconds, or a pod ready but not yet for minReadySeconds: the sync at
+        // that moment evicts it, or counts it available and goes on with the rolling update.
+        if (plan.RecheckAt is { } recheckAt)
+        {
+            _queue.AddAt(key, recheckAt);
         }
 
         if (ds.IsTerminating())
@@ -126,7 +174,9 @@ internal sealed partial class DaemonSetController(
             return;
         }
 
-        await UpdateStatusAsync(ds, hash, cancellationToken).ConfigureAwait(false);
+        await CleanupHistoryAsync(ds, history!, cancellationToken).ConfigureAwait(false);
+        var status = await UpdateStatusAsync(ds, hash, cancellationToken).ConfigureAwait(false);
+        await ReportStallAsync(ds, key, hash, status.DesiredNumberScheduled, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task ExecuteAsync(DaemonSet ds, string key, DaemonSetPlan plan, string hash, CancellationToken cancellationToken)
@@ -146,6 +196,15 @@ internal sealed partial class DaemonSetController(
 
                 await RecordAsync(ds, "Warning", "FailedDaemonPod",
                     $"Found failed daemon pod {d.Pod.Metadata.Namespace}/{d.Pod.Metadata.Name} on node {d.Pod.Spec.NodeName}, will try to kill it", cancellationToken).ConfigureAwait(false);
+            }
+
+            if (d.Reason == DeletionReason.TaintEviction)
+            {
+                // As Kubernetes' taint eviction controller, on the pod.
+                await events.RecordAsync(
+                    new EventObjectReference { Kind = "Pod", ApiVersion = "v1", Namespace = d.Pod.Metadata.Namespace, Name = d.Pod.Metadata.Name, Uid = d.Pod.Metadata.Uid },
+                    new EventSource { Component = "taint-eviction-controller" },
+                    "Normal", "TaintManagerEviction", $"Marking for deletion Pod {d.Pod.Metadata.Namespace}/{d.Pod.Metadata.Name}", 1, null, null, cancellationToken).ConfigureAwait(false);
             }
 
             Log.DeletingPod(logger, d.Pod.Metadata.Name, d.Pod.Spec.NodeName, key, d.Reason);
@@ -183,10 +242,10 @@ internal sealed partial class DaemonSetController(
         }
     }
 
-    private async Task UpdateStatusAsync(DaemonSet ds, string hash, CancellationToken cancellationToken)
+    private async Task<DaemonSetStatus> UpdateStatusAsync(DaemonSet ds, string hash, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        var status = DaemonSetStatusCalculator.Calculate(ds, store.List<Node>(), store.PodsControlledBy(ds.Metadata.Uid), hash, now);
+        var context = new PlacementContext(store.List<Node>(), () => store.List<Pod>(), time.GetUtcNow());
+        var status = DaemonSetStatusCalculator.Calculate(ds, context, store.PodsControlledBy(ds.Metadata.Uid), hash);
         if (!Equals(status, ds.Status))
         {
             await store.MutateAsync<DaemonSet>(ds.Metadata.Namespace, ds.Metadata.Name, d =>
@@ -201,11 +260,7 @@ internal sealed partial class DaemonSetController(
             }, cancellationToken).ConfigureAwait(false);
         }
 
-        // Pods that are ready but not yet available for minReadySeconds become available without any event.
-        if (ds.Spec.MinReadySeconds > 0 && status.NumberReady != status.NumberAvailable)
-        {
-            _queue.AddAfter(ds.Key(), TimeSpan.FromSeconds(ds.Spec.MinReadySeconds + 1));
-        }
+        return status;
     }
 
     /// <summary>

@@ -5,6 +5,12 @@ namespace HostDaemons.ControlPlane.Controller;
 /// <summary>What one sync of a DaemonSet decided: the nodes that get a new pod and the pods to delete, each with why.</summary>
 internal sealed record DaemonSetPlan(IReadOnlyList<string> NodesNeedingPods, IReadOnlyList<PodDeletion> Deletions)
 {
+    /// <summary>
+    /// When a decision changes by itself (a NoExecute toleration's tolerationSeconds end, a pod's minReadySeconds pass):
+    /// sync again then.
+    /// </summary>
+    public DateTimeOffset? RecheckAt { get; init; }
+
     public bool IsEmpty => NodesNeedingPods.Count == 0 && Deletions.Count == 0;
 }
 
@@ -24,6 +30,9 @@ internal enum DeletionReason
 
     /// <summary>The pod failed or completed; the node gets a new one.</summary>
     Finished,
+
+    /// <summary>An untolerated NoExecute taint (or one tolerated only for tolerationSeconds, now passed) evicts the pod.</summary>
+    TaintEviction,
 }
 
 internal sealed record PodDeletion(Pod Pod, DeletionReason Reason);

@@ -10,8 +10,15 @@ namespace HostDaemons.ControlPlane.Controller;
 /// </summary>
 internal static class DaemonSetPlanner
 {
-    public static DaemonSetPlan Plan(DaemonSet ds, IReadOnlyCollection<Node> nodes, IReadOnlyCollection<Pod> pods, string currentHash, DateTimeOffset now)
+    /// <summary>The plan over <paramref name="nodes"/> alone: no other pods, so pod affinity sees none.</summary>
+    public static DaemonSetPlan Plan(DaemonSet ds, IReadOnlyCollection<Node> nodes, IReadOnlyCollection<Pod> pods, string currentHash, DateTimeOffset now) =>
+        Plan(ds, PlacementContext.WithoutPods(nodes, now), pods, currentHash);
+
+    /// <summary>The plan for <paramref name="ds"/>, whose pods are <paramref name="pods"/>, over the nodes and other pods of <paramref name="context"/>.</summary>
+    public static DaemonSetPlan Plan(DaemonSet ds, PlacementContext context, IReadOnlyCollection<Pod> pods, string currentHash)
     {
+        var nodes = context.Nodes;
+        var now = context.Now;
         var create = new List<string>();
         var delete = new List<PodDeletion>();
         var podsByNode = pods.GroupBy(p => p.Spec?.NodeName ?? "").ToDictionary(g => g.Key, g => g.ToList());
@@ -24,12 +31,15 @@ internal static class DaemonSetPlanner
         }
 
         var rolling = ds.Spec.UpdateStrategy?.Type == "RollingUpdate";
-        var desired = nodes.Count(n => Placement.Evaluate(ds, n).ShouldRun);
+        var rules = Placement.For(ds, context);
+        var decisions = nodes.ToDictionary(n => n.Metadata.Name, rules.Evaluate, StringComparer.Ordinal);
+        var desired = decisions.Values.Count(d => d.ShouldRun);
+        var recheckAt = decisions.Values.Select(d => d.RecheckAt).Where(t => t is not null).Min();
         var maxSurge = rolling ? RollingUpdateBudget.MaxSurge(ds, desired) : 0;
         var eligible = new List<(Node Node, List<Pod> Live)>();
         foreach (var node in nodes)
         {
-            var placement = Placement.Evaluate(ds, node);
+            var placement = decisions[node.Metadata.Name];
             var onNode = podsByNode.GetValueOrDefault(node.Metadata.Name) ?? [];
 
             // A finished pod goes, so that the node gets a new one (Kubernetes: Failed and Succeeded daemon pods are deleted).
@@ -39,7 +49,8 @@ internal static class DaemonSetPlanner
 
             if (!placement.ShouldContinueRunning)
             {
-                delete.AddRange(live.Select(p => new PodDeletion(p, DeletionReason.NodeNoLongerEligible)));
+                var reason = placement.EvictsByTaint ? DeletionReason.TaintEviction : DeletionReason.NodeNoLongerEligible;
+                delete.AddRange(live.Select(p => new PodDeletion(p, reason)));
                 continue;
             }
 
@@ -81,7 +92,9 @@ internal static class DaemonSetPlanner
             }
         }
 
-        return new DaemonSetPlan(create, delete);
+        // A pod ready but not yet for minReadySeconds becomes available with no event to say so: sync again then.
+        var availableAt = pods.Where(p => !p.IsTerminating()).Select(p => PodConditions.AvailableAt(p, ds.Spec.MinReadySeconds, now)).Where(t => t is not null).Min();
+        return new DaemonSetPlan(create, delete) { RecheckAt = new[] { recheckAt, availableAt }.Where(t => t is not null).Min() };
     }
 
     public static bool IsCurrent(Pod pod, string currentHash) =>

@@ -6,14 +6,20 @@ namespace HostDaemons.ControlPlane.Controller;
 /// <summary>DaemonSet status exactly as Kubernetes' updateDaemonSetStatus derives it, looking at every node.</summary>
 internal static class DaemonSetStatusCalculator
 {
-    public static DaemonSetStatus Calculate(DaemonSet ds, IReadOnlyCollection<Node> nodes, IReadOnlyCollection<Pod> pods, string currentHash, DateTimeOffset now)
+    /// <summary>The status over <paramref name="nodes"/> alone: no other pods, so pod affinity sees none.</summary>
+    public static DaemonSetStatus Calculate(DaemonSet ds, IReadOnlyCollection<Node> nodes, IReadOnlyCollection<Pod> pods, string currentHash, DateTimeOffset now) =>
+        Calculate(ds, PlacementContext.WithoutPods(nodes, now), pods, currentHash);
+
+    public static DaemonSetStatus Calculate(DaemonSet ds, PlacementContext context, IReadOnlyCollection<Pod> pods, string currentHash)
     {
+        var (nodes, now) = (context.Nodes, context.Now);
+        var rules = Placement.For(ds, context);
         int desired = 0, current = 0, misscheduled = 0, ready = 0, available = 0, updated = 0;
         var podsByNode = pods.Where(p => !(PodConditions.IsTerminal(p) && p.IsTerminating()))
             .GroupBy(p => p.Spec?.NodeName ?? "").ToDictionary(g => g.Key, g => g.ToList());
         foreach (var node in nodes)
         {
-            var shouldRun = Placement.Evaluate(ds, node).ShouldRun;
+            var shouldRun = rules.Evaluate(node).ShouldRun;
             var onNode = podsByNode.GetValueOrDefault(node.Metadata.Name);
             var scheduled = onNode is { Count: > 0 };
             if (shouldRun)

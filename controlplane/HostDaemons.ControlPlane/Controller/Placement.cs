@@ -2,87 +2,59 @@ using HostDaemons.Model.V1;
 
 namespace HostDaemons.ControlPlane.Controller;
 
-/// <summary>Whether a daemon pod should start on a node, and whether one already there may keep running.</summary>
-internal readonly record struct PlacementDecision(bool ShouldRun, bool ShouldContinueRunning)
-{
-    public static PlacementDecision No => new(false, false);
-
-    public static PlacementDecision Yes => new(true, true);
-}
-
 /// <summary>
-/// Kubernetes' NodeShouldRunDaemonPod: node name, node selector and untolerated taints. A NoSchedule taint stops new
-/// pods but keeps a running one; a NoExecute taint removes it. Node readiness and capacity are not considered.
+/// Kubernetes' NodeShouldRunDaemonPod, plus what its scheduler would add, because here the control plane binds daemon
+/// pods itself. The rules, in the order that names the first one a node fails: the template's nodeName, the
+/// nodeSelector, the required node affinity, untolerated NoExecute taints (a running pod is evicted), the required pod
+/// affinity and anti-affinity, then untolerated NoSchedule taints (no new pod, but a running one stays). Node readiness
+/// and capacity are not considered. The controller, the status and the placement preview all decide through this class.
 /// </summary>
-internal static class Placement
+internal sealed class Placement
 {
-    public static PlacementDecision Evaluate(DaemonSet ds, Node node)
+    private readonly PodSpec? _spec;
+    private readonly IReadOnlyList<Toleration> _tolerations;
+    private readonly PodAffinityRules? _podAffinity;
+    private readonly PlacementContext _context;
+
+    private Placement(DaemonSet ds, PlacementContext context)
     {
-        var spec = ds.Spec?.Template?.Spec;
-        if (spec is null)
-        {
-            return PlacementDecision.No;
-        }
-
-        if (spec.NodeName.Length > 0 && spec.NodeName != node.Metadata.Name)
-        {
-            return PlacementDecision.No;
-        }
-
-        foreach (var (key, value) in spec.NodeSelector)
-        {
-            if (!node.Metadata.Labels.TryGetValue(key, out var actual) || actual != value)
-            {
-                return PlacementDecision.No;
-            }
-        }
-
-        var tolerations = DefaultTolerations.For(spec).Concat(spec.Tolerations).ToList();
-        var untoleratedNoExecute = false;
-        var untoleratedNoSchedule = false;
-        foreach (var taint in node.Spec?.Taints ?? [])
-        {
-            if (taint.Effect is not ("NoSchedule" or "NoExecute") || tolerations.Any(t => Tolerates(t, taint)))
-            {
-                continue;
-            }
-
-            if (taint.Effect == "NoExecute")
-            {
-                untoleratedNoExecute = true;
-            }
-            else
-            {
-                untoleratedNoSchedule = true;
-            }
-        }
-
-        if (untoleratedNoExecute)
-        {
-            return PlacementDecision.No;
-        }
-
-        return untoleratedNoSchedule ? new PlacementDecision(false, true) : PlacementDecision.Yes;
+        _context = context;
+        _spec = ds.Spec?.Template?.Spec;
+        _tolerations = _spec is null ? [] : DefaultTolerations.Effective(_spec);
+        _podAffinity = _spec is null ? null : PodAffinityRules.For(ds, context);
     }
 
-    /// <summary>Kubernetes' ToleratesTaint: empty effect matches all effects, empty key with Exists matches all taints.</summary>
-    public static bool Tolerates(Toleration toleration, Taint taint)
+    /// <summary>The placement of <paramref name="ds"/> over the nodes and pods of <paramref name="context"/>.</summary>
+    public static Placement For(DaemonSet ds, PlacementContext context) => new(ds, context);
+
+    public PlacementDecision Evaluate(Node node)
     {
-        if (toleration.Effect.Length > 0 && toleration.Effect != taint.Effect)
+        if (_spec is null)
         {
-            return false;
+            return PlacementDecision.Refuse(PlacementRule.NoTemplate, "the DaemonSet has no pod template");
         }
 
-        if (toleration.Key.Length > 0 && toleration.Key != taint.Key)
+        if (_spec.NodeName.Length > 0 && _spec.NodeName != node.Metadata.Name)
         {
-            return false;
+            return PlacementDecision.Refuse(PlacementRule.NodeName, $"nodeName {_spec.NodeName} not matched");
         }
 
-        return toleration.Operator switch
+        if (NodeAffinityRules.Check(_spec, node) is { } affinity)
         {
-            "Exists" => true,
-            "" or "Equal" => toleration.Value == taint.Value,
-            _ => false,
-        };
+            return PlacementDecision.Refuse(affinity.Rule, affinity.Reason);
+        }
+
+        var taints = Tolerations.Check(_tolerations, node.Spec?.Taints ?? [], _context.Now);
+        if (!taints.ShouldContinueRunning)
+        {
+            return taints;
+        }
+
+        if (_podAffinity?.Check(node) is { } pods)
+        {
+            return PlacementDecision.Refuse(pods.Rule, pods.Reason);
+        }
+
+        return taints;
     }
 }

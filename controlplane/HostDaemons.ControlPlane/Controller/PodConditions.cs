@@ -28,6 +28,19 @@ internal static class PodConditions
         return since is not null && since.Value.AddSeconds(minReadySeconds) <= now;
     }
 
+    /// <summary>When a pod that is ready but not yet available becomes available; null for any other pod.</summary>
+    public static DateTimeOffset? AvailableAt(Pod pod, int minReadySeconds, DateTimeOffset now)
+    {
+        var ready = Ready(pod);
+        if (minReadySeconds <= 0 || ready?.Status != "True" || ready.LastTransitionTime is null)
+        {
+            return null;
+        }
+
+        var at = ready.LastTransitionTime.ToDateTimeOffset().AddSeconds(minReadySeconds);
+        return at > now ? at : null;
+    }
+
     public static bool IsTerminal(Pod pod) => pod.Status?.Phase is "Failed" or "Succeeded";
 
     /// <summary>The order Kubernetes keeps daemon pods in: scheduled first, then oldest, then by name.</summary>

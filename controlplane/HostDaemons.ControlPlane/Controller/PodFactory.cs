@@ -8,7 +8,8 @@ internal static class PodFactory
 {
     public const string RevisionHashLabel = "controller-revision-hash";
 
-    public static string TemplateHash(DaemonSet ds) => ObjectHash.Compute(ds.Spec.Template);
+    /// <summary>The template's hash, as its ControllerRevision is named and labelled.</summary>
+    public static string TemplateHash(DaemonSet ds) => ControllerRevisions.Hash(ds);
 
     public static Pod Create(DaemonSet ds, string nodeName, string hash, string name)
     {

@@ -14,6 +14,7 @@ internal sealed class WorkQueue(TimeProvider time)
     private readonly Channel<string> _channel = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
     private readonly HashSet<string> _queued = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _failures = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (DateTimeOffset Due, ITimer Timer)> _scheduled = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
     public int Count
@@ -52,6 +53,50 @@ internal sealed class WorkQueue(TimeProvider time)
             Add(key);
             timer?.Dispose();
         }, null, delay, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>
+    /// Adds the key at <paramref name="due"/>, by a timer on the queue's clock. One such timer per key: an earlier time
+    /// replaces a later one, a later time than one already set is dropped (the sync at the earlier time sets the next).
+    /// </summary>
+    public void AddAt(string key, DateTimeOffset due)
+    {
+        var delay = due - time.GetUtcNow();
+        if (delay <= TimeSpan.Zero)
+        {
+            Add(key);
+            return;
+        }
+
+        lock (_lock)
+        {
+            if (_scheduled.TryGetValue(key, out var existing))
+            {
+                if (existing.Due <= due)
+                {
+                    return;
+                }
+
+                existing.Timer.Dispose();
+            }
+
+            ITimer? timer = null;
+            timer = time.CreateTimer(_ =>
+            {
+                lock (_lock)
+                {
+                    if (_scheduled.TryGetValue(key, out var current) && ReferenceEquals(current.Timer, timer))
+                    {
+                        _scheduled.Remove(key);
+                    }
+                }
+
+                timer?.Dispose();
+                Add(key);
+            }, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _scheduled[key] = (due, timer);
+            timer.Change(delay, Timeout.InfiniteTimeSpan);
+        }
     }
 
     /// <summary>Requeues a key that failed, waiting longer after each consecutive failure.</summary>

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using HostDaemons.Api.V1;
 using HostDaemons.ControlPlane.Storage;
 using HostDaemons.Hosting;
+using HostDaemons.Model.Objects;
 using HostDaemons.Model.V1;
 
 namespace HostDaemons.ControlPlane.Nodes;
@@ -88,9 +89,9 @@ internal sealed partial class NodeAssignmentHub(IObjectStore store, IHostApplica
             lock (_lock)
             {
                 _revision = revision;
-                foreach (var pod in snapshot.Cast<Pod>().Where(p => p.Spec?.NodeName.Length > 0))
+                foreach (var pod in snapshot.Cast<Pod>().Where(p => AssignedNode(p).Length > 0))
                 {
-                    Assignments(pod.Spec.NodeName).Pods[pod.Metadata.Uid] = pod;
+                    Assignments(AssignedNode(pod)).Pods[pod.Metadata.Uid] = pod;
                 }
             }
 
@@ -111,8 +112,8 @@ internal sealed partial class NodeAssignmentHub(IObjectStore store, IHostApplica
 
     private void Apply(StoreEventType type, Pod pod, Pod? previous, long revision)
     {
-        var node = pod.Spec?.NodeName ?? "";
-        var previousNode = previous?.Spec?.NodeName ?? "";
+        var node = AssignedNode(pod);
+        var previousNode = previous is null ? "" : AssignedNode(previous);
         if (previousNode.Length > 0 && (type == StoreEventType.Deleted || previousNode != node))
         {
             var state = Assignments(previousNode);
@@ -143,6 +144,9 @@ internal sealed partial class NodeAssignmentHub(IObjectStore store, IHostApplica
 
         return state;
     }
+
+    /// <summary>The node that runs the pod from this hub's assignments: none for a mirror pod, whose agent runs it from a manifest.</summary>
+    private static string AssignedNode(Pod pod) => pod.IsMirror() ? "" : pod.Spec?.NodeName ?? "";
 
     private static bool AgentVisibleChange(Pod current, Pod previous) =>
         !Equals(current.Spec, previous.Spec)

@@ -9,17 +9,24 @@ internal static class NodeConditions
 
     public static bool IsReady(Node node) => node.Status?.Conditions.FirstOrDefault(c => c.Type == "Ready")?.Status == "True";
 
-    /// <summary>Sets the Ready condition; returns false when it already says the same.</summary>
-    public static bool SetReady(Node node, string status, string reason, string message, Timestamp now)
+    /// <summary>Sets the Ready condition; returns false when it already says the same (its message aside).</summary>
+    public static bool SetReady(Node node, string status, string reason, string message, Timestamp now) =>
+        Set(node, "Ready", status, reason, message, now, messageMatters: false);
+
+    /// <summary>
+    /// Sets a condition, moving its transition time only when the status changes; returns false when it already says
+    /// the same (status and reason, and the message too when <paramref name="messageMatters"/>).
+    /// </summary>
+    public static bool Set(Node node, string type, string status, string reason, string message, Timestamp now, bool messageMatters = true)
     {
         node.Status ??= new NodeStatus();
-        var condition = node.Status.Conditions.FirstOrDefault(c => c.Type == "Ready");
+        var condition = node.Status.Conditions.FirstOrDefault(c => c.Type == type);
         if (condition is null)
         {
-            condition = new NodeCondition { Type = "Ready" };
+            condition = new NodeCondition { Type = type };
             node.Status.Conditions.Add(condition);
         }
-        else if (condition.Status == status && condition.Reason == reason)
+        else if (condition.Status == status && condition.Reason == reason && (!messageMatters || condition.Message == message))
         {
             return false;
         }

@@ -26,6 +26,19 @@ public sealed class StatusReporterTests
     }
 
     [Fact]
+    public async Task Resend_SomePods_OnlyTheirLatestStatusSentAgain()
+    {
+        _reporter.Offer(_pod, Status("Running"));
+        _reporter.Offer(_other, Status("Running"));
+        await _reporter.TakeAsync(Ct).DefaultTimeout();
+
+        _reporter.Resend(["uid-a", "uid-unknown"]);
+
+        var report = Assert.Single(await _reporter.TakeAsync(Ct).DefaultTimeout());
+        Assert.Equal(("uid-a", "Running"), (report.Pod.Uid, report.Status.Phase));
+    }
+
+    [Fact]
     public async Task Offer_SameStatusTwice_QueuedOnce()
     {
         _reporter.Offer(_pod, Status("Pending"));

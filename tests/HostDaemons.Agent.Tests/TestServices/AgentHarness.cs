@@ -3,6 +3,7 @@ using HostDaemons.Agent.Desired;
 using HostDaemons.Agent.Events;
 using HostDaemons.Agent.Probes;
 using HostDaemons.Agent.Reconcile;
+using HostDaemons.Agent.StaticPods;
 using HostDaemons.Agent.Volumes;
 using HostDaemons.Api.V1;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -37,7 +38,10 @@ internal sealed class AgentHarness : IDisposable
         Prober = new FakeProber(time);
         Events = new PodEventRecorder(time, NullLogger<PodEventRecorder>.Instance);
         Probes = new ProbeManager(Prober, Signal, Events, time, NullLogger<ProbeManager>.Instance);
-        Reconciler = new Reconciler(Assigned, runtime, Node, Volumes, Workers, Restarts, Probes, Reporter, Signal, time, options, Lifetime, NullLogger<Reconciler>.Instance);
+        StaticPods = new StaticPodSet(Signal);
+        StaticPods.Replace([], []);
+        Reconciler = new Reconciler(Assigned, runtime, Node, Volumes, Workers, Restarts, Probes, Reporter, Signal, time, options, Lifetime, NullLogger<Reconciler>.Instance,
+            staticPods: StaticPods);
     }
 
     public FakeContainerRuntime Runtime { get; }
@@ -55,6 +59,9 @@ internal sealed class AgentHarness : IDisposable
     public ReconcileSignal Signal { get; }
 
     public AssignedPods Assigned { get; }
+
+    /// <summary>The static pods: listed and empty, as after reading an empty manifest directory.</summary>
+    public StaticPodSet StaticPods { get; }
 
     public RestartTracker Restarts { get; }
 

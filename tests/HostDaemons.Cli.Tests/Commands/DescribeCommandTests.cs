@@ -36,6 +36,10 @@ public sealed class DescribeCommandTests
                 .Select(o => o.Wrap()));
             return new AsyncUnaryCall<ListResponse>(Task.FromResult(response), Task.FromResult(new Metadata()), () => Status.DefaultSuccess, () => [], () => { });
         }
+
+        /// <summary>As a server without the placement preview: describe leaves its summary out.</summary>
+        public override AsyncUnaryCall<ExplainPlacementResponse> ExplainPlacementAsync(ExplainPlacementRequest request, CallOptions options) =>
+            throw new RpcException(new Status(StatusCode.Unimplemented, "unimplemented"));
     }
 
     private static Event NodeEvent() => DescribeFixtures.Event("NodeReady", "Node node-1 status is now: NodeReady", 1, TimeSpan.FromHours(1), TimeSpan.FromHours(1),

@@ -4,6 +4,7 @@ using HostDaemons.ControlPlane.Api;
 using HostDaemons.ControlPlane.Tests.TestServices;
 using HostDaemons.Model.Objects;
 using HostDaemons.Model.V1;
+using static HostDaemons.ControlPlane.Tests.TestServices.AdminServiceHarness;
 using static HostDaemons.ControlPlane.Tests.TestServices.TestObjects;
 
 namespace HostDaemons.ControlPlane.Tests.Api;
@@ -50,13 +51,6 @@ public sealed class AdminServiceNamespaceTests : IAsyncLifetime
     {
         await Namespaces.EnsureAsync(_api.Store, name, Token).DefaultTimeout();
         await DeleteNamespaceAsync(name);
-    }
-
-    private static async Task<RpcException> FailsAsync(Func<Task> call, StatusCode code)
-    {
-        var ex = await Assert.ThrowsAsync<RpcException>(call);
-        Assert.Equal(code, ex.StatusCode);
-        return ex;
     }
 
     [Fact]

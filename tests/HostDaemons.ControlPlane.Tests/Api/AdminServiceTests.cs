@@ -4,6 +4,7 @@ using HostDaemons.Api.V1;
 using HostDaemons.ControlPlane.Tests.TestServices;
 using HostDaemons.Model.Objects;
 using HostDaemons.Model.V1;
+using static HostDaemons.ControlPlane.Tests.TestServices.AdminServiceHarness;
 using static HostDaemons.ControlPlane.Tests.TestServices.TestObjects;
 
 namespace HostDaemons.ControlPlane.Tests.Api;
@@ -45,13 +46,6 @@ public sealed class AdminServiceTests : IAsyncLifetime
         _api.Service.Apply(new ApplyRequest { Object = ds.Wrap(), Mode = mode }, Context).DefaultTimeout();
 
     private static ObjectReference Ref(ResourceKind kind, string name, string ns = "") => new() { Kind = kind, Name = name, Namespace = ns };
-
-    private static async Task<RpcException> FailsAsync(Func<Task> call, StatusCode code)
-    {
-        var ex = await Assert.ThrowsAsync<RpcException>(call);
-        Assert.Equal(code, ex.StatusCode);
-        return ex;
-    }
 
     private async Task<Pod> CreateOwnedPodAsync(string name, string node, DaemonSet owner) =>
         await _api.Store.CreateAsync(DaemonPod(owner, node, "hash", name), Token).DefaultTimeout();

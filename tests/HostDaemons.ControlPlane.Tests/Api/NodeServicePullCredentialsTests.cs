@@ -1,11 +1,11 @@
 using Google.Protobuf;
 using Grpc.Core;
 using HostDaemons.Api.V1;
-using HostDaemons.ControlPlane.Api;
 using HostDaemons.ControlPlane.Tests.TestServices;
 using HostDaemons.Model.Objects;
 using HostDaemons.Model.V1;
 using Microsoft.Extensions.Logging;
+using static HostDaemons.ControlPlane.Tests.TestServices.NodeServiceHarness;
 using static HostDaemons.ControlPlane.Tests.TestServices.TestObjects;
 
 namespace HostDaemons.ControlPlane.Tests.Api;
@@ -15,8 +15,6 @@ public sealed class NodeServicePullCredentialsTests : IAsyncLifetime
     private readonly NodeServiceHarness _api = new();
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
-
-    private static TestServerCallContext As(string node) => TestServerCallContext.Create((HeaderNodeIdentity.HeaderName, node));
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 

@@ -1,29 +1,15 @@
 using Google.Protobuf.WellKnownTypes;
 using HostDaemons.ControlPlane.Controller;
-using HostDaemons.ControlPlane.Events;
 using HostDaemons.ControlPlane.Tests.TestServices;
 using HostDaemons.Model.Objects;
 using HostDaemons.Model.V1;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using static HostDaemons.ControlPlane.Tests.TestServices.TestObjects;
 
 namespace HostDaemons.ControlPlane.Tests.Controller;
 
 public sealed class DaemonSetControllerTests : IAsyncLifetime
 {
-    private const string Key = "default/agent";
-
-    private readonly StoreHarness _store = new();
-    private readonly HostedServiceHarness<DaemonSetController> _harness;
-    private readonly DaemonSetController _controller;
-
-    public DaemonSetControllerTests()
-    {
-        _harness = new(_store, lifetime => new DaemonSetController(_store.Store, new PodTerminator(_store.Store, _store.Time),
-            new EventRecorder(_store.Store, _store.Time), _store.Time, Options.Create(new ControlPlaneOptions()), lifetime, NullLogger<DaemonSetController>.Instance));
-        _controller = _harness.Service;
-    }
+    private readonly DaemonSetControllerHarness _harness = new();
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
@@ -31,33 +17,31 @@ public sealed class DaemonSetControllerTests : IAsyncLifetime
 
     public ValueTask DisposeAsync() => _harness.DisposeAsync();
 
-    private Task SyncAsync(string key = Key) => _controller.SyncAsync(key, Token).DefaultTimeout();
-
     private async Task<DaemonSet> CreateDaemonSetAsync(DaemonSet? ds = null)
     {
         ds ??= DaemonSet(nodeSelector: Labels("disk=ssd"));
         ds.Metadata.Uid = "";
-        return await _store.Store.CreateAsync(ds, Token).DefaultTimeout();
+        return await _harness.Store.CreateAsync(ds, Token).DefaultTimeout();
     }
 
     private Task<Node> CreateNodeAsync(string name, string disk = "ssd") =>
-        _store.Store.CreateAsync(Node(name, Labels("disk=" + disk)), Token).DefaultTimeout();
+        _harness.Store.CreateAsync(Node(name, Labels("disk=" + disk)), Token).DefaultTimeout();
 
-    private DaemonSet StoredDaemonSet(string name = "agent") => _store.Store.Get<DaemonSet>("default", name)!;
+    private DaemonSet StoredDaemonSet(string name = "agent") => _harness.Store.Get<DaemonSet>("default", name)!;
 
-    private IReadOnlyList<Pod> PodsOf(DaemonSet ds) => _store.Store.PodsControlledBy(ds.Metadata.Uid);
+    private IReadOnlyList<Pod> PodsOf(DaemonSet ds) => _harness.Store.PodsControlledBy(ds.Metadata.Uid);
 
     private Pod PodOn(DaemonSet ds, string node) => Assert.Single(PodsOf(ds), p => p.Spec.NodeName == node);
 
     private Task RelabelAsync(string node, string disk) =>
-        _store.Store.MutateAsync<Node>("", node, n =>
+        _harness.Store.MutateAsync<Node>("", node, n =>
         {
             n.Metadata.Labels["disk"] = disk;
             return true;
         }, Token).DefaultTimeout();
 
     private async Task MarkReadyAsync(Pod pod) =>
-        await _store.Store.MutateAsync<Pod>(pod.Metadata.Namespace, pod.Metadata.Name, p =>
+        await _harness.Store.MutateAsync<Pod>(pod.Metadata.Namespace, pod.Metadata.Name, p =>
         {
             p.Status = new PodStatus { Phase = "Running" };
             p.Status.Conditions.Add(new PodCondition { Type = "Ready", Status = "True", LastTransitionTime = Timestamp.FromDateTimeOffset(Epoch) });
@@ -65,7 +49,7 @@ public sealed class DaemonSetControllerTests : IAsyncLifetime
         }, Token).DefaultTimeout();
 
     /// <summary>What the agent does once a terminating pod's containers are stopped.</summary>
-    private Task RemoveAsync(Pod pod) => _store.Store.DeleteAsync<Pod>(pod.Metadata.Namespace, pod.Metadata.Name, pod.Metadata.Uid, Token).DefaultTimeout();
+    private Task RemoveAsync(Pod pod) => _harness.Store.DeleteAsync<Pod>(pod.Metadata.Namespace, pod.Metadata.Name, pod.Metadata.Uid, Token).DefaultTimeout();
 
     [Fact]
     public async Task SyncAsync_MatchingNodes_GetOnePodEachBuiltFromTheTemplate()
@@ -75,11 +59,11 @@ public sealed class DaemonSetControllerTests : IAsyncLifetime
         await CreateNodeAsync("n3", "hdd");
         var ds = await CreateDaemonSetAsync();
 
-        await SyncAsync();
+        await _harness.SyncAsync();
 
         var pods = PodsOf(ds);
         Assert.Equal(["n1", "n2"], pods.Select(p => p.Spec.NodeName).Order(StringComparer.Ordinal));
-        Assert.Empty(_store.Store.PodsOnNode("n3"));
+        Assert.Empty(_harness.Store.PodsOnNode("n3"));
         foreach (var pod in pods)
         {
             Assert.StartsWith("agent-", pod.Metadata.Name, StringComparison.Ordinal);
@@ -107,9 +91,9 @@ public sealed class DaemonSetControllerTests : IAsyncLifetime
         await CreateNodeAsync("n3", "hdd");
         var ds = await CreateDaemonSetAsync();
 
-        await SyncAsync();
+        await _harness.SyncAsync();
         await MarkReadyAsync(PodOn(ds, "n1"));
-        await SyncAsync();
+        await _harness.SyncAsync();
 
         var status = StoredDaemonSet().Status;
         Assert.Equal(2, status.DesiredNumberScheduled);
@@ -128,12 +112,12 @@ public sealed class DaemonSetControllerTests : IAsyncLifetime
     {
         await CreateNodeAsync("n1");
         await CreateDaemonSetAsync();
-        await SyncAsync();
-        var revision = _store.Store.Revision;
+        await _harness.SyncAsync();
+        var revision = _harness.Store.Revision;
 
-        await SyncAsync();
+        await _harness.SyncAsync();
 
-        Assert.Equal(revision, _store.Store.Revision);
+        Assert.Equal(revision, _harness.Store.Revision);
     }
 
     [Fact]
@@ -141,14 +125,14 @@ public sealed class DaemonSetControllerTests : IAsyncLifetime
     {
         await CreateNodeAsync("n1");
         var ds = await CreateDaemonSetAsync();
-        await SyncAsync();
+        await _harness.SyncAsync();
         var pod = PodOn(ds, "n1");
-        _store.Time.Advance(TimeSpan.FromMinutes(1));
+        _harness.Time.Advance(TimeSpan.FromMinutes(1));
 
         await RelabelAsync("n1", "hdd");
-        await SyncAsync();
+        await _harness.SyncAsync();
 
-        var marked = _store.Store.Get<Pod>("default", pod.Metadata.Name);
+        var marked = _harness.Store.Get<Pod>("default", pod.Metadata.Name);
         Assert.NotNull(marked);
         Assert.Equal(Timestamp.FromDateTimeOffset(Epoch.AddMinutes(1)), marked.Metadata.DeletionTimestamp);
         Assert.Equal(30, marked.Metadata.DeletionGracePeriodSeconds);
@@ -157,7 +141,7 @@ public sealed class DaemonSetControllerTests : IAsyncLifetime
 
         // The agent removes it; nothing replaces it.
         await RemoveAsync(marked);
-        await SyncAsync();
+        await _harness.SyncAsync();
         Assert.Empty(PodsOf(ds));
         Assert.Equal(0, StoredDaemonSet().Status.NumberMisscheduled);
     }
@@ -169,10 +153,10 @@ public sealed class DaemonSetControllerTests : IAsyncLifetime
         var template = DaemonSet(nodeSelector: Labels("disk=ssd"));
         template.Spec.Template.Spec.TerminationGracePeriodSeconds = 5;
         var ds = await CreateDaemonSetAsync(template);
-        await SyncAsync();
+        await _harness.SyncAsync();
 
         await RelabelAsync("n1", "hdd");
-        await SyncAsync();
+        await _harness.SyncAsync();
 
         Assert.Equal(5, PodOn(ds, "n1").Metadata.DeletionGracePeriodSeconds);
     }
@@ -182,11 +166,11 @@ public sealed class DaemonSetControllerTests : IAsyncLifetime
     {
         await CreateNodeAsync("n1", "hdd");
         var ds = await CreateDaemonSetAsync();
-        await SyncAsync();
+        await _harness.SyncAsync();
         Assert.Empty(PodsOf(ds));
 
         await RelabelAsync("n1", "ssd");
-        await SyncAsync();
+        await _harness.SyncAsync();
 
         Assert.Single(PodsOf(ds));
     }
@@ -196,14 +180,14 @@ public sealed class DaemonSetControllerTests : IAsyncLifetime
     {
         await CreateNodeAsync("n1");
         var ds = await CreateDaemonSetAsync();
-        await SyncAsync();
+        await _harness.SyncAsync();
 
-        await _store.Store.MutateAsync<Node>("", "n1", n =>
+        await _harness.Store.MutateAsync<Node>("", "n1", n =>
         {
             n.Spec.Taints.Add(Taint("maint", "NoSchedule"));
             return true;
         }, Token).DefaultTimeout();
-        await SyncAsync();
+        await _harness.SyncAsync();
 
         Assert.False(PodOn(ds, "n1").IsTerminating());
         Assert.Equal(1, StoredDaemonSet().Status.NumberMisscheduled);
@@ -215,15 +199,15 @@ public sealed class DaemonSetControllerTests : IAsyncLifetime
     {
         await CreateNodeAsync("n1");
         var ds = await CreateDaemonSetAsync();
-        await SyncAsync();
+        await _harness.SyncAsync();
         var pod = PodOn(ds, "n1");
-        await new PodTerminator(_store.Store, _store.Time).TerminateAsync(pod, null, Token).DefaultTimeout();
+        await new PodTerminator(_harness.Store, _harness.Time).TerminateAsync(pod, null, Token).DefaultTimeout();
 
-        await SyncAsync();
+        await _harness.SyncAsync();
         Assert.Equal([pod.Metadata.Name], PodsOf(ds).Select(p => p.Metadata.Name));
 
         await RemoveAsync(pod);
-        await SyncAsync();
+        await _harness.SyncAsync();
         var replacement = PodOn(ds, "n1");
         Assert.NotEqual(pod.Metadata.Name, replacement.Metadata.Name);
         Assert.False(replacement.IsTerminating());
@@ -235,10 +219,10 @@ public sealed class DaemonSetControllerTests : IAsyncLifetime
         await CreateNodeAsync("n1");
         await CreateNodeAsync("n2");
         var ds = await CreateDaemonSetAsync();
-        await SyncAsync();
+        await _harness.SyncAsync();
 
-        await _store.Store.DeleteAsync<Node>("", "n2", null, Token).DefaultTimeout();
-        await SyncAsync();
+        await _harness.Store.DeleteAsync<Node>("", "n2", null, Token).DefaultTimeout();
+        await _harness.SyncAsync();
 
         Assert.Equal(["n1"], PodsOf(ds).Select(p => p.Spec.NodeName));
         Assert.Equal(1, StoredDaemonSet().Status.DesiredNumberScheduled);
@@ -250,11 +234,11 @@ public sealed class DaemonSetControllerTests : IAsyncLifetime
         await CreateNodeAsync("n1");
         var ds = await CreateDaemonSetAsync();
         var other = await CreateDaemonSetAsync(DaemonSet("other"));
-        await SyncAsync();
-        await SyncAsync("default/other");
+        await _harness.SyncAsync();
+        await _harness.SyncAsync("default/other");
 
-        await _store.Store.DeleteAsync<DaemonSet>("default", "agent", null, Token).DefaultTimeout();
-        await SyncAsync();
+        await _harness.Store.DeleteAsync<DaemonSet>("default", "agent", null, Token).DefaultTimeout();
+        await _harness.SyncAsync();
 
         var pod = PodOn(ds, "n1");
         Assert.True(pod.IsTerminating());
@@ -268,28 +252,28 @@ public sealed class DaemonSetControllerTests : IAsyncLifetime
         await CreateNodeAsync("n1");
         await CreateNodeAsync("n2");
         var ds = await CreateDaemonSetAsync();
-        await SyncAsync();
+        await _harness.SyncAsync();
         var statusBefore = StoredDaemonSet().Status;
-        await _store.Store.MutateAsync<DaemonSet>("default", "agent", d =>
+        await _harness.Store.MutateAsync<DaemonSet>("default", "agent", d =>
         {
             d.Metadata.DeletionTimestamp = Timestamp.FromDateTimeOffset(Epoch);
             d.Metadata.DeletionGracePeriodSeconds = 0;
             return true;
         }, Token).DefaultTimeout();
 
-        await SyncAsync();
+        await _harness.SyncAsync();
 
         Assert.All(PodsOf(ds), p => Assert.True(p.IsTerminating()));
         Assert.NotNull(StoredDaemonSet());
         Assert.Equal(statusBefore, StoredDaemonSet().Status);
 
         await RemoveAsync(PodOn(ds, "n1"));
-        await SyncAsync();
+        await _harness.SyncAsync();
         Assert.NotNull(StoredDaemonSet());
 
         await RemoveAsync(PodOn(ds, "n2"));
-        await SyncAsync();
-        Assert.Null(_store.Store.Get<DaemonSet>("default", "agent"));
+        await _harness.SyncAsync();
+        Assert.Null(_harness.Store.Get<DaemonSet>("default", "agent"));
     }
 
     [Fact]
@@ -298,14 +282,14 @@ public sealed class DaemonSetControllerTests : IAsyncLifetime
         await CreateNodeAsync("n1");
         await CreateNodeAsync("n2");
         var ds = await CreateDaemonSetAsync();
-        await SyncAsync();
+        await _harness.SyncAsync();
         foreach (var pod in PodsOf(ds))
         {
             await MarkReadyAsync(pod);
         }
 
         var oldHash = PodFactory.TemplateHash(ds);
-        var updated = await _store.Store.MutateAsync<DaemonSet>("default", "agent", d =>
+        var updated = await _harness.Store.MutateAsync<DaemonSet>("default", "agent", d =>
         {
             d.Spec.Template.Spec.Containers[0].Image = "busybox:1.37";
             return true;
@@ -314,18 +298,18 @@ public sealed class DaemonSetControllerTests : IAsyncLifetime
         Assert.NotEqual(oldHash, newHash);
         Assert.Equal(2, updated!.Metadata.Generation);
 
-        await SyncAsync();
+        await _harness.SyncAsync();
 
         var terminating = Assert.Single(PodsOf(ds), p => p.IsTerminating());
         Assert.Equal("n1", terminating.Spec.NodeName);
         Assert.Equal(2, StoredDaemonSet().Status.ObservedGeneration);
         Assert.Equal(0, StoredDaemonSet().Status.UpdatedNumberScheduled);
 
-        await SyncAsync();
+        await _harness.SyncAsync();
         Assert.Single(PodsOf(ds), p => p.IsTerminating());
 
         await RemoveAsync(terminating);
-        await SyncAsync();
+        await _harness.SyncAsync();
         var replacement = PodOn(ds, "n1");
         Assert.Equal(newHash, replacement.Metadata.Labels[PodFactory.RevisionHashLabel]);
         Assert.Equal("busybox:1.37", replacement.Spec.Containers[0].Image);
@@ -338,25 +322,25 @@ public sealed class DaemonSetControllerTests : IAsyncLifetime
         await CreateNodeAsync("n1");
         await CreateNodeAsync("n2");
         var ds = await CreateDaemonSetAsync();
-        await SyncAsync();
+        await _harness.SyncAsync();
         foreach (var pod in PodsOf(ds))
         {
             await MarkReadyAsync(pod);
         }
 
-        await _store.Store.MutateAsync<DaemonSet>("default", "agent", d =>
+        await _harness.Store.MutateAsync<DaemonSet>("default", "agent", d =>
         {
             d.Spec.Template.Spec.Containers[0].Image = "busybox:1.37";
             return true;
         }, Token).DefaultTimeout();
-        await SyncAsync();
+        await _harness.SyncAsync();
         await RemoveAsync(PodOn(ds, "n1"));
 
-        await SyncAsync();
+        await _harness.SyncAsync();
         Assert.False(PodOn(ds, "n2").IsTerminating());
 
         await MarkReadyAsync(PodOn(ds, "n1"));
-        await SyncAsync();
+        await _harness.SyncAsync();
         Assert.True(PodOn(ds, "n2").IsTerminating());
     }
 
@@ -387,12 +371,12 @@ public sealed class DaemonSetControllerTests : IAsyncLifetime
         await CreateNodeAsync("n1");
         var orphan = Pod("agent-orphan", "n1");
         orphan.Metadata.Labels["app"] = "agent";
-        await _store.Store.CreateAsync(orphan, Token).DefaultTimeout();
+        await _harness.Store.CreateAsync(orphan, Token).DefaultTimeout();
         var ds = await CreateDaemonSetAsync();
 
-        await SyncAsync();
+        await _harness.SyncAsync();
 
-        var pod = Assert.Single(_store.Store.PodsOnNode("n1"));
+        var pod = Assert.Single(_harness.Store.PodsOnNode("n1"));
         Assert.Equal("agent-orphan", pod.Metadata.Name);
         Assert.Equal(ds.Metadata.Uid, pod.Metadata.ControllerRef()?.Uid);
     }
@@ -402,13 +386,13 @@ public sealed class DaemonSetControllerTests : IAsyncLifetime
     {
         await CreateNodeAsync("n1");
         var first = await CreateDaemonSetAsync();
-        await SyncAsync();
+        await _harness.SyncAsync();
         var oldPod = PodOn(first, "n1");
 
-        await _store.Store.DeleteAsync<DaemonSet>("default", "agent", null, Token).DefaultTimeout();
+        await _harness.Store.DeleteAsync<DaemonSet>("default", "agent", null, Token).DefaultTimeout();
         await CreateDaemonSetAsync();
-        await SyncAsync();
+        await _harness.SyncAsync();
 
-        Assert.True(_store.Store.Get<Pod>("default", oldPod.Metadata.Name)?.IsTerminating() ?? true);
+        Assert.True(_harness.Store.Get<Pod>("default", oldPod.Metadata.Name)?.IsTerminating() ?? true);
     }
 }

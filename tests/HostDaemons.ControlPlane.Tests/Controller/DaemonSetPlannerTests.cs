@@ -73,7 +73,7 @@ public sealed class DaemonSetPlannerTests
 
         var plan = Plan(ds, [Node("n1", null, Taint("evict", "NoExecute"))], Ready(ds, "n1", Current, "a"));
 
-        Assert.Equal(DeletionReason.NodeNoLongerEligible, Assert.Single(plan.Deletions).Reason);
+        Assert.Equal(DeletionReason.TaintEviction, Assert.Single(plan.Deletions).Reason);
     }
 
     [Fact]
@@ -357,5 +357,28 @@ public sealed class DaemonSetPlannerTests
         var plan = Plan(ds, [Node("n1")], DaemonPod(ds, "n1", Current, "a", phase: "Failed"));
 
         Assert.Equal(["a"], Deleted(plan));
+    }
+    [Fact]
+    public void Plan_NoExecuteToleratedForSeconds_KeepsThePodAndRechecksAtTheEnd()
+    {
+        var ds = DaemonSet().WithTolerations(PlacementTests.WithSeconds(Toleration("dedicated", "Exists", "", "NoExecute"), 60));
+        var node = Node("n1", null, PlacementTests.Added(Taint("dedicated", "NoExecute"), s_now.AddSeconds(-10)));
+
+        var plan = Plan(ds, [node], Ready(ds, "n1", Current, "a"));
+
+        Assert.True(plan.IsEmpty);
+        Assert.Equal(s_now.AddSeconds(50), plan.RecheckAt);
+    }
+
+    [Fact]
+    public void Plan_PodAffinityContext_CreatesOnlyNextToTheMatchingPod()
+    {
+        var ds = DaemonSet().WithPodAffinity(PodTerm("app=web", "kubernetes.io/hostname"));
+        var nodes = new[] { Node("n1", Labels("kubernetes.io/hostname=n1")), Node("n2", Labels("kubernetes.io/hostname=n2")) };
+        var web = Pod("web-1", "n2").WithLabels("app=web");
+
+        var plan = DaemonSetPlanner.Plan(ds, new PlacementContext(nodes, () => [web], s_now), [], Current);
+
+        Assert.Equal(["n2"], plan.NodesNeedingPods);
     }
 }

@@ -1,17 +1,23 @@
+using Google.Protobuf.WellKnownTypes;
 using HostDaemons.ControlPlane.Controller;
-using HostDaemons.ControlPlane.Tests.TestServices;
+using HostDaemons.Model.V1;
 using static HostDaemons.ControlPlane.Tests.TestServices.TestObjects;
 
 namespace HostDaemons.ControlPlane.Tests.Controller;
 
 public sealed class PlacementTests
 {
+    private static PlacementDecision Decide(DaemonSet ds, Node node, IReadOnlyCollection<Pod>? pods = null, DateTimeOffset? now = null) =>
+        Placement.For(ds, new PlacementContext([node], () => pods ?? [], now ?? Epoch)).Evaluate(node);
+
+    private static (bool Run, bool Continue) Flags(PlacementDecision decision) => (decision.ShouldRun, decision.ShouldContinueRunning);
+
     [Fact]
     public void Evaluate_NoSelectorNoTaints_RunsEverywhere()
     {
-        var decision = Placement.Evaluate(DaemonSet(), Node("n1"));
+        var decision = Decide(DaemonSet(), Node("n1"));
 
-        Assert.Equal(new PlacementDecision(true, true), decision);
+        Assert.Equal(PlacementDecision.Yes, decision);
     }
 
     [Fact]
@@ -19,30 +25,32 @@ public sealed class PlacementTests
     {
         var ds = DaemonSet(nodeSelector: Labels("disk=ssd", "zone=a"));
 
-        var decision = Placement.Evaluate(ds, Node("n1", Labels("disk=ssd", "zone=a", "extra=1")));
-
-        Assert.Equal(PlacementDecision.Yes, decision);
+        Assert.Equal(PlacementDecision.Yes, Decide(ds, Node("n1", Labels("disk=ssd", "zone=a", "extra=1"))));
     }
 
     [Theory]
     [InlineData("disk=hdd")]
     [InlineData("zone=a")]
     [InlineData("Disk=ssd")]
-    public void Evaluate_NodeSelectorMismatch_NeitherRunsNorContinues(string nodeLabel)
+    public void Evaluate_NodeSelectorMismatch_NeitherRunsNorContinuesAndSaysWhich(string nodeLabel)
     {
         var ds = DaemonSet(nodeSelector: Labels("disk=ssd"));
 
-        var decision = Placement.Evaluate(ds, Node("n1", Labels(nodeLabel)));
+        var decision = Decide(ds, Node("n1", Labels(nodeLabel)));
 
-        Assert.Equal(PlacementDecision.No, decision);
+        Assert.Equal((false, false), Flags(decision));
+        Assert.Equal(PlacementRule.NodeSelector, decision.Rule);
+        Assert.Equal("nodeSelector disk=ssd not matched", decision.Reason);
     }
 
     [Fact]
-    public void Evaluate_NodeSelectorNeedsEveryPair_PartialMatchIsNo()
+    public void Evaluate_NodeSelectorNeedsEveryPair_NamesTheFirstMissingByKey()
     {
-        var ds = DaemonSet(nodeSelector: Labels("disk=ssd", "zone=a"));
+        var ds = DaemonSet(nodeSelector: Labels("zone=a", "disk=ssd"));
 
-        Assert.Equal(PlacementDecision.No, Placement.Evaluate(ds, Node("n1", Labels("disk=ssd"))));
+        var decision = Decide(ds, Node("n1", Labels("zone=a")));
+
+        Assert.Equal("nodeSelector disk=ssd not matched", decision.Reason);
     }
 
     [Fact]
@@ -51,76 +59,59 @@ public sealed class PlacementTests
         var ds = DaemonSet();
         ds.Spec.Template.Spec.NodeName = "n2";
 
-        Assert.Equal(PlacementDecision.No, Placement.Evaluate(ds, Node("n1")));
-        Assert.Equal(PlacementDecision.Yes, Placement.Evaluate(ds, Node("n2")));
+        Assert.Equal(PlacementDecision.Refuse(PlacementRule.NodeName, "nodeName n2 not matched"), Decide(ds, Node("n1")));
+        Assert.Equal(PlacementDecision.Yes, Decide(ds, Node("n2")));
     }
 
     [Fact]
     public void Evaluate_UntoleratedNoSchedule_StopsNewPodsButKeepsRunningOne()
     {
-        var decision = Placement.Evaluate(DaemonSet(), Node("n1", null, Taint("dedicated", "NoSchedule", "db")));
+        var decision = Decide(DaemonSet(), Node("n1", null, Taint("dedicated", "NoSchedule", "infra")));
 
-        Assert.Equal(new PlacementDecision(false, true), decision);
+        Assert.Equal((false, true), Flags(decision));
+        Assert.Equal("taint dedicated=infra:NoSchedule not tolerated", decision.Reason);
+        Assert.False(decision.EvictsByTaint);
     }
 
     [Fact]
-    public void Evaluate_UntoleratedNoExecute_NeitherRunsNorContinues()
+    public void Evaluate_UntoleratedNoExecute_EvictsByTaint()
     {
-        var decision = Placement.Evaluate(DaemonSet(), Node("n1", null, Taint("dedicated", "NoExecute", "db")));
+        var decision = Decide(DaemonSet(), Node("n1", null, Taint("dedicated", "NoExecute", "db")));
 
-        Assert.Equal(new PlacementDecision(false, false), decision);
+        Assert.Equal((false, false), Flags(decision));
+        Assert.True(decision.EvictsByTaint);
+        Assert.Equal("taint dedicated=db:NoExecute not tolerated", decision.Reason);
     }
 
     [Fact]
     public void Evaluate_NoScheduleAndNoExecuteBothUntolerated_NoExecuteWins()
     {
-        var node = Node("n1", null, Taint("a", "NoSchedule"), Taint("b", "NoExecute"));
+        var decision = Decide(DaemonSet(), Node("n1", null, Taint("a", "NoSchedule"), Taint("b", "NoExecute")));
 
-        Assert.Equal(PlacementDecision.No, Placement.Evaluate(DaemonSet(), node));
+        Assert.Equal((false, false), Flags(decision));
+        Assert.Equal("taint b:NoExecute not tolerated", decision.Reason);
     }
 
     [Fact]
     public void Evaluate_PreferNoSchedule_IsIgnored()
     {
-        var decision = Placement.Evaluate(DaemonSet(), Node("n1", null, Taint("dedicated", "PreferNoSchedule", "db")));
-
-        Assert.Equal(PlacementDecision.Yes, decision);
+        Assert.Equal(PlacementDecision.Yes, Decide(DaemonSet(), Node("n1", null, Taint("dedicated", "PreferNoSchedule", "db"))));
     }
 
     [Fact]
-    public void Evaluate_SelectorMismatchWithToleratedTaints_StillNo()
+    public void Evaluate_SelectorMismatchWithToleratedTaints_StillNoBySelector()
     {
         var ds = DaemonSet(nodeSelector: Labels("disk=ssd")).WithTolerations(Toleration("", "Exists"));
 
-        Assert.Equal(PlacementDecision.No, Placement.Evaluate(ds, Node("n1", Labels("disk=hdd"), Taint("x", "NoSchedule"))));
-    }
-
-    [Theory]
-    [InlineData("dedicated", "Equal", "db", "NoSchedule", true)]
-    [InlineData("dedicated", "", "db", "NoSchedule", true)]
-    [InlineData("dedicated", "Equal", "web", "NoSchedule", false)]
-    [InlineData("dedicated", "Exists", "", "NoSchedule", true)]
-    [InlineData("dedicated", "Exists", "anything", "NoSchedule", true)]
-    [InlineData("other", "Exists", "", "NoSchedule", false)]
-    [InlineData("dedicated", "Exists", "", "", true)]
-    [InlineData("dedicated", "Equal", "db", "", true)]
-    [InlineData("dedicated", "Exists", "", "NoExecute", false)]
-    [InlineData("", "Exists", "", "", true)]
-    [InlineData("", "Exists", "", "NoSchedule", true)]
-    [InlineData("", "Exists", "", "NoExecute", false)]
-    [InlineData("dedicated", "Lt", "db", "NoSchedule", false)]
-    public void Tolerates_Matrix_MatchesKubernetes(string key, string @operator, string value, string effect, bool expected)
-    {
-        var taint = Taint("dedicated", "NoSchedule", "db");
-
-        Assert.Equal(expected, Placement.Tolerates(Toleration(key, @operator, value, effect), taint));
+        Assert.Equal(PlacementRule.NodeSelector, Decide(ds, Node("n1", Labels("disk=hdd"), Taint("x", "NoSchedule"))).Rule);
     }
 
     [Fact]
-    public void Tolerates_EmptyKeyWithEqual_DoesNotMatchEveryTaint()
+    public void Evaluate_Seed003MasterToleration_RunsOnTaintedMaster()
     {
-        // Only Exists turns an empty key into a wildcard; Equal with an empty key and value matches an empty-valued taint.
-        Assert.False(Placement.Tolerates(Toleration("", "Equal", "", ""), Taint("dedicated", "NoSchedule", "db")));
+        var ds = DaemonSet().WithTolerations(Toleration("node-role.kubernetes.io/master", "", "", "NoSchedule"));
+
+        Assert.Equal(PlacementDecision.Yes, Decide(ds, Node("master", null, Taint("node-role.kubernetes.io/master", "NoSchedule"))));
     }
 
     [Fact]
@@ -128,16 +119,15 @@ public sealed class PlacementTests
     {
         var ds = DaemonSet().WithTolerations(Toleration("dedicated", "Equal", "db", "NoExecute"));
 
-        Assert.Equal(PlacementDecision.Yes, Placement.Evaluate(ds, Node("n1", null, Taint("dedicated", "NoExecute", "db"))));
+        Assert.Equal(PlacementDecision.Yes, Decide(ds, Node("n1", null, Taint("dedicated", "NoExecute", "db"))));
     }
 
     [Fact]
     public void Evaluate_WildcardToleration_ToleratesEverything()
     {
         var ds = DaemonSet().WithTolerations(Toleration("", "Exists"));
-        var node = Node("n1", null, Taint("a", "NoSchedule"), Taint("b", "NoExecute", "x"));
 
-        Assert.Equal(PlacementDecision.Yes, Placement.Evaluate(ds, node));
+        Assert.Equal(PlacementDecision.Yes, Decide(ds, Node("n1", null, Taint("a", "NoSchedule"), Taint("b", "NoExecute", "x"))));
     }
 
     [Theory]
@@ -149,16 +139,22 @@ public sealed class PlacementTests
     [InlineData("node.kubernetes.io/pid-pressure", "NoSchedule")]
     public void Evaluate_DefaultToleratedTaint_Runs(string key, string effect)
     {
-        Assert.Equal(PlacementDecision.Yes, Placement.Evaluate(DaemonSet(), Node("n1", null, Taint(key, effect))));
+        Assert.Equal(PlacementDecision.Yes, Decide(DaemonSet(), Node("n1", null, Taint(key, effect))));
+    }
+
+    [Fact]
+    public void Evaluate_CordonedNode_StillRuns()
+    {
+        var node = Node("n1", null, Taint("node.kubernetes.io/unschedulable", "NoSchedule"));
+        node.Spec.Unschedulable = true;
+
+        Assert.Equal(PlacementDecision.Yes, Decide(DaemonSet(), node));
     }
 
     [Fact]
     public void Evaluate_UnschedulableNoExecute_IsNotDefaultTolerated()
     {
-        // The default toleration for unschedulable is NoSchedule only.
-        var node = Node("n1", null, Taint("node.kubernetes.io/unschedulable", "NoExecute"));
-
-        Assert.Equal(PlacementDecision.No, Placement.Evaluate(DaemonSet(), node));
+        Assert.Equal((false, false), Flags(Decide(DaemonSet(), Node("n1", null, Taint("node.kubernetes.io/unschedulable", "NoExecute")))));
     }
 
     [Fact]
@@ -166,7 +162,7 @@ public sealed class PlacementTests
     {
         var node = Node("n1", null, Taint("node.kubernetes.io/network-unavailable", "NoSchedule"));
 
-        Assert.Equal(new PlacementDecision(false, true), Placement.Evaluate(DaemonSet(), node));
+        Assert.Equal((false, true), Flags(Decide(DaemonSet(), node)));
     }
 
     [Fact]
@@ -174,9 +170,8 @@ public sealed class PlacementTests
     {
         var ds = DaemonSet();
         ds.Spec.Template.Spec.HostNetwork = true;
-        var node = Node("n1", null, Taint("node.kubernetes.io/network-unavailable", "NoSchedule"));
 
-        Assert.Equal(PlacementDecision.Yes, Placement.Evaluate(ds, node));
+        Assert.Equal(PlacementDecision.Yes, Decide(ds, Node("n1", null, Taint("node.kubernetes.io/network-unavailable", "NoSchedule"))));
     }
 
     [Fact]
@@ -185,34 +180,63 @@ public sealed class PlacementTests
         var ds = DaemonSet();
         ds.Spec.Template = null;
 
-        Assert.Equal(PlacementDecision.No, Placement.Evaluate(ds, Node("n1")));
+        Assert.Equal(PlacementRule.NoTemplate, Decide(ds, Node("n1")).Rule);
     }
 
     [Fact]
-    public void DefaultTolerations_AddTo_AddsEachOnceAndKeepsExisting()
+    public void Evaluate_NodeAffinityBeforeTaints_AffinityNamed()
     {
-        var spec = DaemonSet().Spec.Template.Spec;
-        spec.Tolerations.Add(Toleration("node.kubernetes.io/not-ready", "Exists", "", "NoExecute"));
-        spec.Tolerations[0].TolerationSeconds = 60;
+        var ds = DaemonSet().WithNodeAffinity(Term(Expression("zone", "In", "a")));
 
-        DefaultTolerations.AddTo(spec);
-        DefaultTolerations.AddTo(spec);
+        var decision = Decide(ds, Node("n1", Labels("zone=b"), Taint("x", "NoExecute")));
 
-        Assert.Equal(6, spec.Tolerations.Count);
-        Assert.Equal(60, spec.Tolerations.Single(t => t.Key == "node.kubernetes.io/not-ready").TolerationSeconds);
-        Assert.DoesNotContain(spec.Tolerations, t => t.Key == "node.kubernetes.io/network-unavailable");
-        Assert.All(spec.Tolerations, t => Assert.Equal("Exists", t.Operator));
+        Assert.Equal(PlacementRule.NodeAffinity, decision.Rule);
+        Assert.Equal("nodeAffinity zone in [a] not matched", decision.Reason);
     }
 
     [Fact]
-    public void DefaultTolerations_HostNetwork_AddsNetworkUnavailable()
+    public void Evaluate_PodAffinityFailsOnNoScheduleTaintedNode_NotKept()
     {
-        var spec = DaemonSet().Spec.Template.Spec;
-        spec.HostNetwork = true;
+        var ds = DaemonSet().WithPodAffinity(PodTerm("app=web", "kubernetes.io/hostname"));
+        var node = Node("n1", Labels("kubernetes.io/hostname=n1"), Taint("x", "NoSchedule"));
 
-        DefaultTolerations.AddTo(spec);
+        Assert.Equal((false, false), Flags(Decide(ds, node)));
+    }
 
-        Assert.Equal(7, spec.Tolerations.Count);
-        Assert.Contains(spec.Tolerations, t => t is { Key: "node.kubernetes.io/network-unavailable", Effect: "NoSchedule", Operator: "Exists" });
+    [Fact]
+    public void Evaluate_TolerationSecondsRunning_RunsWithRecheckAtExpiry()
+    {
+        var ds = DaemonSet().WithTolerations(WithSeconds(Toleration("dedicated", "Exists", "", "NoExecute"), 30));
+        var node = Node("n1", null, Added(Taint("dedicated", "NoExecute"), Epoch));
+
+        var decision = Decide(ds, node, now: Epoch.AddSeconds(10));
+
+        Assert.Equal((true, true), Flags(decision));
+        Assert.Equal(Epoch.AddSeconds(30), decision.RecheckAt);
+    }
+
+    [Fact]
+    public void Evaluate_TolerationSecondsPassed_EvictsAndIsNotRecreated()
+    {
+        var ds = DaemonSet().WithTolerations(WithSeconds(Toleration("dedicated", "Exists", "", "NoExecute"), 30));
+        var node = Node("n1", null, Added(Taint("dedicated", "NoExecute"), Epoch));
+
+        var decision = Decide(ds, node, now: Epoch.AddSeconds(30));
+
+        Assert.Equal((false, false), Flags(decision));
+        Assert.True(decision.EvictsByTaint);
+        Assert.StartsWith("taint dedicated:NoExecute tolerated for 30s only", decision.Reason, StringComparison.Ordinal);
+    }
+
+    internal static Toleration WithSeconds(Toleration toleration, long seconds)
+    {
+        toleration.TolerationSeconds = seconds;
+        return toleration;
+    }
+
+    internal static Taint Added(Taint taint, DateTimeOffset when)
+    {
+        taint.TimeAdded = Timestamp.FromDateTimeOffset(when);
+        return taint;
     }
 }

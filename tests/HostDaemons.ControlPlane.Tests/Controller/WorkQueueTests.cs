@@ -105,4 +105,38 @@ public sealed class WorkQueueTests
         _time.Advance(TimeSpan.FromSeconds(30));
         Assert.Equal(1, _queue.Count);
     }
+    [Fact]
+    public async Task AddAt_ReachedByTheClock_QueuesTheKey()
+    {
+        _queue.AddAt("a", _time.GetUtcNow().AddSeconds(10));
+        _time.Advance(TimeSpan.FromSeconds(9));
+        Assert.Equal(0, _queue.Count);
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Equal("a", await TakeAsync());
+    }
+
+    [Fact]
+    public async Task AddAt_EarlierTimeReplacesLater_LaterIsDropped()
+    {
+        var now = _time.GetUtcNow();
+        _queue.AddAt("a", now.AddSeconds(30));
+        _queue.AddAt("a", now.AddSeconds(5));
+        _queue.AddAt("a", now.AddSeconds(20));
+
+        _time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal("a", await TakeAsync());
+        _time.Advance(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(0, _queue.Count);
+    }
+
+    [Fact]
+    public async Task AddAt_InThePast_QueuesAtOnce()
+    {
+        _queue.AddAt("a", _time.GetUtcNow().AddSeconds(-1));
+
+        Assert.Equal("a", await TakeAsync());
+    }
 }

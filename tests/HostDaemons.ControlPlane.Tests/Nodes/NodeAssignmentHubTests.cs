@@ -1,25 +1,15 @@
 using System.Globalization;
 using Google.Protobuf.WellKnownTypes;
 using HostDaemons.Api.V1;
-using HostDaemons.ControlPlane.Nodes;
 using HostDaemons.ControlPlane.Tests.TestServices;
 using HostDaemons.Model.V1;
-using Microsoft.Extensions.Logging.Abstractions;
 using static HostDaemons.ControlPlane.Tests.TestServices.TestObjects;
 
 namespace HostDaemons.ControlPlane.Tests.Nodes;
 
 public sealed class NodeAssignmentHubTests : IAsyncLifetime
 {
-    private readonly StoreHarness _store = new();
-    private readonly HostedServiceHarness<NodeAssignmentHub> _harness;
-    private readonly NodeAssignmentHub _hub;
-
-    public NodeAssignmentHubTests()
-    {
-        _harness = new(_store, lifetime => new NodeAssignmentHub(_store.Store, lifetime, NullLogger<NodeAssignmentHub>.Instance));
-        _hub = _harness.Service;
-    }
+    private readonly NodeAssignmentHubHarness _harness = new();
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
@@ -36,7 +26,7 @@ public sealed class NodeAssignmentHubTests : IAsyncLifetime
         return pod;
     }
 
-    private Task<Pod> CreateAsync(string name, string node) => _store.Store.CreateAsync(RunningPod(name, node), Token).DefaultTimeout();
+    private Task<Pod> CreateAsync(string name, string node) => _harness.Store.CreateAsync(RunningPod(name, node), Token).DefaultTimeout();
 
     private static long Revision(Pod pod) => long.Parse(pod.Metadata.ResourceVersion, CultureInfo.InvariantCulture);
 
@@ -53,7 +43,7 @@ public sealed class NodeAssignmentHubTests : IAsyncLifetime
         await CreateAsync("unscheduled", "");
         await StartAsync();
 
-        await using var watch = new HubWatch(_hub, "n1");
+        await using var watch = new HubWatch(_harness.Hub, "n1");
         var snapshot = await watch.SnapshotAsync();
 
         Assert.Equal(["a", "b"], snapshot.Pods.Select(p => p.Metadata.Name).Order(StringComparer.Ordinal));
@@ -64,7 +54,7 @@ public sealed class NodeAssignmentHubTests : IAsyncLifetime
         Assert.Equal(a.Spec, view.Spec);
 
         // The stored pod keeps its status: the view is a copy.
-        Assert.NotNull(_store.Store.Get<Pod>("default", "a")!.Status);
+        Assert.NotNull(_harness.Store.Get<Pod>("default", "a")!.Status);
     }
 
     [Fact]
@@ -73,7 +63,7 @@ public sealed class NodeAssignmentHubTests : IAsyncLifetime
         await CreateAsync("a", "n1");
         await StartAsync();
 
-        await using var watch = new HubWatch(_hub, "n9");
+        await using var watch = new HubWatch(_harness.Hub, "n9");
         var snapshot = await watch.SnapshotAsync();
 
         Assert.Empty(snapshot.Pods);
@@ -84,7 +74,7 @@ public sealed class NodeAssignmentHubTests : IAsyncLifetime
     public async Task Watch_NewPodOnNode_ArrivesAsAChangeWithoutStatus()
     {
         await StartAsync();
-        await using var watch = new HubWatch(_hub, "n1");
+        await using var watch = new HubWatch(_harness.Hub, "n1");
         await watch.SnapshotAsync();
 
         var created = await CreateAsync("a", "n1");
@@ -102,10 +92,10 @@ public sealed class NodeAssignmentHubTests : IAsyncLifetime
     {
         await CreateAsync("a", "n1");
         await StartAsync();
-        await using var watch = new HubWatch(_hub, "n1");
+        await using var watch = new HubWatch(_harness.Hub, "n1");
         Assert.Single((await watch.SnapshotAsync()).Pods);
 
-        await _store.Store.MutateAsync<Pod>("default", "a", p =>
+        await _harness.Store.MutateAsync<Pod>("default", "a", p =>
         {
             p.Status.Conditions.Add(new PodCondition { Type = "Ready", Status = "True" });
             return true;
@@ -122,19 +112,19 @@ public sealed class NodeAssignmentHubTests : IAsyncLifetime
     {
         await CreateAsync("a", "n1");
         await StartAsync();
-        await using var watch = new HubWatch(_hub, "n1");
+        await using var watch = new HubWatch(_harness.Hub, "n1");
         Assert.Single((await watch.SnapshotAsync()).Pods);
 
-        await _store.Store.MutateAsync<Pod>("default", "a", p => p.Metadata.Labels.TryAdd("v", "2"), Token).DefaultTimeout();
+        await _harness.Store.MutateAsync<Pod>("default", "a", p => p.Metadata.Labels.TryAdd("v", "2"), Token).DefaultTimeout();
         var labelled = await watch.ChangesAsync();
-        var terminating = await _store.Store.MutateAsync<Pod>("default", "a", p =>
+        var terminating = await _harness.Store.MutateAsync<Pod>("default", "a", p =>
         {
             p.Metadata.DeletionTimestamp = Timestamp.FromDateTimeOffset(Epoch);
             p.Metadata.DeletionGracePeriodSeconds = 30;
             return true;
         }, Token).DefaultTimeout();
         var marked = await watch.ChangesAsync();
-        await _store.Store.MutateAsync<Pod>("default", "a", p =>
+        await _harness.Store.MutateAsync<Pod>("default", "a", p =>
         {
             p.Metadata.DeletionGracePeriodSeconds = 0;
             return true;
@@ -151,15 +141,15 @@ public sealed class NodeAssignmentHubTests : IAsyncLifetime
     {
         var pod = await CreateAsync("a", "n1");
         await StartAsync();
-        await using var watch = new HubWatch(_hub, "n1");
+        await using var watch = new HubWatch(_harness.Hub, "n1");
         Assert.Single((await watch.SnapshotAsync()).Pods);
 
-        await _store.Store.DeleteAsync<Pod>("default", "a", null, Token).DefaultTimeout();
+        await _harness.Store.DeleteAsync<Pod>("default", "a", null, Token).DefaultTimeout();
         var change = Assert.Single((await watch.ChangesAsync()).Changes);
 
         Assert.Equal(PodChange.ChangeOneofCase.Deleted, change.ChangeCase);
         Assert.Equal(new PodKey { Namespace = "default", Name = "a", Uid = pod.Metadata.Uid }, change.Deleted);
-        await using var fresh = new HubWatch(_hub, "n1");
+        await using var fresh = new HubWatch(_harness.Hub, "n1");
         Assert.Empty((await fresh.SnapshotAsync()).Pods);
     }
 
@@ -168,13 +158,13 @@ public sealed class NodeAssignmentHubTests : IAsyncLifetime
     {
         await CreateAsync("other-before", "n2");
         await StartAsync();
-        await using var watch = new HubWatch(_hub, "n1");
+        await using var watch = new HubWatch(_harness.Hub, "n1");
         Assert.Empty((await watch.SnapshotAsync()).Pods);
 
         await CreateAsync("other", "n2");
-        await _store.Store.MutateAsync<Pod>("default", "other", p => p.Metadata.Labels.TryAdd("x", "y"), Token).DefaultTimeout();
-        await _store.Store.DeleteAsync<Pod>("default", "other-before", null, Token).DefaultTimeout();
-        await _store.Store.CreateAsync(Node("n1"), Token).DefaultTimeout();
+        await _harness.Store.MutateAsync<Pod>("default", "other", p => p.Metadata.Labels.TryAdd("x", "y"), Token).DefaultTimeout();
+        await _harness.Store.DeleteAsync<Pod>("default", "other-before", null, Token).DefaultTimeout();
+        await _harness.Store.CreateAsync(Node("n1"), Token).DefaultTimeout();
         var marker = await CreateAsync("marker", "n1");
 
         var changes = await watch.ChangesAsync();
@@ -187,12 +177,12 @@ public sealed class NodeAssignmentHubTests : IAsyncLifetime
     {
         await CreateAsync("a", "n1");
         await StartAsync();
-        await using var n1 = new HubWatch(_hub, "n1");
-        await using var n2 = new HubWatch(_hub, "n2");
+        await using var n1 = new HubWatch(_harness.Hub, "n1");
+        await using var n2 = new HubWatch(_harness.Hub, "n2");
         Assert.Single((await n1.SnapshotAsync()).Pods);
         Assert.Empty((await n2.SnapshotAsync()).Pods);
 
-        await _store.Store.MutateAsync<Pod>("default", "a", p =>
+        await _harness.Store.MutateAsync<Pod>("default", "a", p =>
         {
             p.Spec.NodeName = "n2";
             return true;
@@ -206,10 +196,10 @@ public sealed class NodeAssignmentHubTests : IAsyncLifetime
     public async Task Watch_ResumeFromLastSeenRevision_SendsOnlyTheMissedChanges()
     {
         await StartAsync();
-        await using var probe = new HubWatch(_hub, "n1");
+        await using var probe = new HubWatch(_harness.Hub, "n1");
         await probe.SnapshotAsync();
         long lastSeen;
-        await using (var first = new HubWatch(_hub, "n1"))
+        await using (var first = new HubWatch(_harness.Hub, "n1"))
         {
             await first.SnapshotAsync();
             await CreateAsync("x", "n1");
@@ -218,20 +208,20 @@ public sealed class NodeAssignmentHubTests : IAsyncLifetime
 
         await CreateAsync("y", "n1");
         await CreateAsync("elsewhere", "n2");
-        await _store.Store.MutateAsync<Pod>("default", "y", p =>
+        await _harness.Store.MutateAsync<Pod>("default", "y", p =>
         {
             p.Status.Phase = "Running";
             p.Status.Message = "status only";
             return true;
         }, Token).DefaultTimeout();
-        await _store.Store.DeleteAsync<Pod>("default", "x", null, Token).DefaultTimeout();
-        await probe.ChangesThroughAsync(_store.Store.Revision);
+        await _harness.Store.DeleteAsync<Pod>("default", "x", null, Token).DefaultTimeout();
+        await probe.ChangesThroughAsync(_harness.Store.Revision);
 
-        await using var resumed = new HubWatch(_hub, "n1", lastSeen);
+        await using var resumed = new HubWatch(_harness.Hub, "n1", lastSeen);
         var changes = await resumed.ChangesAsync();
 
         Assert.Equal(["+y", "-x"], changes.Changes.Select(Describe));
-        Assert.Equal(_store.Store.Revision, changes.Revision);
+        Assert.Equal(_harness.Store.Revision, changes.Revision);
 
         // And it goes on live.
         await CreateAsync("z", "n1");
@@ -243,10 +233,10 @@ public sealed class NodeAssignmentHubTests : IAsyncLifetime
     {
         await CreateAsync("a", "n1");
         await StartAsync();
-        await using var probe = new HubWatch(_hub, "n1");
+        await using var probe = new HubWatch(_harness.Hub, "n1");
         var snapshot = await probe.SnapshotAsync();
 
-        await using var resumed = new HubWatch(_hub, "n1", snapshot.Revision);
+        await using var resumed = new HubWatch(_harness.Hub, "n1", snapshot.Revision);
         var changes = await resumed.ChangesAsync();
 
         Assert.Empty(changes.Changes);
@@ -257,31 +247,31 @@ public sealed class NodeAssignmentHubTests : IAsyncLifetime
     public async Task Watch_ResumeOlderThanTheNodesLog_GetsAFreshSnapshot()
     {
         await StartAsync();
-        await using var probe = new HubWatch(_hub, "n1");
+        await using var probe = new HubWatch(_harness.Hub, "n1");
         await probe.SnapshotAsync();
         var pod = await CreateAsync("a", "n1");
         var firstRevision = Revision(pod);
         for (var i = 0; i < 130; i++)
         {
             var value = i.ToString(CultureInfo.InvariantCulture);
-            await _store.Store.MutateAsync<Pod>("default", "a", p =>
+            await _harness.Store.MutateAsync<Pod>("default", "a", p =>
             {
                 p.Metadata.Labels["i"] = value;
                 return true;
             }, Token).DefaultTimeout();
         }
 
-        var last = _store.Store.Revision;
+        var last = _harness.Store.Revision;
         Assert.Equal(131, (await probe.ChangesThroughAsync(last)).Count);
 
-        await using (var tooOld = new HubWatch(_hub, "n1", firstRevision))
+        await using (var tooOld = new HubWatch(_harness.Hub, "n1", firstRevision))
         {
             var snapshot = await tooOld.SnapshotAsync();
             Assert.Equal("129", Assert.Single(snapshot.Pods).Metadata.Labels["i"]);
             Assert.Equal(last, snapshot.Revision);
         }
 
-        await using var recent = new HubWatch(_hub, "n1", last - 5);
+        await using var recent = new HubWatch(_harness.Hub, "n1", last - 5);
         var changes = await recent.ChangesAsync();
         Assert.Equal(5, changes.Changes.Count);
         Assert.Equal("129", changes.Changes[^1].Upserted.Metadata.Labels["i"]);
@@ -294,7 +284,7 @@ public sealed class NodeAssignmentHubTests : IAsyncLifetime
         await CreateAsync("b", "n1");
         await StartAsync();
 
-        await using var resumed = new HubWatch(_hub, "n1", resumeRevision: 1);
+        await using var resumed = new HubWatch(_harness.Hub, "n1", resumeRevision: 1);
 
         Assert.Equal(2, (await resumed.SnapshotAsync()).Pods.Count);
     }
@@ -305,7 +295,7 @@ public sealed class NodeAssignmentHubTests : IAsyncLifetime
         await CreateAsync("a", "n1");
         await StartAsync();
 
-        await using var resumed = new HubWatch(_hub, "n1", resumeRevision: 500);
+        await using var resumed = new HubWatch(_harness.Hub, "n1", resumeRevision: 500);
 
         Assert.Single((await resumed.SnapshotAsync()).Pods);
     }
@@ -314,20 +304,20 @@ public sealed class NodeAssignmentHubTests : IAsyncLifetime
     public async Task Watch_Disposed_StopsCountingAsAWatcher()
     {
         await StartAsync();
-        var watch = new HubWatch(_hub, "n1");
+        var watch = new HubWatch(_harness.Hub, "n1");
         await watch.SnapshotAsync();
-        Assert.Equal(1, _hub.WatcherCount);
+        Assert.Equal(1, _harness.Hub.WatcherCount);
 
         await watch.DisposeAsync();
 
-        Assert.Equal(0, _hub.WatcherCount);
+        Assert.Equal(0, _harness.Hub.WatcherCount);
     }
 
     [Fact]
     public async Task Watch_BeforeTheHubStarts_WaitsForItsFirstSnapshot()
     {
         await CreateAsync("a", "n1");
-        await using var watch = new HubWatch(_hub, "n1");
+        await using var watch = new HubWatch(_harness.Hub, "n1");
         var first = watch.NextAsync();
 
         await StartAsync();

@@ -1,8 +1,11 @@
+using Grpc.Core;
 using HostDaemons.ControlPlane.Api;
 using HostDaemons.ControlPlane.Controller;
+using HostDaemons.ControlPlane.Events;
 using HostDaemons.ControlPlane.Nodes;
 using HostDaemons.ControlPlane.Storage;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using AdminServiceImpl = HostDaemons.ControlPlane.Api.AdminService;
 
@@ -26,10 +29,22 @@ internal sealed class AdminServiceHarness : IAsyncDisposable
 
     public FakeTimeProvider Time => _store.Time;
 
-    /// <summary>An admin API over a store the caller owns, its streaming calls ending when <paramref name="lifetime"/> stops.</summary>
-    public static AdminServiceImpl Create(StoreHarness store, IHostApplicationLifetime lifetime) =>
+    /// <summary>
+    /// An admin API over a store the caller owns, its streaming calls ending when <paramref name="lifetime"/> stops; it
+    /// shares <paramref name="mirrors"/> with a node API over the same store, when given.
+    /// </summary>
+    public static AdminServiceImpl Create(StoreHarness store, IHostApplicationLifetime lifetime, MirrorPods? mirrors = null) =>
         new(store.Store, new ObjectApplier(store.Store, store.Time), new PodTerminator(store.Store, store.Time), new AgentTunnels(),
+            mirrors ?? new MirrorPods(store.Store, new EventRecorder(store.Store, store.Time), store.Time, NullLogger<MirrorPods>.Instance),
             new StreamingCalls(lifetime), store.Time);
+
+    /// <summary>Runs <paramref name="call"/> and checks that it fails with <paramref name="code"/>, returning the failure.</summary>
+    public static async Task<RpcException> FailsAsync(Func<Task> call, StatusCode code)
+    {
+        var ex = await Assert.ThrowsAsync<RpcException>(call);
+        Assert.Equal(code, ex.StatusCode);
+        return ex;
+    }
 
     public async ValueTask DisposeAsync()
     {

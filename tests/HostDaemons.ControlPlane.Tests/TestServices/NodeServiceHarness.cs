@@ -5,6 +5,7 @@ using HostDaemons.ControlPlane.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
+using AdminServiceImpl = HostDaemons.ControlPlane.Api.AdminService;
 using NodeServiceImpl = HostDaemons.ControlPlane.Api.NodeService;
 
 namespace HostDaemons.ControlPlane.Tests.TestServices;
@@ -21,11 +22,19 @@ internal sealed class NodeServiceHarness : IAsyncDisposable
         var options = Options.Create(new ControlPlaneOptions());
         Leases = new NodeLeases(_store.Store, _store.Time, options, _lifetime, NullLogger<NodeLeases>.Instance);
         _hub = new NodeAssignmentHub(_store.Store, _lifetime, NullLogger<NodeAssignmentHub>.Instance);
-        Service = new NodeServiceImpl(_store.Store, new HeaderNodeIdentity(), Leases, _hub, new AgentTunnels(), new EventRecorder(_store.Store, _store.Time),
+        var events = new EventRecorder(_store.Store, _store.Time);
+        Mirrors = new MirrorPods(_store.Store, events, _store.Time, NullLogger<MirrorPods>.Instance);
+        Service = new NodeServiceImpl(_store.Store, new HeaderNodeIdentity(), Leases, _hub, new AgentTunnels(), events, Mirrors,
             new StreamingCalls(_lifetime), _store.Time, options, Logger);
+        Admin = AdminServiceHarness.Create(_store, _lifetime, Mirrors);
     }
 
     public NodeServiceImpl Service { get; }
+
+    /// <summary>The admin API over the same store and mirror pods, as hdctl reaches them.</summary>
+    public AdminServiceImpl Admin { get; }
+
+    public MirrorPods Mirrors { get; }
 
     public NodeLeases Leases { get; }
 
@@ -33,6 +42,9 @@ internal sealed class NodeServiceHarness : IAsyncDisposable
     public FakeLogger<NodeServiceImpl> Logger { get; } = new();
 
     public ObjectStore Store => _store.Store;
+
+    /// <summary>A call from the agent on <paramref name="node"/>, as <see cref="HeaderNodeIdentity"/> identifies it.</summary>
+    public static TestServerCallContext As(string node) => TestServerCallContext.Create((HeaderNodeIdentity.HeaderName, node));
 
     public async ValueTask DisposeAsync()
     {

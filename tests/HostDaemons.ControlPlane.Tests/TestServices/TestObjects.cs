@@ -55,6 +55,60 @@ internal static class TestObjects
         return ds;
     }
 
+    public static DaemonSet WithNodeAffinity(this DaemonSet ds, params NodeSelectorTerm[] terms)
+    {
+        var spec = ds.Spec.Template.Spec;
+        spec.Affinity ??= new Affinity();
+        spec.Affinity.NodeAffinity ??= new NodeAffinity();
+        spec.Affinity.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution = new NodeSelector { NodeSelectorTerms = { terms } };
+        return ds;
+    }
+
+    public static DaemonSet WithPodAffinity(this DaemonSet ds, params PodAffinityTerm[] terms)
+    {
+        var spec = ds.Spec.Template.Spec;
+        spec.Affinity ??= new Affinity();
+        spec.Affinity.PodAffinity = new PodAffinity { RequiredDuringSchedulingIgnoredDuringExecution = { terms } };
+        return ds;
+    }
+
+    public static DaemonSet WithPodAntiAffinity(this DaemonSet ds, params PodAffinityTerm[] terms)
+    {
+        var spec = ds.Spec.Template.Spec;
+        spec.Affinity ??= new Affinity();
+        spec.Affinity.PodAntiAffinity = new PodAntiAffinity { RequiredDuringSchedulingIgnoredDuringExecution = { terms } };
+        return ds;
+    }
+
+    public static NodeSelectorTerm Term(params NodeSelectorRequirement[] expressions) => new() { MatchExpressions = { expressions } };
+
+    public static NodeSelectorTerm FieldTerm(params NodeSelectorRequirement[] fields) => new() { MatchFields = { fields } };
+
+    public static NodeSelectorRequirement Expression(string key, string @operator, params string[] values) =>
+        new() { Key = key, Operator = @operator, Values = { values } };
+
+    /// <summary>A pod affinity term selecting <c>k=v</c> labels (null: no selector at all) in the given namespaces.</summary>
+    public static PodAffinityTerm PodTerm(string? matchLabels, string topologyKey, params string[] namespaces)
+    {
+        var term = new PodAffinityTerm { TopologyKey = topologyKey, Namespaces = { namespaces } };
+        if (matchLabels is not null)
+        {
+            term.LabelSelector = new LabelSelector();
+            if (matchLabels.Length > 0)
+            {
+                term.LabelSelector.MatchLabels.Add(Labels(matchLabels.Split(',')));
+            }
+        }
+
+        return term;
+    }
+
+    public static Pod WithLabels(this Pod pod, params string[] labels)
+    {
+        pod.Metadata.Labels.Add(Labels(labels));
+        return pod;
+    }
+
     public static IntOrString Int(int value) => new() { IntValue = value };
 
     public static IntOrString Percent(string value) => new() { StringValue = value };

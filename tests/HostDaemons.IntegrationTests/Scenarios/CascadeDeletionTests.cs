@@ -36,7 +36,9 @@ public sealed class CascadeDeletionTests
 
         var deleting = await cluster.Hdctl.JsonAsync("get", "ds", "fg");
         Assert.NotNull(deleting["metadata"]!["deletionTimestamp"]);
-        Assert.All(await PodState.ListAsync(cluster.Hdctl), p => Assert.True(p.Terminating));
+        await AsyncTestHelpers.WaitUntilAsync(async () => (await PodState.ListAsync(cluster.Hdctl)) is { Count: 3 } pods && pods.All(p => p.Terminating),
+            "the controller to delete the pods while the DaemonSet stays");
+        Assert.NotNull((await cluster.Hdctl.JsonAsync("get", "ds", "fg"))["metadata"]!["deletionTimestamp"]);
         await AsyncTestHelpers.WaitUntilAsync(async () => (await cluster.Hdctl.RunAsync("get", "ds", "fg")).ExitCode != 0, "the DaemonSet to go after its pods");
         Assert.Empty(await PodState.ListAsync(cluster.Hdctl));
         foreach (var node in nodes)

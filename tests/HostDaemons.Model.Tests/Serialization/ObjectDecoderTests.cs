@@ -117,10 +117,10 @@ public sealed class ObjectDecoderTests
     [Fact]
     public void Decode_UnknownFieldWithNothingClose_HasNoSuggestion()
     {
-        var error = SingleError(Decode("spec:\n  template:\n    spec:\n      affinity: {}\n", DaemonSet.Parser));
+        var error = SingleError(Decode("spec:\n  template:\n    spec:\n      overhead: {}\n", DaemonSet.Parser));
 
         Assert.Equal("spec.template.spec", error.FieldPath);
-        Assert.Equal("unknown field \"affinity\" in PodSpec", error.Message);
+        Assert.Equal("unknown field \"overhead\" in PodSpec", error.Message);
     }
 
     [Fact]

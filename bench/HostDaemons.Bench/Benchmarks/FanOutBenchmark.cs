@@ -1,0 +1,171 @@
+using System.Diagnostics;
+using HostDaemons.Bench.Infrastructure;
+using HostDaemons.Model.V1;
+
+namespace HostDaemons.Bench.Benchmarks;
+
+/// <summary>
+/// Figure 4: one control plane (a child process, so its memory and CPU are its own) and N simulated agents in this
+/// process. For each N: one apply of a DaemonSet matching every node until the last agent has its pod; a rolling
+/// update (maxUnavailable 10%) until its first wave has the new pods; the control plane's RSS and CPU seconds; and
+/// the time for N agents to reconnect after the control plane restarts.
+/// </summary>
+internal sealed class FanOutBenchmark : IBenchmark
+{
+    public string Name => "fanout";
+
+    public string Usage => "fanout [--agents 1000,5000,10000] [--max-unavailable 10%] [--no-restart] [--no-status] [--connections 4] [--trace-apply FILE.nettrace [--trace-seconds 8] [--dotnet-trace PATH]]";
+
+    public async Task RunAsync(BenchArgs args, TextWriter output, CancellationToken cancellationToken)
+    {
+        var sizes = args.Ints("agents", [1000, 5000, 10000]);
+        var maxUnavailable = args.String("max-unavailable", "10%")!;
+        var restart = !args.Flag("no-restart");
+        var reportStatus = !args.Flag("no-status");
+        var connections = Math.Max(1, args.Int("connections", 4));
+        var trace = new TraceOptions(args.String("trace-apply"), args.Duration("trace-seconds", TimeSpan.FromSeconds(8)), args.String("dotnet-trace", "dotnet-trace")!);
+        args.RejectUnknown();
+
+        var results = new List<Result>();
+        foreach (var n in sizes)
+        {
+            results.Add(await RunOneAsync(n, maxUnavailable, restart, reportStatus, connections, trace, output, cancellationToken));
+        }
+
+        var table = new Table("agents", "register", "connect", "apply p50", "p99", "max", "all ready", "wave", "wave p50", "p99", "max", "rollout",
+            "cp RSS idle", "after", "peak", "cp CPU apply", "rollout", "cp restart", "reconnect p50", "p99", "all");
+        foreach (var r in results)
+        {
+            table.Add(Fmt.Int(r.Agents), Fmt.Seconds(r.Register), Fmt.Seconds(r.Connect),
+                Fmt.Ms(r.Apply.P50), Fmt.Ms(r.Apply.P99), Fmt.Ms(r.Apply.Max), Fmt.Ms(r.AllReady),
+                Fmt.Int(r.Wave), Fmt.Ms(r.WaveStats.P50), Fmt.Ms(r.WaveStats.P99), Fmt.Ms(r.WaveStats.Max), Fmt.Ms(r.Rollout),
+                Fmt.Mb(r.RssIdle), Fmt.Mb(r.RssAfter), Fmt.Mb(r.RssPeak), Fmt.Seconds(r.CpuApply), Fmt.Seconds(r.CpuRollout),
+                Fmt.Ms(r.CpStart), Fmt.Ms(r.Reconnect.P50), Fmt.Ms(r.Reconnect.P99), Fmt.Ms(r.Reconnect.Max));
+        }
+
+        output.Write(table.ToString());
+        output.WriteLine("fanout: " + string.Join("; ", results.Select(r =>
+            $"{Fmt.Int(r.Agents)} agents: apply -> last agent {Fmt.Ms(r.Apply.Max)} (p99 {Fmt.Ms(r.Apply.P99)}), first wave of {Fmt.Int(r.Wave)} p99 {Fmt.Ms(r.WaveStats.P99)}, " +
+            $"control plane {Fmt.Mb(r.RssAfter)} RSS, {Fmt.Seconds(r.CpuApply + r.CpuRollout)} CPU, all reconnected {Fmt.Ms(r.Reconnect.Max)} after a restart")));
+    }
+
+    private static async Task<Result> RunOneAsync(int n, string maxUnavailable, bool restart, bool reportStatus, int connections, TraceOptions trace, TextWriter output, CancellationToken cancellationToken)
+    {
+        await using var cluster = Cluster.Create();
+        try
+        {
+            var cp = await cluster.StartControlPlaneAsync(cancellationToken);
+            var fleet = new SimulatedFleet(cluster.Url, cluster.Prefix, n, connections) { ReportStatus = reportStatus };
+            await using (fleet)
+            {
+                var (register, connect) = await fleet.StartAsync(cancellationToken);
+                Progress(output, $"{n} agents registered in {register.TotalSeconds:0.0} s, watching after {connect.TotalSeconds:0.0} s more");
+
+                // Idle with N agents heartbeating: a few seconds to settle, then a reading.
+                await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken);
+                var idle = ProcessSample.Read(cp.Pid);
+
+                var name = cluster.Prefix + "-fan";
+                using var tracer = trace.File is null ? null : await StartTraceAsync(trace, cp.Pid, n, output);
+                var receipts = fleet.Expect(pod => IsOf(pod, name) && pod.Metadata.DeletionTimestamp is null);
+                var applyWatch = Stopwatch.StartNew();
+                await cluster.Admin.ApplyAsync(Manifests.DaemonSet(name, maxUnavailable: maxUnavailable, env: "v1"), cancellationToken);
+                await receipts.WaitAsync(n, TimeSpan.FromMinutes(10), $"{n} agents to receive their pod", cancellationToken);
+                var apply = new Stats(receipts.InOrder);
+                var created = new Stats(receipts.Stages.Select(x => x.Created));
+                var delivery = new Stats(receipts.Stages.Select(x => x.Delivery));
+                if (!reportStatus)
+                {
+                    Progress(output, $"apply (no status reports): last agent after {apply.Max:0} ms; pods created by the controller p50 {created.P50:0} ms, " +
+                        $"last {created.Max:0} ms after the apply; delivered p99 {delivery.P99:0} ms after their creation");
+                    return new Result(n, register.TotalSeconds, connect.TotalSeconds, apply, double.NaN, 0, new Stats([]), double.NaN,
+                        idle.RssBytes, ProcessSample.Read(cp.Pid).RssBytes, ProcessSample.Read(cp.Pid).PeakRssBytes,
+                        ProcessSample.Read(cp.Pid).CpuSeconds - idle.CpuSeconds, double.NaN, double.NaN, new Stats([]));
+                }
+
+                await Cluster.WaitAsync(async () => AdminApi.AllReady(await cluster.Admin.GetDaemonSetAsync("default", name, cancellationToken), n),
+                    TimeSpan.FromMinutes(10), $"{name} ready on {n} nodes", cancellationToken, pollMs: 50);
+                var allReady = applyWatch.Elapsed.TotalMilliseconds;
+                var afterApply = ProcessSample.Read(cp.Pid);
+                Progress(output, $"apply: last agent after {apply.Max:0} ms, all ready after {allReady:0} ms; " +
+                    $"pods created by the controller p50 {created.P50:0} ms, last {created.Max:0} ms after the apply; " +
+                    $"delivered to their agent p50 {delivery.P50:0} ms, p99 {delivery.P99:0} ms, max {delivery.Max:0} ms after their creation");
+
+                // A rolling update: the first wave is the first maxUnavailable nodes to get the new pod.
+                var wave = WaveSize(maxUnavailable, n);
+                var updated = fleet.Expect(pod => IsOf(pod, name) && pod.Metadata.DeletionTimestamp is null && pod.Spec.Containers.Any(c => c.Env.Any(e => e.Value == "v2")));
+                var rolloutWatch = Stopwatch.StartNew();
+                await cluster.Admin.ApplyAsync(Manifests.DaemonSet(name, maxUnavailable: maxUnavailable, env: "v2"), cancellationToken);
+                await updated.WaitAsync(wave, TimeSpan.FromMinutes(10), $"the first wave of {wave} to receive the new pod", cancellationToken);
+                var waveStats = new Stats(updated.InOrder.Take(wave));
+                var waveCreated = new Stats(updated.Stages.Take(wave).Select(x => x.Created));
+                var waveDelivery = new Stats(updated.Stages.Take(wave).Select(x => x.Delivery));
+                await updated.WaitAsync(n, TimeSpan.FromMinutes(20), $"the rollout to reach {n} agents", cancellationToken);
+                await Cluster.WaitAsync(async () => AdminApi.AllReady(await cluster.Admin.GetDaemonSetAsync("default", name, cancellationToken), n),
+                    TimeSpan.FromMinutes(10), $"{name} rolled out and ready on {n} nodes", cancellationToken, pollMs: 50);
+                var rollout = rolloutWatch.Elapsed.TotalMilliseconds;
+                var afterRollout = ProcessSample.Read(cp.Pid);
+                Progress(output, $"rolling update: first wave of {wave} p99 {waveStats.P99:0} ms (new pods created p50 {waveCreated.P50:0} ms, " +
+                    $"last {waveCreated.Max:0} ms; delivered p99 {waveDelivery.P99:0} ms after creation), whole rollout {rollout:0} ms");
+
+                var reconnect = new Stats([]);
+                var cpStart = double.NaN;
+                if (restart)
+                {
+                    var sessions = fleet.MinimumSessions;
+                    await cp.StopAsync();
+                    var restartedAt = Stopwatch.GetTimestamp();
+                    cp = await cluster.StartControlPlaneAsync(cancellationToken);
+                    cpStart = Stopwatch.GetElapsedTime(restartedAt).TotalMilliseconds;
+                    await fleet.WaitConnectedAsync(sessions, TimeSpan.FromMinutes(10), cancellationToken);
+                    reconnect = new Stats(fleet.SessionStartTimes(restartedAt));
+                    Progress(output, $"restart: the control plane answered after {cpStart:0} ms, {n} agents back after {reconnect.Max:0} ms");
+                }
+
+                return new Result(n, register.TotalSeconds, connect.TotalSeconds, apply, allReady, wave, waveStats, rollout,
+                    idle.RssBytes, afterRollout.RssBytes, afterRollout.PeakRssBytes,
+                    afterApply.CpuSeconds - idle.CpuSeconds, afterRollout.CpuSeconds - afterApply.CpuSeconds, cpStart, reconnect);
+            }
+        }
+        catch
+        {
+            cluster.MarkFailed();
+            throw;
+        }
+    }
+
+    /// <summary>Samples the control plane's threads (dotnet-trace, ~100 Hz) over the apply: where its time goes.</summary>
+    private static async Task<System.Diagnostics.Process> StartTraceAsync(TraceOptions trace, int pid, int n, TextWriter output)
+    {
+        var file = trace.File!.Replace(".nettrace", $"-{n}.nettrace", StringComparison.Ordinal);
+        var start = new ProcessStartInfo(trace.Tool) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "collect", "-p", pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "--profile", "dotnet-sampled-thread-time", "-o", file,
+            "--duration", trace.Duration.ToString(@"dd\:hh\:mm\:ss", System.Globalization.CultureInfo.InvariantCulture) })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var process = System.Diagnostics.Process.Start(start) ?? throw new BenchFailedException("could not start dotnet-trace");
+        _ = process.StandardOutput.ReadToEndAsync();
+        _ = process.StandardError.ReadToEndAsync();
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Progress(output, $"tracing the control plane for {trace.Duration.TotalSeconds:0} s into {file}");
+        return process;
+    }
+
+    private sealed record TraceOptions(string? File, TimeSpan Duration, string Tool);
+
+    private static bool IsOf(Pod pod, string daemonSet) => pod.Metadata.OwnerReferences.Any(o => o.Kind == "DaemonSet" && o.Name == daemonSet);
+
+    /// <summary>maxUnavailable as Kubernetes scales it for a DaemonSet: a percentage rounds up, at least 1.</summary>
+    private static int WaveSize(string maxUnavailable, int n) =>
+        maxUnavailable.EndsWith('%')
+            ? Math.Max(1, (int)Math.Ceiling(n * double.Parse(maxUnavailable[..^1], System.Globalization.CultureInfo.InvariantCulture) / 100))
+            : Math.Min(n, int.Parse(maxUnavailable, System.Globalization.CultureInfo.InvariantCulture));
+
+    private static void Progress(TextWriter output, string line) => output.WriteLine("  " + line);
+
+    private sealed record Result(
+        int Agents, double Register, double Connect, Stats Apply, double AllReady, int Wave, Stats WaveStats, double Rollout,
+        long RssIdle, long RssAfter, long RssPeak, double CpuApply, double CpuRollout, double CpStart, Stats Reconnect);
+}

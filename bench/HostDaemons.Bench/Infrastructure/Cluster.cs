@@ -1,0 +1,181 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace HostDaemons.Bench.Infrastructure;
+
+/// <summary>
+/// One benchmark run: its unique prefix (node names, container labels), its scratch directory (data, state, manifests,
+/// logs), the control plane and agents it started as child processes, and the clean-up of all of it.
+/// </summary>
+internal sealed class Cluster : IAsyncDisposable
+{
+    private readonly List<ChildProcess> _agents = [];
+    private bool _failed;
+
+    private Cluster(string prefix, string root)
+    {
+        Prefix = prefix;
+        Root = root;
+    }
+
+    /// <summary><c>bench-</c> and six random characters: node names and labels of this run only.</summary>
+    public string Prefix { get; }
+
+    public string Root { get; }
+
+    public int Port { get; private set; }
+
+    public string Url => $"http://127.0.0.1:{Port}";
+
+    public ChildProcess? ControlPlane { get; private set; }
+
+    public AdminApi Admin { get; private set; } = null!;
+
+    public IReadOnlyList<ChildProcess> Agents => _agents;
+
+    public static Cluster Create()
+    {
+        var prefix = "bench-" + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray())[..6];
+        var root = Path.Combine(Path.GetTempPath(), "hostdaemons-" + prefix);
+        Directory.CreateDirectory(root);
+        return new Cluster(prefix, root);
+    }
+
+    public void MarkFailed() => _failed = true;
+
+    public string Dir(string name)
+    {
+        var path = Path.Combine(Root, name);
+        Directory.CreateDirectory(path);
+        return path;
+    }
+
+    /// <summary>Starts the control plane (or starts it again, on the same port and data) and waits until it answers.</summary>
+    public async Task<ChildProcess> StartControlPlaneAsync(CancellationToken cancellationToken, params string[] extraArgs)
+    {
+        if (Port == 0)
+        {
+            Port = FreePort();
+        }
+
+        string[] args = ["--listen", Url, "--data-dir", Dir("controlplane"), .. extraArgs];
+        var process = ChildProcess.Start(ChildProcess.BinaryPath("hostdaemons-controlplane"), args, Path.Combine(Root, "controlplane.log"));
+        ControlPlane = process;
+        Admin ??= new AdminApi(Url);
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
+        while (!await Admin.ReadyAsync(cancellationToken))
+        {
+            process.ThrowIfExited("the control plane");
+            if (DateTimeOffset.UtcNow > deadline)
+            {
+                throw new BenchFailedException($"the control plane did not answer within 60 s; its log: {process.LogFile}");
+            }
+
+            await Task.Delay(50, cancellationToken);
+        }
+
+        return process;
+    }
+
+    /// <summary>Starts a real agent for <paramref name="node"/> and waits until its node is registered and Ready.</summary>
+    public async Task<ChildProcess> StartAgentAsync(string node, CancellationToken cancellationToken, string? labels = null, string? manifestDir = null)
+    {
+        List<string> args =
+        [
+            "--server", Url, "--node-name", node, "--state-dir", Dir("state-" + node),
+            "--manifest-dir", manifestDir ?? Dir("manifests-" + node),
+        ];
+        if (labels is not null)
+        {
+            args.AddRange(["--node-labels", labels]);
+        }
+
+        var process = ChildProcess.Start(ChildProcess.BinaryPath("hostdaemons-agent"), args, Path.Combine(Root, node + ".log"));
+        _agents.Add(process);
+        await WaitNodeReadyAsync(node, process, cancellationToken);
+        return process;
+    }
+
+    public async Task WaitNodeReadyAsync(string node, ChildProcess process, CancellationToken cancellationToken)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var found = await Admin.GetNodeAsync(node, cancellationToken);
+            if (found?.Status?.Conditions.Any(c => c.Type == "Ready" && c.Status == "True") == true)
+            {
+                return;
+            }
+
+            process.ThrowIfExited($"the agent {node}");
+            if (DateTimeOffset.UtcNow > deadline)
+            {
+                throw new BenchFailedException($"node {node} was not Ready within 60 s; its log: {process.LogFile}");
+            }
+
+            await Task.Delay(50, cancellationToken);
+        }
+    }
+
+    public static async Task WaitAsync(Func<Task<bool>> condition, TimeSpan timeout, string what, CancellationToken cancellationToken, int pollMs = 10)
+    {
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        while (!await condition())
+        {
+            if (DateTimeOffset.UtcNow > deadline)
+            {
+                throw new BenchFailedException($"timed out after {timeout.TotalSeconds:0}s waiting for {what}");
+            }
+
+            await Task.Delay(pollMs, cancellationToken);
+        }
+    }
+
+    /// <summary>Stops the agents (their containers stay), so a clean-up does not race them.</summary>
+    public async Task StopAgentsAsync()
+    {
+        foreach (var agent in _agents)
+        {
+            await agent.StopAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var agent in _agents)
+        {
+            await agent.DisposeAsync();
+        }
+
+        if (ControlPlane is not null)
+        {
+            await ControlPlane.DisposeAsync();
+        }
+
+        Admin?.Dispose();
+        if (_failed || Environment.GetEnvironmentVariable("BENCH_KEEP") == "1")
+        {
+            Console.Error.WriteLine($"logs kept in {Root}");
+        }
+        else
+        {
+            try
+            {
+                Directory.Delete(Root, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
