@@ -64,6 +64,7 @@ internal sealed class FanOutBenchmark : IBenchmark
                 // Idle with N agents heartbeating: a few seconds to settle, then a reading.
                 await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken);
                 var idle = ProcessSample.Read(cp.Pid);
+                var selfBefore = ProcessSample.Self();
 
                 var name = cluster.Prefix + "-fan";
                 using var tracer = trace.File is null ? null : await StartTraceAsync(trace, cp.Pid, n, output);
@@ -87,6 +88,8 @@ internal sealed class FanOutBenchmark : IBenchmark
                     TimeSpan.FromMinutes(10), $"{name} ready on {n} nodes", cancellationToken, pollMs: 50);
                 var allReady = applyWatch.Elapsed.TotalMilliseconds;
                 var afterApply = ProcessSample.Read(cp.Pid);
+                var selfApply = ProcessSample.Self().CpuSeconds - selfBefore.CpuSeconds;
+                Progress(output, $"apply: control plane {afterApply.CpuSeconds - idle.CpuSeconds:0.0} CPU s, load generator {selfApply:0.0} CPU s (2 cores shared)");
                 Progress(output, $"apply: last agent after {apply.Max:0} ms, all ready after {allReady:0} ms; " +
                     $"pods created by the controller p50 {created.P50:0} ms, last {created.Max:0} ms after the apply; " +
                     $"delivered to their agent p50 {delivery.P50:0} ms, p99 {delivery.P99:0} ms, max {delivery.Max:0} ms after their creation");

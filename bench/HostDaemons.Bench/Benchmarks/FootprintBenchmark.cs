@@ -14,7 +14,7 @@ internal sealed class FootprintBenchmark : IBenchmark
 
     public string Name => "footprint";
 
-    public string Usage => "footprint [--duration 60s] [--settle 10s] [--pods 20] [--no-sizes]";
+    public string Usage => "footprint [--duration 60s] [--settle 10s] [--pods 20] [--no-sizes] [--agent-bin PATH]";
 
     public async Task RunAsync(BenchArgs args, TextWriter output, CancellationToken cancellationToken)
     {
@@ -22,6 +22,7 @@ internal sealed class FootprintBenchmark : IBenchmark
         var settle = args.Duration("settle", TimeSpan.FromSeconds(10));
         var pods = args.Int("pods", 20);
         var sizes = !args.Flag("no-sizes");
+        var agentBin = args.String("agent-bin");
         args.RejectUnknown();
 
         var table = new Table("process, state", "RSS end", "RSS max", "CPU s", "CPU %", "window");
@@ -33,7 +34,7 @@ internal sealed class FootprintBenchmark : IBenchmark
                 await docker.StartAsync(cancellationToken);
                 var cp = await cluster.StartControlPlaneAsync(cancellationToken);
                 var node = cluster.Prefix + "-n1";
-                var agent = await cluster.StartAgentAsync(node, cancellationToken);
+                var agent = await cluster.StartAgentAsync(node, cancellationToken, executable: agentBin);
 
                 await Task.Delay(settle, cancellationToken);
                 await ObserveAsync(table, $"agent, 0 pods", agent.Pid, $"control plane, 1 node, 0 pods", cp.Pid, duration, cancellationToken);
@@ -60,6 +61,7 @@ internal sealed class FootprintBenchmark : IBenchmark
             }
         }
 
+        output.WriteLine("agent: " + (agentBin ?? ChildProcess.BinaryPath("hostdaemons-agent") + " (framework-dependent, as scripts/build makes it)"));
         output.Write(table.ToString());
         var rows = table.ToString().Split('\n');
         if (sizes)

@@ -78,7 +78,7 @@ internal sealed class Cluster : IAsyncDisposable
     }
 
     /// <summary>Starts a real agent for <paramref name="node"/> and waits until its node is registered and Ready.</summary>
-    public async Task<ChildProcess> StartAgentAsync(string node, CancellationToken cancellationToken, string? labels = null, string? manifestDir = null)
+    public async Task<ChildProcess> StartAgentAsync(string node, CancellationToken cancellationToken, string? labels = null, string? manifestDir = null, string? executable = null)
     {
         List<string> args =
         [
@@ -90,7 +90,7 @@ internal sealed class Cluster : IAsyncDisposable
             args.AddRange(["--node-labels", labels]);
         }
 
-        var process = ChildProcess.Start(ChildProcess.BinaryPath("hostdaemons-agent"), args, Path.Combine(Root, node + ".log"));
+        var process = ChildProcess.Start(executable ?? ChildProcess.BinaryPath("hostdaemons-agent"), args, Path.Combine(Root, node + ".log"));
         _agents.Add(process);
         await WaitNodeReadyAsync(node, process, cancellationToken);
         return process;

@@ -84,7 +84,8 @@ public sealed class DaemonSetControllerPlacementTests : IAsyncLifetime
         _harness.Time.Advance(TimeSpan.FromSeconds(1));
 
         await AsyncTestHelpers.WaitUntilAsync(() => LivePods(ds).Count == 0, "the pod evicted when its toleration ends");
-        Assert.Equal(0, _harness.Store.Get<DaemonSet>("default", "agent")!.Status.DesiredNumberScheduled);
+        await AsyncTestHelpers.WaitUntilAsync(() => _harness.Store.Get<DaemonSet>("default", "agent")!.Status.DesiredNumberScheduled == 0,
+            "the node no longer counted once the toleration ended");
     }
 
     [Fact]
