@@ -36,11 +36,9 @@ public sealed class AgentOptions
     public string DockerEndpoint { get; set; } = "";
 
     /// <summary>How often the agent compares everything with Docker even without an event: the safety net.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan ResyncPeriod { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How often the manifest directory is read in full even without a file notification (the kubelet's fileCheckFrequency).</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan ManifestCheckPeriod { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>Each container's log file rotates at this size (Docker's json-file <c>max-size</c>: 10m, 1g).</summary>

@@ -8,9 +8,15 @@ internal sealed partial class AgentOptionsValidator : IValidateOptions<AgentOpti
 {
 }
 
-/// <summary>The rules attributes cannot state: URLs, the node name and the label list.</summary>
+/// <summary>
+/// The rules attributes cannot state: URLs, the node name, the label list, and the periods (a TimeSpan range attribute
+/// needs reflection over type converters, which a Native AOT build cannot keep).
+/// </summary>
 internal sealed class AgentOptionsCrossValidator : IValidateOptions<AgentOptions>
 {
+    private static readonly TimeSpan s_minPeriod = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan s_maxPeriod = TimeSpan.FromHours(1);
+
     public ValidateOptionsResult Validate(string? name, AgentOptions options)
     {
         var result = new ValidateOptionsResultBuilder();
@@ -39,6 +45,16 @@ internal sealed class AgentOptionsCrossValidator : IValidateOptions<AgentOptions
             result.AddError($"must be a size such as 10m or 1g, got \"{options.LogMaxSize}\"", "log-max-size");
         }
 
+        CheckPeriod(result, options.ResyncPeriod, "resync-period");
+        CheckPeriod(result, options.ManifestCheckPeriod, "manifest-check-period");
         return result.Build();
+    }
+
+    private static void CheckPeriod(ValidateOptionsResultBuilder result, TimeSpan period, string flag)
+    {
+        if (period < s_minPeriod || period > s_maxPeriod)
+        {
+            result.AddError($"must be between 1s and 1h, got {period}", flag);
+        }
     }
 }

@@ -22,12 +22,8 @@ internal sealed class ConvergeBenchmark : IBenchmark
         var warmup = args.Int("warmup", 1);
         args.RejectUnknown();
 
-        await using var cluster = Cluster.Create();
-        await using var docker = new DockerEngine(cluster.Prefix);
-        try
+        await Cluster.RunWithEngineAsync(async (cluster, docker, _) =>
         {
-            await docker.StartAsync(cancellationToken);
-            await cluster.StartControlPlaneAsync(cancellationToken);
             var nodes = Enumerable.Range(1, agents).Select(i => $"{cluster.Prefix}-n{i}").ToList();
             foreach (var node in nodes)
             {
@@ -86,17 +82,7 @@ internal sealed class ConvergeBenchmark : IBenchmark
                 $"ready p50 {Fmt.Ms(sReady.P50)} p99 {Fmt.Ms(sReady.P99)}; docker create+start p50 {Fmt.Ms(sBase.P50)} " +
                 $"(running/baseline {Fmt.Ratio(sRun.P50 / sBase.P50)} at p50, {Fmt.Ratio(sRun.P99 / sBase.P99)} at p99; " +
                 $"{agents} at once p50 {Fmt.Ms(sPar.P50)}, running/that {Fmt.Ratio(sRun.P50 / sPar.P50)} at p50)");
-        }
-        catch
-        {
-            cluster.MarkFailed();
-            throw;
-        }
-        finally
-        {
-            await cluster.StopAgentsAsync();
-            await docker.CleanUpAsync();
-        }
+        }, cancellationToken);
     }
 
     private static async Task<Once> OnceAsync(Cluster cluster, DockerEngine docker, string name, int agents, CancellationToken cancellationToken)

@@ -26,44 +26,28 @@ internal sealed class FootprintBenchmark : IBenchmark
         args.RejectUnknown();
 
         var table = new Table("process, state", "RSS end", "RSS max", "CPU s", "CPU %", "window");
-        await using (var cluster = Cluster.Create())
-        await using (var docker = new DockerEngine(cluster.Prefix))
+        var summary = new List<string>();
+        await Cluster.RunWithEngineAsync(async (cluster, docker, cp) =>
         {
-            try
-            {
-                await docker.StartAsync(cancellationToken);
-                var cp = await cluster.StartControlPlaneAsync(cancellationToken);
-                var node = cluster.Prefix + "-n1";
-                var agent = await cluster.StartAgentAsync(node, cancellationToken, executable: agentBin);
+            var node = cluster.Prefix + "-n1";
+            var agent = await cluster.StartAgentAsync(node, cancellationToken, executable: agentBin);
 
-                await Task.Delay(settle, cancellationToken);
-                await ObserveAsync(table, $"agent, 0 pods", agent.Pid, $"control plane, 1 node, 0 pods", cp.Pid, duration, cancellationToken);
+            await Task.Delay(settle, cancellationToken);
+            await ObserveAsync(table, summary, "agent, 0 pods", agent.Pid, "control plane, 1 node, 0 pods", cp.Pid, duration, cancellationToken);
 
-                for (var i = 0; i < pods; i++)
-                {
-                    await cluster.Admin.ApplyAsync(Manifests.DaemonSet($"{cluster.Prefix}-p{i}", nodeSelector: "kubernetes.io/hostname: " + node), cancellationToken);
-                }
+            for (var i = 0; i < pods; i++)
+            {
+                await cluster.Admin.ApplyAsync(Manifests.DaemonSet($"{cluster.Prefix}-p{i}", nodeSelector: "kubernetes.io/hostname: " + node), cancellationToken);
+            }
 
-                await docker.WaitAsync(events => events.Where(e => e.Action == "start").Select(e => e.Owner).Distinct().Count() >= pods ? true : (bool?)null,
-                    TimeSpan.FromMinutes(3), $"{pods} pods running", cancellationToken);
-                await Task.Delay(settle, cancellationToken);
-                await ObserveAsync(table, $"agent, {pods} pods", agent.Pid, $"control plane, 1 node, {pods} pods", cp.Pid, duration, cancellationToken);
-            }
-            catch
-            {
-                cluster.MarkFailed();
-                throw;
-            }
-            finally
-            {
-                await cluster.StopAgentsAsync();
-                await docker.CleanUpAsync();
-            }
-        }
+            await docker.WaitAsync(events => events.Where(e => e.Action == "start").Select(e => e.Owner).Distinct().Count() >= pods ? true : (bool?)null,
+                TimeSpan.FromMinutes(3), $"{pods} pods running", cancellationToken);
+            await Task.Delay(settle, cancellationToken);
+            await ObserveAsync(table, summary, $"agent, {pods} pods", agent.Pid, $"control plane, 1 node, {pods} pods", cp.Pid, duration, cancellationToken);
+        }, cancellationToken);
 
         output.WriteLine("agent: " + (agentBin ?? ChildProcess.BinaryPath("hostdaemons-agent") + " (framework-dependent, as scripts/build makes it)"));
         output.Write(table.ToString());
-        var rows = table.ToString().Split('\n');
         if (sizes)
         {
             var (source, found) = await ExecutableSizesAsync(cancellationToken);
@@ -74,22 +58,15 @@ internal sealed class FootprintBenchmark : IBenchmark
             }
 
             output.Write(sizeTable.ToString());
-            output.WriteLine("footprint: " + Summary(rows) + "; executables " + string.Join(", ", found.Select(f => $"{f.Name} {Fmt.Mb(f.Bytes)}")));
+            output.WriteLine("footprint: " + string.Join(", ", summary) + "; executables " + string.Join(", ", found.Select(f => $"{f.Name} {Fmt.Mb(f.Bytes)}")));
         }
         else
         {
-            output.WriteLine("footprint: " + Summary(rows));
+            output.WriteLine("footprint: " + string.Join(", ", summary));
         }
     }
 
-    private static string Summary(string[] rows) =>
-        string.Join(", ", rows.Skip(1).Where(r => r.Length > 0).Select(r =>
-        {
-            var cells = r.Split("   ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            return $"{cells[0]} {cells[1]} RSS {cells[4]} CPU";
-        }));
-
-    private static async Task ObserveAsync(Table table, string agentLabel, int agentPid, string cpLabel, int cpPid, TimeSpan window, CancellationToken cancellationToken)
+    private static async Task ObserveAsync(Table table, List<string> summary, string agentLabel, int agentPid, string cpLabel, int cpPid, TimeSpan window, CancellationToken cancellationToken)
     {
         var agent = ProcessWatch.ObserveAsync(agentPid, window, cancellationToken);
         var cp = ProcessWatch.ObserveAsync(cpPid, window, cancellationToken);
@@ -97,6 +74,7 @@ internal sealed class FootprintBenchmark : IBenchmark
         {
             table.Add(label, Fmt.Mb(result.LastRss), Fmt.Mb(result.MaxRss), Fmt.Seconds(result.CpuSeconds),
                 Fmt.Num(result.CpuSeconds / result.Seconds * 100, "0.00") + " %", Fmt.Num(result.Seconds, "0") + " s");
+            summary.Add($"{label} {Fmt.Mb(result.LastRss)} RSS {Fmt.Num(result.CpuSeconds / result.Seconds * 100, "0.00")} % CPU");
         }
     }
 

@@ -20,12 +20,8 @@ internal sealed class RelabelBenchmark : IBenchmark
         var runs = Math.Max(1, args.Int("runs", 20));
         args.RejectUnknown();
 
-        await using var cluster = Cluster.Create();
-        await using var docker = new DockerEngine(cluster.Prefix);
-        try
+        await Cluster.RunWithEngineAsync(async (cluster, docker, _) =>
         {
-            await docker.StartAsync(cancellationToken);
-            await cluster.StartControlPlaneAsync(cancellationToken);
             var node = cluster.Prefix + "-n1";
             await cluster.StartAgentAsync(node, cancellationToken, labels: LabelKey + "=on");
             var name = cluster.Prefix + "-relabel";
@@ -63,16 +59,6 @@ internal sealed class RelabelBenchmark : IBenchmark
             table.Add("label back -> container running", Fmt.Ms(sStart.P50), Fmt.Ms(sStart.P99), Fmt.Ms(sStart.Max), Fmt.Ms(sStart.Min));
             output.Write(table.ToString());
             output.WriteLine($"relabel: {runs} runs: stopped p50 {Fmt.Ms(sStop.P50)} p99 {Fmt.Ms(sStop.P99)}, running again p50 {Fmt.Ms(sStart.P50)} p99 {Fmt.Ms(sStart.P99)}");
-        }
-        catch
-        {
-            cluster.MarkFailed();
-            throw;
-        }
-        finally
-        {
-            await cluster.StopAgentsAsync();
-            await docker.CleanUpAsync();
-        }
+        }, cancellationToken);
     }
 }

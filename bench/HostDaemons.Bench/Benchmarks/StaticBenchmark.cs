@@ -17,12 +17,8 @@ internal sealed class StaticBenchmark : IBenchmark
         var files = Math.Max(1, args.Int("files", 50));
         args.RejectUnknown();
 
-        await using var cluster = Cluster.Create();
-        await using var docker = new DockerEngine(cluster.Prefix);
-        try
+        await Cluster.RunWithEngineAsync(async (cluster, docker, _) =>
         {
-            await docker.StartAsync(cancellationToken);
-            await cluster.StartControlPlaneAsync(cancellationToken);
             var node = cluster.Prefix + "-n1";
             var manifests = cluster.Dir("manifests");
             await cluster.StartAgentAsync(node, cancellationToken, manifestDir: manifests);
@@ -53,16 +49,6 @@ internal sealed class StaticBenchmark : IBenchmark
             table.Add("manifest file closed -> container running", Fmt.Ms(stats.P50), Fmt.Ms(stats.P99), Fmt.Ms(stats.Max), Fmt.Ms(stats.Min));
             output.Write(table.ToString());
             output.WriteLine($"static: {files} files: file closed -> container running p50 {Fmt.Ms(stats.P50)} p99 {Fmt.Ms(stats.P99)} max {Fmt.Ms(stats.Max)} (kubelet re-lists every 20 s)");
-        }
-        catch
-        {
-            cluster.MarkFailed();
-            throw;
-        }
-        finally
-        {
-            await cluster.StopAgentsAsync();
-            await docker.CleanUpAsync();
-        }
+        }, cancellationToken);
     }
 }

@@ -12,12 +12,12 @@ internal sealed class StoreBenchmark : IBenchmark
 {
     public string Name => "store";
 
-    public string Usage => "store [--agents 1000] [--applies 1000] [--concurrency 32]";
+    public string Usage => "store [--agents 1000] [--applies 5000] [--concurrency 32]";
 
     public async Task RunAsync(BenchArgs args, TextWriter output, CancellationToken cancellationToken)
     {
         var agents = args.Int("agents", 1000);
-        var applies = Math.Max(1, args.Int("applies", 1000));
+        var applies = Math.Max(1, args.Int("applies", 5000));
         var concurrency = Math.Max(1, args.Int("concurrency", 32));
         args.RejectUnknown();
 

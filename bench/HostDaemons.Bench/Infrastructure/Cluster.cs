@@ -131,6 +131,32 @@ internal sealed class Cluster : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A run against the real engine: a control plane, the engine's events watched, then <paramref name="body"/>. A
+    /// failed run keeps its scratch data; every run stops its agents and removes the containers it made.
+    /// </summary>
+    public static async Task RunWithEngineAsync(Func<Cluster, DockerEngine, ChildProcess, Task> body, CancellationToken cancellationToken)
+    {
+        await using var cluster = Create();
+        await using var docker = new DockerEngine(cluster.Prefix);
+        try
+        {
+            await docker.StartAsync(cancellationToken);
+            var controlPlane = await cluster.StartControlPlaneAsync(cancellationToken);
+            await body(cluster, docker, controlPlane);
+        }
+        catch
+        {
+            cluster.MarkFailed();
+            throw;
+        }
+        finally
+        {
+            await cluster.StopAgentsAsync();
+            await docker.CleanUpAsync();
+        }
+    }
+
     /// <summary>Stops the agents (their containers stay), so a clean-up does not race them.</summary>
     public async Task StopAgentsAsync()
     {

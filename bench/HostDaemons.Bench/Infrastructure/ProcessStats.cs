@@ -34,9 +34,8 @@ internal static class ProcessWatch
         var last = first;
         var maxRss = first.RssBytes;
         var end = DateTimeOffset.UtcNow + window;
-        while (DateTimeOffset.UtcNow < end)
+        while (end - DateTimeOffset.UtcNow is var wait && wait > TimeSpan.Zero)
         {
-            var wait = end - DateTimeOffset.UtcNow;
             await Task.Delay(wait < TimeSpan.FromSeconds(1) ? wait : TimeSpan.FromSeconds(1), cancellationToken);
             last = ProcessSample.Read(pid);
             maxRss = Math.Max(maxRss, last.RssBytes);

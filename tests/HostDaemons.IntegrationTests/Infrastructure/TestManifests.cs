@@ -8,12 +8,14 @@ public static class TestManifests
 
     /// <summary>
     /// A DaemonSet of one busybox container selected by <c>app: NAME</c>; <paramref name="labels"/> (<c>k: v, ...</c>)
-    /// go on the DaemonSet and its pods, <paramref name="nodeSelector"/> (<c>{k: v}</c>) on the pod template.
+    /// go on the DaemonSet and its pods, <paramref name="nodeSelector"/> (<c>{k: v}</c>) and <paramref name="podSpec"/>
+    /// (YAML lines, unindented) in the pod spec.
     /// </summary>
-    public static string Daemon(string name, string labels = "", string nodeSelector = "", string command = SleepUntilTerm, int gracePeriod = 5)
+    public static string Daemon(string name, string labels = "", string nodeSelector = "", string command = SleepUntilTerm, int gracePeriod = 5, string podSpec = "")
     {
         var allLabels = labels.Length == 0 ? $"app: {name}" : $"app: {name}, {labels}";
-        var selectorLine = nodeSelector.Length == 0 ? "" : $"\n      nodeSelector: {nodeSelector}";
+        var selectorLine = (nodeSelector.Length == 0 ? "" : $"\n      nodeSelector: {nodeSelector}")
+            + string.Concat(podSpec.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => "\n      " + line));
         return $$"""
             apiVersion: apps/v1
             kind: DaemonSet
@@ -34,6 +36,21 @@ public static class TestManifests
                     command: ["/bin/sh", "-c", "{{command}}"]
             """;
     }
+
+    /// <summary>A static pod manifest (v1 Pod, label <c>app: NAME</c>) of one container that idles until SIGTERM; <paramref name="comment"/> goes first.</summary>
+    public static string StaticPod(string name, string image = "busybox:latest", string comment = "", string command = SleepUntilTerm) => $$"""
+        {{comment}}apiVersion: v1
+        kind: Pod
+        metadata:
+          name: {{name}}
+          labels: {app: {{name}}}
+        spec:
+          terminationGracePeriodSeconds: 5
+          containers:
+          - name: main
+            image: {{image}}
+            command: ["/bin/sh", "-c", "{{command}}"]
+        """;
 
     /// <summary>Node names unique to one test run, so tests sharing the engine never see each other's containers.</summary>
     public static string[] Nodes(string test, int count = 3)

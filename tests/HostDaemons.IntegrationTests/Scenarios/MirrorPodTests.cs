@@ -14,19 +14,7 @@ namespace HostDaemons.IntegrationTests.Scenarios;
 [Trait(TestCategories.Name, TestCategories.Docker)]
 public sealed class MirrorPodTests
 {
-    private static string Manifest(string name) => $$"""
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: {{name}}
-          labels: {app: {{name}}}
-        spec:
-          terminationGracePeriodSeconds: 5
-          containers:
-          - name: main
-            image: busybox:latest
-            command: ["/bin/sh", "-c", "echo static {{name}} up; {{TestManifests.SleepUntilTerm}}"]
-        """;
+    private static string Manifest(string name) => TestManifests.StaticPod(name, command: $"echo static {name} up; {TestManifests.SleepUntilTerm}");
 
     private static string ManifestDir(TestCluster cluster, string node) => Path.Combine(cluster.Root, "manifests", node);
 

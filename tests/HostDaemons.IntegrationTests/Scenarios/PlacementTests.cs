@@ -13,29 +13,7 @@ public sealed class PlacementTests
     private const string Owner = "DaemonSet/";
 
     /// <summary>A busybox DaemonSet selected by <c>app: NAME</c>, with <paramref name="podSpec"/> (indented YAML lines) in its pod spec.</summary>
-    private static string Daemon(string name, string podSpec = "", string labels = "")
-    {
-        var allLabels = labels.Length == 0 ? $"app: {name}" : $"app: {name}, {labels}";
-        var extra = string.Concat(podSpec.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => "\n      " + line));
-        return $$"""
-            apiVersion: apps/v1
-            kind: DaemonSet
-            metadata:
-              name: {{name}}
-            spec:
-              selector:
-                matchLabels: {app: {{name}}}
-              template:
-                metadata:
-                  labels: {{{allLabels}}}
-                spec:{{extra}}
-                  terminationGracePeriodSeconds: 5
-                  containers:
-                  - name: main
-                    image: busybox:latest
-                    command: ["/bin/sh", "-c", "{{TestManifests.SleepUntilTerm}}"]
-            """;
-    }
+    private static string Daemon(string name, string podSpec = "", string labels = "") => TestManifests.Daemon(name, labels, podSpec: podSpec);
 
     private static async Task<string> ApplyAsync(Hdctl hdctl, string manifest) => (await hdctl.RunWithInputAsync(manifest, "apply", "-f", "-")).Output;
 

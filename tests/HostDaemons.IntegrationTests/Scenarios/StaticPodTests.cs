@@ -47,19 +47,7 @@ public sealed partial class StaticPodTests : IAsyncLifetime
         _root.Dispose();
     }
 
-    private static string Manifest(string name, string image = "busybox:latest", string comment = "") => $$"""
-        {{comment}}apiVersion: v1
-        kind: Pod
-        metadata:
-          name: {{name}}
-          labels: {app: {{name}}}
-        spec:
-          terminationGracePeriodSeconds: 5
-          containers:
-          - name: main
-            image: {{image}}
-            command: ["/bin/sh", "-c", "{{TestManifests.SleepUntilTerm}}"]
-        """;
+    private static string Manifest(string name, string image = "busybox:latest", string comment = "") => TestManifests.StaticPod(name, image, comment);
 
     [Fact]
     public async Task FileDropped_NoControlPlane_ContainerRunningWithinBound()

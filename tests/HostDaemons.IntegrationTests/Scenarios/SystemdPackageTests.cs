@@ -92,6 +92,16 @@ public sealed class SystemdPackageTests : IAsyncLifetime
         Assert.Contains("6", await AgentPrioritiesAsync());
         Assert.DoesNotContain("<6>", await ShellAsync($"journalctl -u {Agent} -o cat --no-pager"), StringComparison.Ordinal);
 
+        // The packaged (Native AOT) agent runs static pods from the package's manifest directory, and stops them.
+        await _container.ShellAsync($"""
+            cat > /etc/hostdaemons/manifests/hello.yaml <<'EOF'
+            {TestManifests.StaticPod("hello")}
+            EOF
+            """);
+        await WaitUntilAsync(async () => (await _docker.RunningAsync(_node)).Any(c => c.Labels["io.hostdaemons.owner"] == "static"), "the static pod runs");
+        await _container.ShellAsync("rm /etc/hostdaemons/manifests/hello.yaml");
+        await WaitUntilAsync(async () => (await _docker.RunningAsync(_node)).All(c => c.Labels["io.hostdaemons.owner"] != "static"), "the static pod stops");
+
         // An upgrade (installing the package again) restarts the agent on the new binary; the daemon keeps running.
         pid = await MainPidAsync();
         await _container.ShellAsync("cd /tmp/packages && dpkg -i hostdaemons-agent_*.deb");
