@@ -70,7 +70,7 @@ internal sealed class ResourcePrinter(OutputFormat format, bool withNamespace, b
         var array = new JsonArray();
         foreach (var item in items)
         {
-            array.Add(ObjectEncoder.Encode(item));
+            array.Add((JsonNode)ObjectEncoder.Encode(item));
         }
 
         return new JsonObject

@@ -64,8 +64,15 @@ public sealed class SystemdPackageTests : IAsyncLifetime
         // The agent registers with the packaged control plane and runs a DaemonSet through the host's engine.
         var hdctl = new Hdctl($"http://127.0.0.1:{_port}");
         await WaitUntilAsync(async () => (await hdctl.RunAsync("get", "node", _node)).Row(_node)?[1] == "Ready", "the packaged agent registers");
-        await hdctl.RunWithInputAsync(TestManifests.Daemon("sd-daemon", command: TestManifests.SleepUntilTerm), "apply", "-f", "-");
+        // The packaged hdctl (Native AOT) applies a manifest file and prints what kubectl prints.
+        await _container.ShellAsync($"""
+            cat > /tmp/sd-daemon.yaml <<'EOF'
+            {TestManifests.Daemon("sd-daemon")}
+            EOF
+            """);
+        Assert.Equal("daemonset.apps/sd-daemon created", await ShellAsync($"hdctl --server http://127.0.0.1:{_port} apply -f /tmp/sd-daemon.yaml"));
         var id = await RunningContainerAsync();
+        Assert.StartsWith("NAME", await ShellAsync($"hdctl --server http://127.0.0.1:{_port} get ds sd-daemon -o wide"), StringComparison.Ordinal);
 
         // Restarting or stopping the agent leaves the daemon container alone.
         var pid = await MainPidAsync();
