@@ -20,7 +20,7 @@ internal static class ContainerSpecBuilder
     {
         var owner = pod.Metadata.OwnerReferences.FirstOrDefault(o => o.Controller) is { } controller
             ? $"{controller.Kind}/{controller.Name}"
-            : "static";
+            : SourceAuthority.StaticOwner;
         var containers = pod.Spec.Containers.Select(c => BuildContainer(pod, c, node, owner)).ToList();
         if (pod.Spec.HostNetwork || containers.Count < 2)
         {
@@ -44,17 +44,22 @@ internal static class ContainerSpecBuilder
         DnsSearches = first.DnsSearches,
         DnsOptions = first.DnsOptions,
         LogLimits = node.LogLimits,
-        Labels = new Dictionary<string, string>(StringComparer.Ordinal)
+        Labels = new Dictionary<string, string>(PodLabels(pod, node, ContainerLabels.SandboxContainerName, owner), StringComparer.Ordinal)
         {
-            [ContainerLabels.Node] = node.NodeName,
-            [ContainerLabels.Namespace] = pod.Metadata.Namespace,
-            [ContainerLabels.Pod] = pod.Metadata.Name,
-            [ContainerLabels.PodUid] = pod.Metadata.Uid,
-            [ContainerLabels.Container] = ContainerLabels.SandboxContainerName,
-            [ContainerLabels.Owner] = owner,
             [ContainerLabels.Sandbox] = "true",
             [ContainerLabels.GracePeriod] = "0",
         },
+    };
+
+    /// <summary>The labels every container of the pod carries: its node, pod, container name and owner.</summary>
+    private static Dictionary<string, string> PodLabels(Pod pod, NodeContext node, string container, string owner) => new(StringComparer.Ordinal)
+    {
+        [ContainerLabels.Node] = node.NodeName,
+        [ContainerLabels.Namespace] = pod.Metadata.Namespace,
+        [ContainerLabels.Pod] = pod.Metadata.Name,
+        [ContainerLabels.PodUid] = pod.Metadata.Uid,
+        [ContainerLabels.Container] = container,
+        [ContainerLabels.Owner] = owner,
     };
 
     private static DesiredContainer BuildContainer(Pod pod, Container container, NodeContext node, string owner)
@@ -98,14 +103,8 @@ internal static class ContainerSpecBuilder
         var grace = spec.HasTerminationGracePeriodSeconds ? spec.TerminationGracePeriodSeconds : 30;
         launch = launch with
         {
-            Labels = new Dictionary<string, string>(StringComparer.Ordinal)
+            Labels = new Dictionary<string, string>(PodLabels(pod, node, container.Name, owner), StringComparer.Ordinal)
             {
-                [ContainerLabels.Node] = node.NodeName,
-                [ContainerLabels.Namespace] = pod.Metadata.Namespace,
-                [ContainerLabels.Pod] = pod.Metadata.Name,
-                [ContainerLabels.PodUid] = pod.Metadata.Uid,
-                [ContainerLabels.Container] = container.Name,
-                [ContainerLabels.Owner] = owner,
                 [ContainerLabels.SpecHash] = hash,
                 [ContainerLabels.GracePeriod] = grace.ToString(CultureInfo.InvariantCulture),
             },

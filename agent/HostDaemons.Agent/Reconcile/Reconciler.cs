@@ -7,6 +7,7 @@ using HostDaemons.Agent.Runtime;
 using HostDaemons.Agent.StaticPods;
 using HostDaemons.Agent.Status;
 using HostDaemons.Hosting;
+using HostDaemons.Model.Objects;
 using HostDaemons.Model.V1;
 using Microsoft.Extensions.Options;
 
@@ -35,9 +36,6 @@ internal sealed partial class Reconciler(
     PodEventRecorder? events = null,
     StaticPodSet? staticPods = null) : SupervisedBackgroundService(lifetime, logger)
 {
-    /// <summary>Marks the control plane's copy of a static pod (Kubernetes' mirror pod annotation).</summary>
-    private const string MirrorAnnotation = "kubernetes.io/config.mirror";
-
     private readonly Dictionary<string, (string Version, DesiredPod Pod)> _built = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PodStatus> _statuses = new(StringComparer.Ordinal);
     private int _failures;
@@ -204,14 +202,12 @@ internal sealed partial class Reconciler(
         var statics = staticPods?.Current ?? [];
         if (statics.Count == 0)
         {
-            return assigned.Current.Where(p => !IsMirror(p));
+            return assigned.Current.Where(p => !p.IsMirror());
         }
 
         var uids = statics.Select(p => p.Metadata.Uid).ToHashSet(StringComparer.Ordinal);
-        return assigned.Current.Where(p => !IsMirror(p) && !uids.Contains(p.Metadata.Uid)).Concat(statics);
+        return assigned.Current.Where(p => !p.IsMirror() && !uids.Contains(p.Metadata.Uid)).Concat(statics);
     }
-
-    private static bool IsMirror(Pod pod) => pod.Metadata.Annotations.ContainsKey(MirrorAnnotation);
 
     private DesiredPod Build(Pod pod)
     {

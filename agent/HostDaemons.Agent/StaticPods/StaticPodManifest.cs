@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using HostDaemons.Model.Objects;
 using HostDaemons.Model.Serialization;
 using HostDaemons.Model.Validation;
 using HostDaemons.Model.V1;
@@ -17,7 +18,6 @@ internal static class StaticPodManifest
     /// <summary>Files above this size are refused (the kubelet reads up to 10 MiB; a pod manifest is a few KiB).</summary>
     public const int MaxBytes = 1024 * 1024;
 
-    public const string HashAnnotation = "kubernetes.io/config.hash";
     public const string SourceAnnotation = "kubernetes.io/config.source";
     public const string SeenAnnotation = "kubernetes.io/config.seen";
     public const string FileSource = "file";
@@ -90,7 +90,7 @@ internal static class StaticPodManifest
 
         pod.Metadata.Name = $"{pod.Metadata.Name}-{nodeName.ToLowerInvariant()}";
         pod.Metadata.ResourceVersion = contentHash;
-        pod.Metadata.Annotations[HashAnnotation] = pod.Metadata.Uid;
+        pod.Metadata.Annotations[MirrorPodAnnotations.Hash] = pod.Metadata.Uid;
         pod.Metadata.Annotations[SourceAnnotation] = FileSource;
         pod.Metadata.Annotations[SeenAnnotation] = seen.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
         pod.Spec.NodeName = nodeName;

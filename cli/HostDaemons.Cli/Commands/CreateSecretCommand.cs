@@ -137,7 +137,6 @@ internal sealed class CreateDockerRegistrySecretCommand : Command
         return ExitCodes.Success;
     }
 
-
     /// <summary>The API server's wording, which kubectl prints after "failed to create secret": without apply's "The ".</summary>
     private static string ServerMessage(string detail) =>
         detail.StartsWith("The ", StringComparison.Ordinal) ? detail[4..] : detail;

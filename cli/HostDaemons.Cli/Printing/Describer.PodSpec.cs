@@ -300,22 +300,9 @@ internal sealed partial class Describer
     /// <summary>Sorted by key: <c>key=value:Effect</c>, <c>op=Exists</c> for a bare key, <c>for 300s</c> with tolerationSeconds.</summary>
     private static void Tolerations(DescribeWriter w, string title, IEnumerable<Toleration> tolerations)
     {
-        w.Write(0, $"{title}:\t");
         var sorted = tolerations.OrderBy(t => t.Key, StringComparer.Ordinal).ToList();
-        if (sorted.Count == 0)
+        TabbedList(w, title, sorted, toleration =>
         {
-            w.WriteLine("<none>");
-            return;
-        }
-
-        for (var i = 0; i < sorted.Count; i++)
-        {
-            if (i != 0)
-            {
-                w.Write(0, "\t");
-            }
-
-            var toleration = sorted[i];
             var text = new StringBuilder(toleration.Key);
             if (toleration.Value.Length > 0)
             {
@@ -338,7 +325,7 @@ internal sealed partial class Describer
             }
 
             w.Write(0, $"{text}\n");
-        }
+        });
     }
 
     /// <summary>

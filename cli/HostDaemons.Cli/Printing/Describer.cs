@@ -231,10 +231,10 @@ internal sealed partial class Describer(DateTimeOffset now, TimeZoneInfo zone)
         }
     }
 
-    private static void Labels(DescribeWriter w, string title, IEnumerable<KeyValuePair<string, string>> labels)
+    /// <summary><c>title:</c> then one item a line, each after a tab so they line up; <c>&lt;none&gt;</c> for no items.</summary>
+    private static void TabbedList<T>(DescribeWriter w, string title, IReadOnlyList<T> sorted, Action<T> writeItem)
     {
         w.Write(0, $"{title}:\t");
-        var sorted = labels.OrderBy(l => l.Key, StringComparer.Ordinal).ToList();
         if (sorted.Count == 0)
         {
             w.WriteLine("<none>");
@@ -248,29 +248,20 @@ internal sealed partial class Describer(DateTimeOffset now, TimeZoneInfo zone)
                 w.Write(0, "\t");
             }
 
-            w.Write(0, $"{sorted[i].Key}={sorted[i].Value}\n");
+            writeItem(sorted[i]);
         }
     }
+
+    private static void Labels(DescribeWriter w, string title, IEnumerable<KeyValuePair<string, string>> labels) =>
+        TabbedList(w, title, labels.OrderBy(l => l.Key, StringComparer.Ordinal).ToList(), l => w.Write(0, $"{l.Key}={l.Value}\n"));
 
     /// <summary>One annotation a line; a long or multi-line value goes on its own, indented, lines cut at 140 characters.</summary>
     private static void Annotations(DescribeWriter w, string title, IEnumerable<KeyValuePair<string, string>> annotations)
     {
-        w.Write(0, $"{title}:\t");
         var sorted = annotations.Where(a => a.Key != LastAppliedAnnotation).OrderBy(a => a.Key, StringComparer.Ordinal).ToList();
-        if (sorted.Count == 0)
+        TabbedList(w, title, sorted, annotation =>
         {
-            w.WriteLine("<none>");
-            return;
-        }
-
-        for (var i = 0; i < sorted.Count; i++)
-        {
-            if (i != 0)
-            {
-                w.Write(0, "\t");
-            }
-
-            var (key, value) = (sorted[i].Key, sorted[i].Value);
+            var (key, value) = (annotation.Key, annotation.Value);
             if (value.EndsWith('\n'))
             {
                 value = value[..^1];
@@ -289,30 +280,15 @@ internal sealed partial class Describer(DateTimeOffset now, TimeZoneInfo zone)
             {
                 w.Write(0, $"{key}: {value}\n");
             }
-        }
+        });
     }
 
     /// <summary>Sorted by effect, then key: <c>key=value:Effect</c>, or <c>key:Effect</c>.</summary>
     private static void Taints(DescribeWriter w, IEnumerable<Taint> taints)
     {
-        w.Write(0, "Taints:\t");
         var sorted = taints.OrderBy(t => $"{t.Effect},{t.Key}", StringComparer.Ordinal).ToList();
-        if (sorted.Count == 0)
-        {
-            w.WriteLine("<none>");
-            return;
-        }
-
-        for (var i = 0; i < sorted.Count; i++)
-        {
-            if (i != 0)
-            {
-                w.Write(0, "\t");
-            }
-
-            var taint = sorted[i];
-            w.Write(0, taint.Value.Length == 0 ? $"{taint.Key}:{taint.Effect}\n" : $"{taint.Key}={taint.Value}:{taint.Effect}\n");
-        }
+        TabbedList(w, "Taints", sorted, taint =>
+            w.Write(0, taint.Value.Length == 0 ? $"{taint.Key}:{taint.Effect}\n" : $"{taint.Key}={taint.Value}:{taint.Effect}\n"));
     }
 
     /// <summary>kubectl's describeNodeResource, without percentages: HostDaemons nodes report no allocatable resources.</summary>

@@ -13,8 +13,10 @@ internal sealed partial class DaemonSetController
     private async Task<HistoryStep?> ConstructHistoryAsync(DaemonSet ds, string key, string hash, CancellationToken cancellationToken)
     {
         var ns = ds.Metadata.Namespace;
-        await DeleteRevisionsAsync(ns, ds.Metadata.Name, exceptOwnerUid: ds.Metadata.Uid, cancellationToken).ConfigureAwait(false);
-        var owned = ControllerRevisions.OwnedBy(ds, store.List<ControllerRevision>(ns));
+        // One listing serves both: the stale revisions deleted are never the DaemonSet's own.
+        var revisions = store.List<ControllerRevision>(ns);
+        await DeleteRevisionsAsync(revisions, ds.Metadata.Name, exceptOwnerUid: ds.Metadata.Uid, cancellationToken).ConfigureAwait(false);
+        var owned = ControllerRevisions.OwnedBy(ds, revisions);
         var step = RevisionHistory.Construct(ds, owned, hash);
         if (step is null)
         {
@@ -76,14 +78,17 @@ internal sealed partial class DaemonSetController
         }
     }
 
-    /// <summary>Revisions of the DaemonSet of that name whose owner is gone (or, given a uid, is an earlier DaemonSet).</summary>
-    private async Task DeleteRevisionsAsync(string ns, string name, string? exceptOwnerUid, CancellationToken cancellationToken)
+    /// <summary>
+    /// Of <paramref name="revisions"/> (a namespace's), those of the DaemonSet of that name whose owner is gone (or,
+    /// given a uid, is an earlier DaemonSet).
+    /// </summary>
+    private async Task DeleteRevisionsAsync(IEnumerable<ControllerRevision> revisions, string name, string? exceptOwnerUid, CancellationToken cancellationToken)
     {
-        var stale = store.List<ControllerRevision>(ns)
+        var stale = revisions
             .Where(r => r.Metadata.ControllerRef() is { Kind: "DaemonSet" } owner && owner.Name == name && owner.Uid != exceptOwnerUid);
         foreach (var revision in stale)
         {
-            await store.DeleteAsync<ControllerRevision>(ns, revision.Metadata.Name, revision.Metadata.Uid, cancellationToken).ConfigureAwait(false);
+            await store.DeleteAsync<ControllerRevision>(revision.Metadata.Namespace, revision.Metadata.Name, revision.Metadata.Uid, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -79,7 +79,7 @@ internal sealed partial class DaemonSetController(
                     // Pods others' placement depends on (pod affinity): other DaemonSets' pods and static pods alike.
                     var previous = e.Type switch { StoreEventType.Modified => (Pod?)e.Previous, StoreEventType.Deleted => pod, _ => null };
                     var current = e.Type == StoreEventType.Deleted ? null : pod;
-                    foreach (var ds in PlacementTriggers.ForPodChange(store.List<DaemonSet>(), previous, current))
+                    foreach (var ds in PlacementTriggers.ForPodChange(DaemonSetsOnDemand(), previous, current))
                     {
                         _queue.Add(ds.Key());
                     }
@@ -126,7 +126,7 @@ internal sealed partial class DaemonSetController(
         {
             _stalls.Remove(key);
             await DeleteOrphanedPodsAsync(ns, name, cancellationToken).ConfigureAwait(false);
-            await DeleteRevisionsAsync(ns, name, exceptOwnerUid: null, cancellationToken).ConfigureAwait(false);
+            await DeleteRevisionsAsync(store.List<ControllerRevision>(ns), name, exceptOwnerUid: null, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -316,6 +316,18 @@ internal sealed partial class DaemonSetController(
             new EventObjectReference { Kind = "DaemonSet", ApiVersion = "apps/v1", Namespace = ds.Metadata.Namespace, Name = ds.Metadata.Name, Uid = ds.Metadata.Uid },
             new EventSource { Component = "daemonset-controller" },
             type, reason, message, 1, null, null, cancellationToken);
+
+    /// <summary>
+    /// The DaemonSets, listed only once enumerated: most pod events are status changes, which move no DaemonSet's
+    /// placement and must not cost a scan of the store on the per-event path.
+    /// </summary>
+    private IEnumerable<DaemonSet> DaemonSetsOnDemand()
+    {
+        foreach (var ds in store.List<DaemonSet>())
+        {
+            yield return ds;
+        }
+    }
 
     private static bool OnlyStatusChanged(DaemonSet current, DaemonSet previous) =>
         Equals(current.Spec, previous.Spec) && Equals(current.Metadata.DeletionTimestamp, previous.Metadata.DeletionTimestamp)

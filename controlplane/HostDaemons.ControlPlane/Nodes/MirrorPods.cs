@@ -43,7 +43,7 @@ internal sealed partial class MirrorPods(IObjectStore store, EventRecorder event
         try
         {
             var rejected = new List<string>();
-            var accepted = new Dictionary<(string Namespace, string Name), Pod>();
+            var accepted = new Dictionary<(string Namespace, string Name), (Pod Static, Pod Mirror)>();
             foreach (var pod in pods)
             {
                 var mirror = Mirror(pod, node);
@@ -52,22 +52,22 @@ internal sealed partial class MirrorPods(IObjectStore store, EventRecorder event
                 {
                     rejected.Add($"pod {key.Namespace}/{key.Name} is not mirrored: {invalid}");
                 }
-                else if (!accepted.TryAdd(key, pod))
+                else if (!accepted.TryAdd(key, (pod, mirror)))
                 {
                     rejected.Add($"pod {key.Namespace}/{key.Name} is not mirrored: the set holds two pods of that name");
                 }
             }
 
-            state.Pods = [.. accepted.Values];
-            foreach (var pod in accepted.Values)
+            state.Pods = [.. accepted.Values.Select(a => a.Static)];
+            foreach (var (_, mirror) in accepted.Values)
             {
-                if (await EnsureAsync(node, Mirror(pod, node), status: null, cancellationToken).ConfigureAwait(false) is { } reason)
+                if (await EnsureAsync(node, mirror, status: null, cancellationToken).ConfigureAwait(false) is { } reason)
                 {
                     rejected.Add(reason);
                 }
             }
 
-            var uids = accepted.Values.Select(p => p.Metadata.Uid).ToHashSet(StringComparer.Ordinal);
+            var uids = accepted.Values.Select(a => a.Static.Metadata.Uid).ToHashSet(StringComparer.Ordinal);
             foreach (var stale in store.PodsOnNode(nodeName).Where(p => IsMirrorOf(p, nodeName) && !uids.Contains(p.Metadata.Uid)))
             {
                 await store.DeleteAsync<Pod>(stale.Metadata.Namespace, stale.Metadata.Name, stale.Metadata.Uid, cancellationToken).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Google.Protobuf.WellKnownTypes;
+using HostDaemons.ControlPlane.Controller;
 using HostDaemons.ControlPlane.Storage;
 using HostDaemons.Hosting;
 using HostDaemons.Model.V1;
@@ -71,7 +72,7 @@ internal sealed partial class NodeLeases(
         {
             await store.MutateAsync<Pod>(pod.Metadata.Namespace, pod.Metadata.Name, p =>
             {
-                var ready = p.Status?.Conditions.FirstOrDefault(c => c.Type == "Ready");
+                var ready = PodConditions.Ready(p);
                 if (p.Metadata.Uid != pod.Metadata.Uid || ready is null || ready.Status != "True")
                 {
                     return false;

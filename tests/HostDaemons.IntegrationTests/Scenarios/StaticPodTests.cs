@@ -53,7 +53,6 @@ public sealed partial class StaticPodTests : IAsyncLifetime
     public async Task FileDropped_NoControlPlane_ContainerRunningWithinBound()
     {
         var path = Path.Combine(ManifestDir, "monitor.yaml");
-        var written = Stopwatch.StartNew();
         await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write))
         await using (var writer = new StreamWriter(file))
         {
@@ -61,7 +60,7 @@ public sealed partial class StaticPodTests : IAsyncLifetime
         }
 
         var closedAt = DateTimeOffset.UtcNow;
-        written.Restart();
+        var written = Stopwatch.StartNew();
         string? id = null;
         while (id is null && written.Elapsed < AsyncTestHelpers.DefaultTimeoutDuration)
         {
