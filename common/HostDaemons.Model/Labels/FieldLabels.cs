@@ -15,6 +15,15 @@ public static class FieldLabels
     {
         [ResourceKind.DaemonSet] = Fields<DaemonSet>([]),
         [ResourceKind.ControllerRevision] = Fields<ControllerRevision>([]),
+        [ResourceKind.ConfigMap] = Fields<ConfigMap>([]),
+        [ResourceKind.ServiceAccount] = Fields<ServiceAccount>([]),
+        [ResourceKind.Role] = Fields<Role>([]),
+        [ResourceKind.ClusterRole] = Fields<ClusterRole>([]),
+        [ResourceKind.RoleBinding] = Fields<RoleBinding>([]),
+        [ResourceKind.ClusterRoleBinding] = Fields<ClusterRoleBinding>([]),
+        [ResourceKind.Service] = Fields<Service>([]),
+        [ResourceKind.EndpointSlice] = Fields<EndpointSlice>([]),
+        [ResourceKind.PriorityClass] = Fields<PriorityClass>([]),
         [ResourceKind.Pod] = Fields<Pod>(new()
         {
             ["spec.nodeName"] = p => p.Spec?.NodeName ?? "",

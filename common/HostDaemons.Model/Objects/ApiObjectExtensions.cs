@@ -14,6 +14,15 @@ public static class ApiObjectExtensions
         ApiObject.ObjectOneofCase.Event => envelope.Event,
         ApiObject.ObjectOneofCase.Namespace => envelope.Namespace,
         ApiObject.ObjectOneofCase.ControllerRevision => envelope.ControllerRevision,
+        ApiObject.ObjectOneofCase.ConfigMap => envelope.ConfigMap,
+        ApiObject.ObjectOneofCase.ServiceAccount => envelope.ServiceAccount,
+        ApiObject.ObjectOneofCase.Role => envelope.Role,
+        ApiObject.ObjectOneofCase.ClusterRole => envelope.ClusterRole,
+        ApiObject.ObjectOneofCase.RoleBinding => envelope.RoleBinding,
+        ApiObject.ObjectOneofCase.ClusterRoleBinding => envelope.ClusterRoleBinding,
+        ApiObject.ObjectOneofCase.Service => envelope.Service,
+        ApiObject.ObjectOneofCase.EndpointSlice => envelope.EndpointSlice,
+        ApiObject.ObjectOneofCase.PriorityClass => envelope.PriorityClass,
         _ => null,
     };
 
@@ -26,6 +35,15 @@ public static class ApiObjectExtensions
         Event e => new ApiObject { Event = e },
         Namespace ns => new ApiObject { Namespace = ns },
         ControllerRevision revision => new ApiObject { ControllerRevision = revision },
+        ConfigMap v => new ApiObject { ConfigMap = v },
+        ServiceAccount v => new ApiObject { ServiceAccount = v },
+        Role v => new ApiObject { Role = v },
+        ClusterRole v => new ApiObject { ClusterRole = v },
+        RoleBinding v => new ApiObject { RoleBinding = v },
+        ClusterRoleBinding v => new ApiObject { ClusterRoleBinding = v },
+        Service v => new ApiObject { Service = v },
+        EndpointSlice v => new ApiObject { EndpointSlice = v },
+        PriorityClass v => new ApiObject { PriorityClass = v },
         _ => throw new ArgumentException($"cannot wrap {value.GetType().Name}", nameof(value)),
     };
 

@@ -64,3 +64,84 @@ public sealed partial class ControllerRevision : IKubeObject<ControllerRevision>
 
     public IKubeObject CloneObject() => Clone();
 }
+
+public sealed partial class ConfigMap : IKubeObject<ConfigMap>
+{
+    static ResourceKind IKubeObject<ConfigMap>.StaticKind => ResourceKind.ConfigMap;
+
+    public ResourceKind ResourceKind => ResourceKind.ConfigMap;
+
+    public IKubeObject CloneObject() => Clone();
+}
+
+public sealed partial class ServiceAccount : IKubeObject<ServiceAccount>
+{
+    static ResourceKind IKubeObject<ServiceAccount>.StaticKind => ResourceKind.ServiceAccount;
+
+    public ResourceKind ResourceKind => ResourceKind.ServiceAccount;
+
+    public IKubeObject CloneObject() => Clone();
+}
+
+public sealed partial class Role : IKubeObject<Role>
+{
+    static ResourceKind IKubeObject<Role>.StaticKind => ResourceKind.Role;
+
+    public ResourceKind ResourceKind => ResourceKind.Role;
+
+    public IKubeObject CloneObject() => Clone();
+}
+
+public sealed partial class ClusterRole : IKubeObject<ClusterRole>
+{
+    static ResourceKind IKubeObject<ClusterRole>.StaticKind => ResourceKind.ClusterRole;
+
+    public ResourceKind ResourceKind => ResourceKind.ClusterRole;
+
+    public IKubeObject CloneObject() => Clone();
+}
+
+public sealed partial class RoleBinding : IKubeObject<RoleBinding>
+{
+    static ResourceKind IKubeObject<RoleBinding>.StaticKind => ResourceKind.RoleBinding;
+
+    public ResourceKind ResourceKind => ResourceKind.RoleBinding;
+
+    public IKubeObject CloneObject() => Clone();
+}
+
+public sealed partial class ClusterRoleBinding : IKubeObject<ClusterRoleBinding>
+{
+    static ResourceKind IKubeObject<ClusterRoleBinding>.StaticKind => ResourceKind.ClusterRoleBinding;
+
+    public ResourceKind ResourceKind => ResourceKind.ClusterRoleBinding;
+
+    public IKubeObject CloneObject() => Clone();
+}
+
+public sealed partial class Service : IKubeObject<Service>
+{
+    static ResourceKind IKubeObject<Service>.StaticKind => ResourceKind.Service;
+
+    public ResourceKind ResourceKind => ResourceKind.Service;
+
+    public IKubeObject CloneObject() => Clone();
+}
+
+public sealed partial class EndpointSlice : IKubeObject<EndpointSlice>
+{
+    static ResourceKind IKubeObject<EndpointSlice>.StaticKind => ResourceKind.EndpointSlice;
+
+    public ResourceKind ResourceKind => ResourceKind.EndpointSlice;
+
+    public IKubeObject CloneObject() => Clone();
+}
+
+public sealed partial class PriorityClass : IKubeObject<PriorityClass>
+{
+    static ResourceKind IKubeObject<PriorityClass>.StaticKind => ResourceKind.PriorityClass;
+
+    public ResourceKind ResourceKind => ResourceKind.PriorityClass;
+
+    public IKubeObject CloneObject() => Clone();
+}

@@ -48,7 +48,39 @@ public static class ResourceKinds
         ResourceKind.ControllerRevision, "ControllerRevision", "apps/v1", "controllerrevisions", "controllerrevision", [], Namespaced: true,
         V1.ControllerRevision.Descriptor);
 
-    public static IReadOnlyList<ResourceKindInfo> All { get; } = [DaemonSet, Pod, Node, Secret, Event, Namespace, ControllerRevision];
+    public static ResourceKindInfo ConfigMap { get; } = new(
+        ResourceKind.ConfigMap, "ConfigMap", "v1", "configmaps", "configmap", ["cm"], Namespaced: true, V1.ConfigMap.Descriptor);
+
+    public static ResourceKindInfo ServiceAccount { get; } = new(
+        ResourceKind.ServiceAccount, "ServiceAccount", "v1", "serviceaccounts", "serviceaccount", ["sa"], Namespaced: true, V1.ServiceAccount.Descriptor);
+
+    public static ResourceKindInfo Role { get; } = new(
+        ResourceKind.Role, "Role", "rbac.authorization.k8s.io/v1", "roles", "role", [], Namespaced: true, V1.Role.Descriptor);
+
+    public static ResourceKindInfo ClusterRole { get; } = new(
+        ResourceKind.ClusterRole, "ClusterRole", "rbac.authorization.k8s.io/v1", "clusterroles", "clusterrole", [], Namespaced: false, V1.ClusterRole.Descriptor);
+
+    public static ResourceKindInfo RoleBinding { get; } = new(
+        ResourceKind.RoleBinding, "RoleBinding", "rbac.authorization.k8s.io/v1", "rolebindings", "rolebinding", [], Namespaced: true, V1.RoleBinding.Descriptor);
+
+    public static ResourceKindInfo ClusterRoleBinding { get; } = new(
+        ResourceKind.ClusterRoleBinding, "ClusterRoleBinding", "rbac.authorization.k8s.io/v1", "clusterrolebindings", "clusterrolebinding", [], Namespaced: false,
+        V1.ClusterRoleBinding.Descriptor);
+
+    public static ResourceKindInfo Service { get; } = new(
+        ResourceKind.Service, "Service", "v1", "services", "service", ["svc"], Namespaced: true, V1.Service.Descriptor);
+
+    public static ResourceKindInfo EndpointSlice { get; } = new(
+        ResourceKind.EndpointSlice, "EndpointSlice", "discovery.k8s.io/v1", "endpointslices", "endpointslice", [], Namespaced: true, V1.EndpointSlice.Descriptor);
+
+    public static ResourceKindInfo PriorityClass { get; } = new(
+        ResourceKind.PriorityClass, "PriorityClass", "scheduling.k8s.io/v1", "priorityclasses", "priorityclass", ["pc"], Namespaced: false, V1.PriorityClass.Descriptor);
+
+    public static IReadOnlyList<ResourceKindInfo> All { get; } =
+    [
+        DaemonSet, Pod, Node, Secret, Event, Namespace, ControllerRevision, ConfigMap, ServiceAccount, Role, ClusterRole, RoleBinding, ClusterRoleBinding,
+        Service, EndpointSlice, PriorityClass,
+    ];
 
     public static ResourceKindInfo Get(ResourceKind kind) =>
         All.FirstOrDefault(k => k.Kind == kind) ?? throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown resource kind");
