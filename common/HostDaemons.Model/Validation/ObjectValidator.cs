@@ -36,6 +36,22 @@ public static class ObjectValidator
             case Namespace ns:
                 NamespaceValidator.ApplyDefaults(ns);
                 break;
+            default:
+                ApplyTypeDefaults(value);
+                break;
+        }
+    }
+
+    /// <summary>apiVersion, kind and (for namespaced kinds) the default namespace.</summary>
+    private static void ApplyTypeDefaults(IKubeObject value)
+    {
+        var info = ResourceKinds.Get(value.ResourceKind);
+        value.Descriptor.FindFieldByName("api_version")?.Accessor.SetValue(value, info.ApiVersion);
+        value.Descriptor.FindFieldByName("kind")?.Accessor.SetValue(value, info.KindName);
+        value.Metadata ??= new ObjectMeta();
+        if (info.Namespaced && value.Metadata.Namespace.Length == 0)
+        {
+            value.Metadata.Namespace = ObjectDefaults.DefaultNamespace;
         }
     }
 
@@ -60,9 +76,9 @@ public static class ObjectValidator
             case Namespace ns:
                 return NamespaceValidator.Validate(ns);
             default:
-                var nodeErrors = new ValidationErrors();
-                ObjectMetaValidator.Validate(value.Metadata, namespaced: false, "metadata", nodeErrors);
-                return nodeErrors;
+                var metaErrors = new ValidationErrors();
+                ObjectMetaValidator.Validate(value.Metadata, ResourceKinds.Get(value.ResourceKind).Namespaced, "metadata", metaErrors);
+                return metaErrors;
         }
     }
 }

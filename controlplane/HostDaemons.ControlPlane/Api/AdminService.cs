@@ -78,6 +78,33 @@ internal sealed partial class AdminService(
             case ControllerRevision revision:
                 await store.DeleteAsync<ControllerRevision>(revision.Metadata.Namespace, revision.Metadata.Name, revision.Metadata.Uid, ct).ConfigureAwait(false);
                 break;
+            case ConfigMap cm:
+                await DeleteAsync(cm, ct).ConfigureAwait(false);
+                break;
+            case ServiceAccount sa:
+                await DeleteAsync(sa, ct).ConfigureAwait(false);
+                break;
+            case Role role:
+                await DeleteAsync(role, ct).ConfigureAwait(false);
+                break;
+            case ClusterRole role:
+                await DeleteAsync(role, ct).ConfigureAwait(false);
+                break;
+            case RoleBinding binding:
+                await DeleteAsync(binding, ct).ConfigureAwait(false);
+                break;
+            case ClusterRoleBinding binding:
+                await DeleteAsync(binding, ct).ConfigureAwait(false);
+                break;
+            case Service service:
+                await DeleteAsync(service, ct).ConfigureAwait(false);
+                break;
+            case EndpointSlice slice:
+                await DeleteAsync(slice, ct).ConfigureAwait(false);
+                break;
+            case PriorityClass priorityClass:
+                await DeleteAsync(priorityClass, ct).ConfigureAwait(false);
+                break;
             case Model.V1.Namespace namespaceObject:
                 await Namespaces.BeginDeletionAsync(store, namespaceObject, time.GetUtcNow(), ct).ConfigureAwait(false);
                 break;
@@ -226,6 +253,10 @@ internal sealed partial class AdminService(
 
     public override Task<VersionResponse> Version(VersionRequest request, ServerCallContext context) =>
         Task.FromResult(new VersionResponse { Version = DaemonCommandLine.Version });
+
+    private Task DeleteAsync<T>(T value, CancellationToken cancellationToken)
+        where T : class, IKubeObject<T> =>
+        store.DeleteAsync<T>(value.Metadata.Namespace, value.Metadata.Name, value.Metadata.Uid, cancellationToken);
 
     private async Task DeleteDaemonSetAsync(DaemonSet ds, string policy, CancellationToken cancellationToken)
     {

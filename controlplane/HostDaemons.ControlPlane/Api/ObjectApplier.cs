@@ -25,6 +25,14 @@ internal sealed class ObjectApplier(IObjectStore store, TimeProvider time)
         DaemonSet ds => ApplyAsync(ds, request, CheckDaemonSetUpdate, cancellationToken),
         Secret secret => ApplyAsync(secret, request, SecretValidator.ValidateUpdate, cancellationToken),
         Namespace ns => ApplyAsync(ns, request, static (_, _) => [], cancellationToken),
+        ConfigMap cm => ApplyAsync(cm, request, static (_, _) => [], cancellationToken),
+        ServiceAccount sa => ApplyAsync(sa, request, static (_, _) => [], cancellationToken),
+        Role role => ApplyAsync(role, request, static (_, _) => [], cancellationToken),
+        ClusterRole role => ApplyAsync(role, request, static (_, _) => [], cancellationToken),
+        RoleBinding binding => ApplyAsync(binding, request, static (_, _) => [], cancellationToken),
+        ClusterRoleBinding binding => ApplyAsync(binding, request, static (_, _) => [], cancellationToken),
+        Service service => ApplyAsync(service, request, static (_, _) => [], cancellationToken),
+        PriorityClass priorityClass => ApplyAsync(priorityClass, request, static (_, _) => [], cancellationToken),
         _ => throw ApiErrors.BadRequest(
             $"{ResourceKinds.Get(value.ResourceKind).Plural} cannot be applied: HostDaemons creates pods from DaemonSets and static manifests, and nodes when their agents register"),
     };
