@@ -174,6 +174,22 @@ internal sealed partial class NodeService(
         return Task.FromResult(PullCredentials.For(store, pod, logger));
     }
 
+    public override Task<GetPodResourcesResponse> GetPodResources(GetPodResourcesRequest request, ServerCallContext context)
+    {
+        var name = identity.Resolve(context);
+        var response = new GetPodResourcesResponse();
+        foreach (var key in request.Pods)
+        {
+            // A mirror pod is written by its node itself: answering for it would let a node read any object it names.
+            var pod = store.Get<Pod>(key.Namespace, key.Name);
+            response.Pods.Add(pod is null || pod.Metadata.Uid != key.Uid || pod.Spec.NodeName != name || pod.IsMirror()
+                ? PodResources.NotFound(key)
+                : PodResources.For(store, pod, key));
+        }
+
+        return Task.FromResult(response);
+    }
+
     public override async Task<SyncStaticPodsResponse> SyncStaticPods(SyncStaticPodsRequest request, ServerCallContext context)
     {
         var name = identity.Resolve(context);
