@@ -10,9 +10,10 @@ public sealed class AgentOptions
     public const string DefaultConfigFile = "/etc/hostdaemons/agent.yaml";
 
     public static IReadOnlyList<string> Flags { get; } =
-        ["server", "node-name", "node-labels", "manifest-dir", "state-dir", "docker-endpoint", "resync-period", "manifest-check-period", "log-max-size", "log-max-files"];
+        ["server", "node-name", "node-labels", "manifest-dir", "state-dir", "docker-endpoint", "resync-period", "manifest-check-period", "log-max-size", "log-max-files",
+        "pod-resource-refresh-period"];
 
-    public static IReadOnlySet<string> DurationFlags { get; } = new HashSet<string> { "resync-period", "manifest-check-period" };
+    public static IReadOnlySet<string> DurationFlags { get; } = new HashSet<string> { "resync-period", "manifest-check-period", "pod-resource-refresh-period" };
 
     /// <summary>The control plane's URL.</summary>
     [Required]
@@ -40,6 +41,12 @@ public sealed class AgentOptions
 
     /// <summary>How often the manifest directory is read in full even without a file notification (the kubelet's fileCheckFrequency).</summary>
     public TimeSpan ManifestCheckPeriod { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// How often the ConfigMaps and Secrets that pods use are read again from the control plane, so a change reaches
+    /// mounted files within a minute, as in Kubernetes (env values are fixed when a container is created).
+    /// </summary>
+    public TimeSpan PodResourceRefreshPeriod { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>Each container's log file rotates at this size (Docker's json-file <c>max-size</c>: 10m, 1g).</summary>
     [Required]

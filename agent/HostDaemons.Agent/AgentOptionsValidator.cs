@@ -47,6 +47,7 @@ internal sealed class AgentOptionsCrossValidator : IValidateOptions<AgentOptions
 
         CheckPeriod(result, options.ResyncPeriod, "resync-period");
         CheckPeriod(result, options.ManifestCheckPeriod, "manifest-check-period");
+        CheckPeriod(result, options.PodResourceRefreshPeriod, "pod-resource-refresh-period");
         return result.Build();
     }
 

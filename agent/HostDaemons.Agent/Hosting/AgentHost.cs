@@ -23,6 +23,8 @@ public static class AgentHost
           --resync-period D       full comparison with Docker even without events (default 30s)
           --manifest-check-period D
                                   full re-read of the manifest directory even without file events (default 20s)
+          --pod-resource-refresh-period D
+                                  how often the ConfigMaps and Secrets pods use are read again (default 20s)
           --config FILE           settings file (default /etc/hostdaemons/agent.yaml)
 
         Every flag can also be set as HOSTDAEMONS_<NAME> (HOSTDAEMONS_NODE_NAME) or in the settings file (node-name: ...).

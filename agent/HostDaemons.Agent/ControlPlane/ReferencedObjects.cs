@@ -1,0 +1,33 @@
+using HostDaemons.Model.V1;
+
+namespace HostDaemons.Agent.ControlPlane;
+
+/// <summary>
+/// The ConfigMaps and Secrets one pod uses, by name, as the control plane last gave them; a name it references but
+/// that is not here does not exist. <see cref="Known"/> is false while the control plane has never answered for the
+/// pod (then nothing can be said about any name). <see cref="Version"/> grows each time the content changes.
+/// </summary>
+internal sealed record ReferencedObjects(IReadOnlyDictionary<string, ConfigMap> ConfigMaps, IReadOnlyDictionary<string, Secret> Secrets, bool Known, long Version)
+{
+    private static readonly Dictionary<string, ConfigMap> s_noConfigMaps = new(StringComparer.Ordinal);
+    private static readonly Dictionary<string, Secret> s_noSecrets = new(StringComparer.Ordinal);
+
+    /// <summary>A pod that references nothing, or whose objects are known not to exist.</summary>
+    public static ReferencedObjects None { get; } = new(s_noConfigMaps, s_noSecrets, Known: true, Version: 0);
+
+    /// <summary>The control plane never answered for this pod.</summary>
+    public static ReferencedObjects Unknown { get; } = new(s_noConfigMaps, s_noSecrets, Known: false, Version: 0);
+
+    public static ReferencedObjects From(IEnumerable<ConfigMap> configMaps, IEnumerable<Secret> secrets, long version) => new(
+        configMaps.ToDictionary(c => c.Metadata.Name, StringComparer.Ordinal),
+        secrets.ToDictionary(s => s.Metadata.Name, StringComparer.Ordinal),
+        Known: true,
+        version);
+
+    /// <summary>True when both hold the same objects with the same content (versions aside).</summary>
+    public bool SameContent(ReferencedObjects other) =>
+        Known == other.Known && Same(ConfigMaps, other.ConfigMaps) && Same(Secrets, other.Secrets);
+
+    private static bool Same<T>(IReadOnlyDictionary<string, T> a, IReadOnlyDictionary<string, T> b) =>
+        a.Count == b.Count && a.All(e => b.TryGetValue(e.Key, out var other) && Equals(e.Value, other));
+}
