@@ -8,8 +8,9 @@ using HostDaemons.Model.V1;
 namespace HostDaemons.Agent.Reconcile;
 
 /// <summary>
-/// Maps a pod's containers to Docker: command and args (with <c>$(VAR)</c> expansion), env (values and field refs),
-/// volumes (hostPath and emptyDir binds, subPath, read-only), limits and requests, ports, security context, the pod's
+/// Maps a pod's containers to Docker: command and args (with <c>$(VAR)</c> expansion), env (<see cref="EnvironmentBuilder"/>,
+/// in its declared form: ConfigMap and Secret values are resolved when a container is created), volumes (hostPath,
+/// emptyDir and the directories of configMap, secret, downwardAPI and projected volumes as binds, subPath, read-only), limits and requests, ports, security context, the pod's
 /// network, PID namespace and DNS, log limits, and the labels that let the agent find and adopt them.
 /// </summary>
 internal static class ContainerSpecBuilder
@@ -67,8 +68,7 @@ internal static class ContainerSpecBuilder
         var spec = pod.Spec;
         var limits = container.Resources?.Limits;
         var requests = container.Resources?.Requests;
-        var environment = Environment(pod, container, node);
-        var variables = environment.ToDictionary(e => e.Name, e => e.Value, StringComparer.Ordinal);
+        var environment = EnvironmentBuilder.Declared(pod, container, node);
         var security = container.SecurityContext;
         var podSecurity = spec.SecurityContext;
         var user = security?.HasRunAsUser == true ? security.RunAsUser : podSecurity?.HasRunAsUser == true ? podSecurity.RunAsUser : (long?)null;
@@ -77,10 +77,10 @@ internal static class ContainerSpecBuilder
         {
             Name = "",
             Image = container.Image,
-            Entrypoint = container.Command.Count > 0 ? [.. container.Command.Select(c => EnvExpansion.Expand(c, variables))] : null,
-            Arguments = container.Args.Count > 0 ? [.. container.Args.Select(a => EnvExpansion.Expand(a, variables))] : null,
+            Entrypoint = environment.Entrypoint,
+            Arguments = environment.Arguments,
             WorkingDirectory = container.WorkingDir.Length > 0 ? container.WorkingDir : null,
-            Environment = [.. environment.Select(e => $"{e.Name}={e.Value}")],
+            Environment = environment.Variables,
             Binds = Binds(pod, container, node),
             MemoryLimitBytes = Parse(limits, "memory", Quantity.ToWhole),
             NanoCpus = Parse(limits, "cpu", v => Quantity.ToMilli(v) * 1_000_000),
@@ -92,14 +92,15 @@ internal static class ContainerSpecBuilder
             CapAdd = [.. security?.Capabilities?.Add ?? []],
             CapDrop = [.. security?.Capabilities?.Drop ?? []],
             User = user is null ? "" : group is null ? Invariant(user.Value) : $"{Invariant(user.Value)}:{Invariant(group.Value)}",
-            GroupAdd = [.. podSecurity?.SupplementalGroups.Select(Invariant) ?? []],
+            // As the kubelet: the fsGroup (owner of the pod's projected files) first, then the supplemental groups.
+            GroupAdd = [.. podSecurity?.HasFsGroup == true ? [Invariant(podSecurity.FsGroup)] : Array.Empty<string>(), .. podSecurity?.SupplementalGroups.Select(Invariant) ?? []],
             ReadOnlyRootFilesystem = security?.ReadOnlyRootFilesystem == true,
             DnsServers = [.. spec.DnsConfig?.Nameservers ?? []],
             DnsSearches = [.. spec.DnsConfig?.Searches ?? []],
             DnsOptions = [.. spec.DnsConfig?.Options.Select(o => o.HasValue ? $"{o.Name}:{o.Value}" : o.Name) ?? []],
             LogLimits = node.LogLimits,
         };
-        var hash = Hash(launch);
+        var hash = Hash(launch, EnvironmentBuilder.DeclaredEnvFrom(container));
         var grace = spec.HasTerminationGracePeriodSeconds ? spec.TerminationGracePeriodSeconds : 30;
         launch = launch with
         {
@@ -112,42 +113,17 @@ internal static class ContainerSpecBuilder
         return new DesiredContainer(pod, container, launch, hash);
     }
 
-    /// <summary>Env values in order, field refs resolved and earlier variables expanded, as the kubelet does.</summary>
-    private static List<(string Name, string Value)> Environment(Pod pod, Container container, NodeContext node)
-    {
-        var result = new List<(string Name, string Value)>();
-        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var env in container.Env)
-        {
-            var value = env.ValueFrom?.FieldRef is { } field ? FieldValue(pod, field.FieldPath, node) : EnvExpansion.Expand(env.Value, seen);
-            seen[env.Name] = value;
-            result.RemoveAll(e => e.Name == env.Name);
-            result.Add((env.Name, value));
-        }
-
-        return result;
-    }
-
-    private static string FieldValue(Pod pod, string path, NodeContext node) => path switch
-    {
-        "metadata.name" => pod.Metadata.Name,
-        "metadata.namespace" => pod.Metadata.Namespace,
-        "metadata.uid" => pod.Metadata.Uid,
-        "spec.nodeName" => node.NodeName,
-        "spec.serviceAccountName" => pod.Spec.ServiceAccountName,
-        "status.hostIP" => node.HostIp,
-        "status.podIP" => pod.Spec.HostNetwork ? node.HostIp : "",
-        _ => "",
-    };
-
-    /// <summary>The binds of the container's mounts: host paths as they are, emptyDirs in the pod's volume directory.</summary>
+    /// <summary>
+    /// The binds of the container's mounts: host paths as they are, emptyDirs and the files of configMap, secret,
+    /// downwardAPI and projected volumes in the pod's volume directory (those always read-only, as in Kubernetes).
+    /// </summary>
     private static List<BindMount> Binds(Pod pod, Container container, NodeContext node)
     {
         var volumes = pod.Spec.Volumes.ToDictionary(v => v.Name, StringComparer.Ordinal);
         var binds = new List<BindMount>();
         foreach (var mount in container.VolumeMounts)
         {
-            if (!volumes.TryGetValue(mount.Name, out var volume) || (volume.HostPath is null && volume.EmptyDir is null))
+            if (!volumes.TryGetValue(mount.Name, out var volume) || (volume.HostPath is null && volume.EmptyDir is null && !PodVolumePaths.IsProjected(volume)))
             {
                 continue;
             }
@@ -158,7 +134,7 @@ internal static class ContainerSpecBuilder
                 source = Path.Combine(source, mount.SubPath);
             }
 
-            binds.Add(new BindMount(source, mount.MountPath, mount.ReadOnly));
+            binds.Add(new BindMount(source, mount.MountPath, mount.ReadOnly || PodVolumePaths.IsProjected(volume)));
         }
 
         return binds;
@@ -173,8 +149,12 @@ internal static class ContainerSpecBuilder
         return $"hd_{container}_{meta.Name}_{meta.Namespace}_{meta.Uid[..Math.Min(8, meta.Uid.Length)]}_{attempt}";
     }
 
-    /// <summary>A hash of everything that shapes the container, so an unchanged container is adopted, never recreated.</summary>
-    private static string Hash(ContainerLaunchSpec spec)
+    /// <summary>
+    /// A hash of everything that shapes the container, so an unchanged container is adopted, never recreated. Values
+    /// taken from ConfigMaps and Secrets are not in it (their declared references are); <paramref name="envFrom"/>,
+    /// the declared envFrom sources, adds a line only when there are any, so hashes from before it stay the same.
+    /// </summary>
+    private static string Hash(ContainerLaunchSpec spec, string envFrom)
     {
         var text = new StringBuilder();
         text.Append("image=").Append(spec.Image).Append('\n');
@@ -192,6 +172,11 @@ internal static class ContainerSpecBuilder
         Append(text, "dns", spec.DnsServers);
         Append(text, "dnssearch", spec.DnsSearches);
         Append(text, "dnsoptions", spec.DnsOptions);
+        if (envFrom.Length > 0)
+        {
+            text.Append("envfrom=").Append(envFrom).Append('\n');
+        }
+
         return ObjectHash.Compute(text.ToString());
     }
 

@@ -32,7 +32,7 @@ public sealed class PodVolumePathsTests
     {
         var volume = new Volume { Name = "scratch", EmptyDir = new EmptyDirVolumeSource { Medium = "Memory" } };
 
-        Assert.Equal($"/dev/shm/hostdaemons/{TestPods.Node}/u-1/scratch", PodVolumePaths.EmptyDir(Uid, volume, s_node));
+        Assert.Equal($"/dev/shm/hostdaemons/{TestPods.Node}/u-1/scratch", PodVolumePaths.PodDirectory(Uid, volume, s_node));
     }
 
     [Fact]
