@@ -7,6 +7,7 @@ using HostDaemons.Agent.Probes;
 using HostDaemons.Agent.Reconcile;
 using HostDaemons.Agent.Runtime;
 using HostDaemons.Agent.StaticPods;
+using HostDaemons.Agent.Status;
 using HostDaemons.Agent.Volumes;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -32,6 +33,12 @@ public static class AgentServiceCollectionExtensions
                 new ContainerLogLimits(options.LogMaxSize, options.LogMaxFiles));
         });
         services.TryAddSingleton<PodVolumes>();
+        services.TryAddSingleton<AtomicWriter>();
+        services.TryAddSingleton<ProjectedVolumes>();
+        services.TryAddSingleton(sp => NodeAllocatable.Detect(sp.GetRequiredService<IOptions<AgentOptions>>().Value.StateDir));
+        services.TryAddSingleton<ContainerPreparer>();
+        services.TryAddSingleton<PodDataRefresh>();
+        services.TryAddSingleton<TerminationMessages>();
         services.TryAddSingleton<ReconcileSignal>();
         services.TryAddSingleton<RestartTracker>();
         services.TryAddSingleton<PodWorkers>();
@@ -44,6 +51,8 @@ public static class AgentServiceCollectionExtensions
         services.TryAddSingleton<PodEventRecorder>();
         services.TryAddSingleton<NodeClientFactory>();
         services.TryAddSingleton<IPullCredentialSource, PullCredentialSource>();
+        services.TryAddSingleton<ReferencedObjectSource>();
+        services.TryAddSingleton<IReferencedObjectSource>(sp => sp.GetRequiredService<ReferencedObjectSource>());
         services.TryAddSingleton<LogRequestHandler>();
         services.TryAddSingleton<Reconciler>();
         services.TryAddSingleton<ControlPlaneSession>();
@@ -56,6 +65,7 @@ public static class AgentServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<Reconciler>());
         services.AddHostedService(sp => sp.GetRequiredService<DockerEventWatcher>());
         services.AddHostedService(sp => sp.GetRequiredService<ControlPlaneSession>());
+        services.AddHostedService(sp => sp.GetRequiredService<ReferencedObjectSource>());
         services.AddSystemdWatchdog<AgentHealth>();
         return services;
     }

@@ -11,9 +11,11 @@ namespace HostDaemons.Agent.Reconcile;
 /// Runs each pod's commands on its own task, so a slow stop or a failing image never holds up other pods; a pod
 /// with work in flight is left out of later plans until that work ends, and its end wakes the reconciler. Pulls
 /// authenticate with the pod's image pull secrets when <c>pullCredentials</c> is given (without it, anonymously).
+/// What a container gets only when it is created (projected volumes, env values, its termination message file)
+/// comes from <c>preparer</c>.
 /// </summary>
 internal sealed partial class PodWorkers(IContainerRuntime runtime, PodVolumes volumes, RestartTracker restarts, ReconcileSignal signal, ILogger<PodWorkers> logger,
-    IPullCredentialSource? pullCredentials = null, PodEventRecorder? events = null)
+    IPullCredentialSource? pullCredentials = null, PodEventRecorder? events = null, ContainerPreparer? preparer = null)
 {
     private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
 
@@ -143,6 +145,10 @@ internal sealed partial class PodWorkers(IContainerRuntime runtime, PodVolumes v
                 }
 
                 PrepareVolumes(create.Container);
+                if (preparer is not null)
+                {
+                    spec = await preparer.PrepareAsync(create, spec, cancellationToken).ConfigureAwait(false);
+                }
 
                 // A container that cannot start stays as the failed instance, so its error shows in the pod status.
                 var id = await runtime.CreateContainerAsync(spec, cancellationToken).ConfigureAwait(false);

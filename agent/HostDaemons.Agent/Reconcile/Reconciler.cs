@@ -34,7 +34,9 @@ internal sealed partial class Reconciler(
     IHostApplicationLifetime lifetime,
     ILogger<Reconciler> logger,
     PodEventRecorder? events = null,
-    StaticPodSet? staticPods = null) : SupervisedBackgroundService(lifetime, logger)
+    StaticPodSet? staticPods = null,
+    PodDataRefresh? podData = null,
+    TerminationMessages? terminationMessages = null) : SupervisedBackgroundService(lifetime, logger)
 {
     private readonly Dictionary<string, (string Version, DesiredPod Pod)> _built = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PodStatus> _statuses = new(StringComparer.Ordinal);
@@ -73,6 +75,7 @@ internal sealed partial class Reconciler(
     internal async Task ReconcileOnceAsync(string node, CancellationToken cancellationToken)
     {
         var desired = Desired().Select(Build).ToList();
+        podData?.Sync(desired);
 
         // A pod whose work is under way while the engine is listed may be missing a container the list cannot show
         // yet: it sits out this pass, and its work ending triggers the next one.
@@ -110,6 +113,7 @@ internal sealed partial class Reconciler(
         {
             var previous = _statuses.GetValueOrDefault(pod.Uid);
             var status = PodStatusBuilder.Build(pod, [.. byPod[pod.Uid]], restarts, previous, nodeContext.HostIp, now, probes);
+            terminationMessages?.Apply(status, [.. byPod[pod.Uid]]);
             RecordBackOffs(pod, previous, status);
             _statuses[pod.Uid] = status;
             reporter.Offer(pod.Pod, status);
@@ -120,6 +124,7 @@ internal sealed partial class Reconciler(
         }
 
         RunningPods = running;
+        terminationMessages?.Retain(actual);
         foreach (var pod in plan.Terminated.Where(p => !workers.IsBusy(p.Uid)))
         {
             reporter.OfferTerminated(pod.Pod);

@@ -26,6 +26,12 @@ internal static class ContainerLabels
     /// <summary>The <see cref="Container"/> label of a sandbox (never a valid container name, which is lower case).</summary>
     public const string SandboxContainerName = "POD";
 
+    /// <summary>The host file bound at the container's terminationMessagePath, read back when it has exited.</summary>
+    public const string TerminationLog = "io.hostdaemons.termination-log";
+
+    /// <summary>"FallbackToLogsOnError" when the container's log tail stands in for an empty termination message.</summary>
+    public const string TerminationMessagePolicy = "io.hostdaemons.termination-message-policy";
+
     public static bool IsSandbox(this RuntimeContainer container) => container.Get(Sandbox) == "true";
 
     public static string? Get(this RuntimeContainer container, string label) => container.Labels.GetValueOrDefault(label);

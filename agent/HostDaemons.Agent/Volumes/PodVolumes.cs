@@ -7,7 +7,8 @@ namespace HostDaemons.Agent.Volumes;
 /// <summary>
 /// Makes a container's volumes ready on the host before it is created: hostPath types are checked (and created for
 /// DirectoryOrCreate and FileOrCreate) as the kubelet checks them; emptyDirs and subPaths are created. A failed check
-/// is a <c>CreateContainerConfigError</c> naming the volume and the path. A pod's emptyDirs go with the pod.
+/// is a <c>CreateContainerConfigError</c> naming the volume and the path. A pod's directories (emptyDirs, projected
+/// volumes, termination message files) go with the pod.
 /// </summary>
 internal sealed partial class PodVolumes(NodeContext node, ILogger<PodVolumes> logger)
 {
@@ -17,7 +18,8 @@ internal sealed partial class PodVolumes(NodeContext node, ILogger<PodVolumes> l
         var volumes = pod.Spec.Volumes.ToDictionary(v => v.Name, StringComparer.Ordinal);
         foreach (var mount in container.Container.VolumeMounts)
         {
-            if (!volumes.TryGetValue(mount.Name, out var volume))
+            // Projected volumes (configMap, secret, downwardAPI, projected) are ProjectedVolumes' to write.
+            if (!volumes.TryGetValue(mount.Name, out var volume) || PodVolumePaths.IsProjected(volume))
             {
                 continue;
             }
