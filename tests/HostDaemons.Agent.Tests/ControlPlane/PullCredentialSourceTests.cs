@@ -35,12 +35,12 @@ public sealed class PullCredentialSourceTests
     public async Task GetAsync_PodWithPullSecrets_AsksForThatPodAndMapsTheAnswer()
     {
         var pod = Pod("uid-1", "regcred");
-        _client.Answer = _ => new GetPullCredentialsResponse { Credentials = { Wire("r.io", "alice", "s3cret") } };
+        _client.PullCredentials = _ => new GetPullCredentialsResponse { Credentials = { Wire("r.io", "alice", "s3cret") } };
 
         var credentials = await _source.GetAsync(pod, Ct).DefaultTimeout();
 
         Assert.Equal([new RegistryCredential("r.io", "alice", "s3cret", "regcred")], credentials);
-        var request = Assert.Single(_client.Requests);
+        var request = Assert.Single(_client.PullCredentialRequests);
         Assert.Equal(new PodKey { Namespace = pod.Metadata.Namespace, Name = pod.Metadata.Name, Uid = "uid-1" }, request.Pod);
     }
 
@@ -50,16 +50,16 @@ public sealed class PullCredentialSourceTests
         var credentials = await _source.GetAsync(Pod("uid-1"), Ct).DefaultTimeout();
 
         Assert.Empty(credentials);
-        Assert.Empty(_client.Requests);
+        Assert.Empty(_client.PullCredentialRequests);
     }
 
     [Fact]
     public async Task GetAsync_ControlPlaneUnreachable_LastKnownOfThatPod()
     {
         var pod = Pod("uid-1", "regcred");
-        _client.Answer = _ => new GetPullCredentialsResponse { Credentials = { Wire("r.io", "alice", "s3cret") } };
+        _client.PullCredentials = _ => new GetPullCredentialsResponse { Credentials = { Wire("r.io", "alice", "s3cret") } };
         await _source.GetAsync(pod, Ct).DefaultTimeout();
-        _client.Answer = _ => throw new RpcException(new Grpc.Core.Status(StatusCode.Unavailable, "connection refused"));
+        _client.PullCredentials = _ => throw new RpcException(new Grpc.Core.Status(StatusCode.Unavailable, "connection refused"));
 
         var credentials = await _source.GetAsync(pod, Ct).DefaultTimeout();
 
@@ -70,7 +70,7 @@ public sealed class PullCredentialSourceTests
     public async Task GetAsync_ControlPlaneUnreachableAndNothingKnown_Anonymous()
     {
         await _source.GetAsync(Pod("uid-1", "regcred"), Ct).DefaultTimeout();
-        _client.Answer = _ => throw new RpcException(new Grpc.Core.Status(StatusCode.DeadlineExceeded, "timeout"));
+        _client.PullCredentials = _ => throw new RpcException(new Grpc.Core.Status(StatusCode.DeadlineExceeded, "timeout"));
 
         var credentials = await _source.GetAsync(Pod("uid-2", "regcred"), Ct).DefaultTimeout();
 
@@ -81,9 +81,9 @@ public sealed class PullCredentialSourceTests
     public async Task GetAsync_SecretChanged_NewAnswerReplacesTheOld()
     {
         var pod = Pod("uid-1", "regcred");
-        _client.Answer = _ => new GetPullCredentialsResponse { Credentials = { Wire("r.io", "alice", "old") } };
+        _client.PullCredentials = _ => new GetPullCredentialsResponse { Credentials = { Wire("r.io", "alice", "old") } };
         await _source.GetAsync(pod, Ct).DefaultTimeout();
-        _client.Answer = _ => new GetPullCredentialsResponse { Credentials = { Wire("r.io", "alice", "new") } };
+        _client.PullCredentials = _ => new GetPullCredentialsResponse { Credentials = { Wire("r.io", "alice", "new") } };
 
         var credentials = await _source.GetAsync(pod, Ct).DefaultTimeout();
 
@@ -94,9 +94,9 @@ public sealed class PullCredentialSourceTests
     public async Task GetAsync_PodNotFound_ForgetsItAndPullsAnonymously()
     {
         var pod = Pod("uid-1", "regcred");
-        _client.Answer = _ => new GetPullCredentialsResponse { Credentials = { Wire("r.io", "alice", "s3cret") } };
+        _client.PullCredentials = _ => new GetPullCredentialsResponse { Credentials = { Wire("r.io", "alice", "s3cret") } };
         await _source.GetAsync(pod, Ct).DefaultTimeout();
-        _client.Answer = _ => throw new RpcException(new Grpc.Core.Status(StatusCode.NotFound, "pods \"x\" not found"));
+        _client.PullCredentials = _ => throw new RpcException(new Grpc.Core.Status(StatusCode.NotFound, "pods \"x\" not found"));
 
         var credentials = await _source.GetAsync(pod, Ct).DefaultTimeout();
 
@@ -107,49 +107,10 @@ public sealed class PullCredentialSourceTests
     [Fact]
     public async Task GetAsync_Cancelled_Throws()
     {
-        _client.Answer = _ => throw new RpcException(new Grpc.Core.Status(StatusCode.Cancelled, "cancelled"));
+        _client.PullCredentials = _ => throw new RpcException(new Grpc.Core.Status(StatusCode.Cancelled, "cancelled"));
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
 
         await Assert.ThrowsAsync<RpcException>(() => _source.GetAsync(Pod("uid-1", "regcred"), cancelled.Token));
-    }
-
-    /// <summary>The generated client with GetPullCredentials answered in memory.</summary>
-    private sealed class FakeNodeClient : NodeService.NodeServiceClient
-    {
-        private readonly List<GetPullCredentialsRequest> _requests = [];
-
-        public Func<GetPullCredentialsRequest, GetPullCredentialsResponse> Answer { get; set; } = _ => new GetPullCredentialsResponse();
-
-        public IReadOnlyList<GetPullCredentialsRequest> Requests
-        {
-            get
-            {
-                lock (_requests)
-                {
-                    return [.. _requests];
-                }
-            }
-        }
-
-        public override AsyncUnaryCall<GetPullCredentialsResponse> GetPullCredentialsAsync(GetPullCredentialsRequest request, CallOptions options)
-        {
-            lock (_requests)
-            {
-                _requests.Add(request);
-            }
-
-            Task<GetPullCredentialsResponse> response;
-            try
-            {
-                response = Task.FromResult(Answer(request));
-            }
-            catch (RpcException ex)
-            {
-                response = Task.FromException<GetPullCredentialsResponse>(ex);
-            }
-
-            return new AsyncUnaryCall<GetPullCredentialsResponse>(response, Task.FromResult(new Metadata()), () => Grpc.Core.Status.DefaultSuccess, () => [], () => { });
-        }
     }
 }
