@@ -31,6 +31,63 @@ public sealed class ContainerSpecHashStabilityTests
         Assert.Equal("l99f2mmzv7", Hash(FullPod(hostNetwork: true)));
     }
 
+    [Theory]
+    [InlineData("/dev/termination-log", "File")]
+    [InlineData("/dev/termination-log", "FallbackToLogsOnError")]
+    [InlineData("/var/run/last-words", "")]
+    public void Hash_TerminationMessageSettings_AreNotPartOfIt(string path, string policy)
+    {
+        // Defaulted by newer control planes on pods that ran before: their containers must be adopted as they are.
+        var pod = FullPod(hostNetwork: false);
+        pod.Spec.Containers[0].TerminationMessagePath = path;
+        pod.Spec.Containers[0].TerminationMessagePolicy = policy;
+
+        Assert.Equal("zp9pfk8t99", Hash(pod));
+    }
+
+    [Fact]
+    public void Hash_ValuesOfReferencedObjects_NeverInIt_TheirReferencesAre()
+    {
+        Pod With(string key, string envFromPrefix)
+        {
+            var pod = FullPod(hostNetwork: false);
+            var container = pod.Spec.Containers[0];
+            container.Env.Add(new EnvVar { Name = "TOKEN", ValueFrom = new EnvVarSource { SecretKeyRef = new SecretKeySelector { Name = "creds", Key = key } } });
+            container.EnvFrom.Add(new EnvFromSource { ConfigMapRef = new ConfigMapEnvSource { Name = "settings" }, Prefix = envFromPrefix });
+            return pod;
+        }
+
+        var hash = Hash(With("token", ""));
+
+        Assert.NotEqual("zp9pfk8t99", hash);
+        Assert.Equal(hash, Hash(With("token", "")));
+        Assert.NotEqual(hash, Hash(With("other-key", "")));
+        Assert.NotEqual(hash, Hash(With("token", "APP_")));
+    }
+
+    [Fact]
+    public void Build_ProjectedVolumeMounts_AreReadOnlyBindsOfThePodsDirectories()
+    {
+        var container = TestPods.Container();
+        container.VolumeMounts.Add(new VolumeMount { Name = "config", MountPath = "/etc/app" });
+        container.VolumeMounts.Add(new VolumeMount { Name = "token", MountPath = "/var/run/token", SubPath = "token" });
+        container.VolumeMounts.Add(new VolumeMount { Name = "podinfo", MountPath = "/etc/podinfo" });
+        var pod = TestPods.Pod(uid: "u-1", containers: container);
+        pod.Spec.Volumes.Add(new Volume { Name = "config", ConfigMap = new ConfigMapVolumeSource { Name = "app" } });
+        pod.Spec.Volumes.Add(new Volume { Name = "token", Secret = new SecretVolumeSource { SecretName = "t" } });
+        pod.Spec.Volumes.Add(new Volume { Name = "podinfo", DownwardApi = new DownwardAPIVolumeSource() });
+
+        var binds = ContainerSpecBuilder.Build(pod, s_node).Containers[0].Launch.Binds;
+
+        Assert.Equal(
+            [
+                new BindMount("/var/lib/hostdaemons/agent/pods/u-1/volumes/config", "/etc/app", ReadOnly: true),
+                new BindMount($"/dev/shm/hostdaemons/{TestPods.Node}/u-1/token/token", "/var/run/token", ReadOnly: true),
+                new BindMount("/var/lib/hostdaemons/agent/pods/u-1/volumes/podinfo", "/etc/podinfo", ReadOnly: true),
+            ],
+            binds);
+    }
+
     private static string Hash(Pod pod) => ContainerSpecBuilder.Build(pod, s_node).Containers[0].SpecHash;
 
     /// <summary>Every container field the agent mapped before ConfigMaps, Secrets and termination messages.</summary>
