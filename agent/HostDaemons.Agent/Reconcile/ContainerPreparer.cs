@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using HostDaemons.Agent.ControlPlane;
 using HostDaemons.Agent.Events;
@@ -17,6 +18,19 @@ internal sealed class ContainerPreparer(NodeContext node, ProjectedVolumes volum
     public const string DefaultTerminationMessagePath = "/dev/termination-log";
     public const string FallbackToLogsOnError = "FallbackToLogsOnError";
 
+    /// <summary>The version of its objects each pod's last container creation used.</summary>
+    private readonly ConcurrentDictionary<string, long> _used = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// True once per change when the pod's objects now (<paramref name="version"/>) differ from those its last
+    /// container creation used: a container that waited on a missing object or key may try again at once.
+    /// </summary>
+    public bool ObjectsChangedSinceLastUse(string podUid, long version) =>
+        _used.TryGetValue(podUid, out var used) && used != version && _used.TryUpdate(podUid, version, used);
+
+    /// <summary>Forgets a pod that is gone.</summary>
+    public void Forget(string podUid) => _used.TryRemove(podUid, out _);
+
     /// <summary>
     /// The launch spec <paramref name="spec"/> of <paramref name="create"/>'s container with its environment resolved,
     /// its projected volumes written and its termination message file bound. <paramref name="podIp"/> is the pod's
@@ -28,6 +42,7 @@ internal sealed class ContainerPreparer(NodeContext node, ProjectedVolumes volum
         var desired = create.Container;
         var pod = desired.Pod;
         var found = objects is null ? ReferencedObjects.None : await objects.GetAsync(pod, cancellationToken).ConfigureAwait(false);
+        _used[pod.Metadata.Uid] = found.Version;
         try
         {
             volumes.SetUp(desired, found, allocatable);

@@ -10,29 +10,28 @@ namespace HostDaemons.Agent.Reconcile;
 /// projected volumes are written again (nothing is written when nothing differs), and its containers waiting for a
 /// missing object or key lose their back-off, so a pod starts as soon as what it needs exists.
 /// </summary>
-internal sealed class PodDataRefresh(IReferencedObjectSource objects, ProjectedVolumes volumes, RestartTracker restarts, NodeAllocatable allocatable)
+internal sealed class PodDataRefresh(IReferencedObjectSource objects, ProjectedVolumes volumes, ContainerPreparer preparer, RestartTracker restarts,
+    NodeAllocatable allocatable)
 {
-    private readonly Dictionary<string, (string PodVersion, long ObjectsVersion)> _seen = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string PodVersion, long ObjectsVersion)> _written = new(StringComparer.Ordinal);
 
     public void Sync(IReadOnlyList<DesiredPod> desired)
     {
         foreach (var pod in desired.Where(p => !p.IsTerminating))
         {
-            var references = PodReferences.Any(pod.Pod.Spec);
-            var known = references ? objects.Current(pod.Uid) : ReferencedObjects.None;
-            var current = (pod.Pod.Metadata.ResourceVersion, known?.Version ?? 0);
-            var seen = _seen.TryGetValue(pod.Uid, out var last);
-            if (seen && last == current)
-            {
-                continue;
-            }
-
-            _seen[pod.Uid] = current;
-            if (seen && last.ObjectsVersion != current.Item2)
+            var known = PodReferences.Any(pod.Pod.Spec) ? objects.Current(pod.Uid) : ReferencedObjects.None;
+            if (known is not null && preparer.ObjectsChangedSinceLastUse(pod.Uid, known.Version))
             {
                 RetryWaitingContainers(pod);
             }
 
+            var current = (pod.Pod.Metadata.ResourceVersion, known?.Version ?? 0);
+            if (_written.TryGetValue(pod.Uid, out var last) && last == current)
+            {
+                continue;
+            }
+
+            _written[pod.Uid] = current;
             if (known is not null && pod.Pod.Spec.Volumes.Any(PodVolumePaths.IsProjected))
             {
                 volumes.Refresh(pod.Pod, known, allocatable);
@@ -40,9 +39,10 @@ internal sealed class PodDataRefresh(IReferencedObjectSource objects, ProjectedV
         }
 
         var live = desired.Select(p => p.Uid).ToHashSet(StringComparer.Ordinal);
-        foreach (var uid in _seen.Keys.Where(u => !live.Contains(u)).ToList())
+        foreach (var uid in _written.Keys.Where(u => !live.Contains(u)).ToList())
         {
-            _seen.Remove(uid);
+            _written.Remove(uid);
+            preparer.Forget(uid);
         }
     }
 

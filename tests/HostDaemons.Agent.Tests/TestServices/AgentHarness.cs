@@ -4,6 +4,7 @@ using HostDaemons.Agent.Events;
 using HostDaemons.Agent.Probes;
 using HostDaemons.Agent.Reconcile;
 using HostDaemons.Agent.StaticPods;
+using HostDaemons.Agent.Status;
 using HostDaemons.Agent.Volumes;
 using HostDaemons.Api.V1;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -33,15 +34,18 @@ internal sealed class AgentHarness : IDisposable
         Restarts = new RestartTracker(time);
         Node = new NodeContext(TestPods.Node, "192.0.2.10", Path.Combine(stateDir, "pods"), null);
         Volumes = new PodVolumes(Node, NullLogger<PodVolumes>.Instance);
-        Workers = new PodWorkers(runtime, Volumes, Restarts, Signal, NullLogger<PodWorkers>.Instance);
+        ProjectedVolumes = new ProjectedVolumes(Node, new AtomicWriter(time), NullLogger<ProjectedVolumes>.Instance);
+        Events = new PodEventRecorder(time, NullLogger<PodEventRecorder>.Instance);
+        Preparer = new ContainerPreparer(Node, ProjectedVolumes, Allocatable, Objects, Events);
+        Workers = new PodWorkers(runtime, Volumes, Restarts, Signal, NullLogger<PodWorkers>.Instance, events: Events, preparer: Preparer);
         Reporter = new StatusReporter();
         Prober = new FakeProber(time);
-        Events = new PodEventRecorder(time, NullLogger<PodEventRecorder>.Instance);
         Probes = new ProbeManager(Prober, Signal, Events, time, NullLogger<ProbeManager>.Instance);
         StaticPods = new StaticPodSet(Signal);
         StaticPods.Replace([], []);
+        TerminationMessages = new TerminationMessages(runtime, Signal, NullLogger<TerminationMessages>.Instance);
         Reconciler = new Reconciler(Assigned, runtime, Node, Volumes, Workers, Restarts, Probes, Reporter, Signal, time, options, Lifetime, NullLogger<Reconciler>.Instance,
-            staticPods: StaticPods);
+            staticPods: StaticPods, podData: new PodDataRefresh(Objects, ProjectedVolumes, Preparer, Restarts, Allocatable), terminationMessages: TerminationMessages);
     }
 
     public FakeContainerRuntime Runtime { get; }
@@ -49,6 +53,17 @@ internal sealed class AgentHarness : IDisposable
     public NodeContext Node { get; }
 
     public PodVolumes Volumes { get; }
+
+    public ProjectedVolumes ProjectedVolumes { get; }
+
+    /// <summary>The ConfigMaps and Secrets pods see.</summary>
+    public FakeReferencedObjects Objects { get; } = new();
+
+    public NodeAllocatable Allocatable { get; } = new(CpuMillis: 2000, MemoryBytes: 4L << 30, EphemeralStorageBytes: 50L << 30);
+
+    public ContainerPreparer Preparer { get; }
+
+    public TerminationMessages TerminationMessages { get; }
 
     public TestHostApplicationLifetime Lifetime { get; } = new();
 
