@@ -20,6 +20,16 @@ public sealed class DockerProbe : IDisposable
 
     public Task<ContainerInspectResponse> InspectAsync(string id) => _client.Containers.InspectContainerAsync(id, TestContext.Current.CancellationToken);
 
+    /// <summary>Runs a command in a running container, as <c>docker exec</c> does, and returns what it wrote to stdout.</summary>
+    public async Task<string> ExecAsync(string id, params string[] command)
+    {
+        var token = TestContext.Current.CancellationToken;
+        var exec = await _client.Exec.CreateContainerExecAsync(id, new ContainerExecCreateParameters { Cmd = command, AttachStdout = true, AttachStderr = true }, token);
+        using var stream = await _client.Exec.StartContainerExecAsync(exec.ID, new ContainerExecStartParameters(), token);
+        var (stdout, _) = await stream.ReadOutputToEndAsync(token);
+        return stdout;
+    }
+
     /// <summary>SIGKILL to the container's process: what a crash looks like to the agent.</summary>
     public Task KillAsync(string id) =>
         _client.Containers.KillContainerAsync(id, new ContainerKillParameters { Signal = "KILL" }, TestContext.Current.CancellationToken);

@@ -20,9 +20,11 @@ public sealed class TestAgent : IAsyncDisposable
 
     public IServiceProvider Services => _host?.Services ?? throw new InvalidOperationException("the agent is not running");
 
-    public static async Task<TestAgent> StartAsync(string server, string nodeName, string stateDir, string manifestDir, string? labels = null)
+    /// <summary>Starts an agent for <paramref name="nodeName"/>, with <paramref name="extraArgs"/> as more flags (<c>--pod-resource-refresh-period 2s</c>).</summary>
+    public static async Task<TestAgent> StartAsync(string server, string nodeName, string stateDir, string manifestDir, string? labels = null,
+        IReadOnlyList<string>? extraArgs = null)
     {
-        string[] args = ["--server", server, "--node-name", nodeName, "--state-dir", stateDir, "--manifest-dir", manifestDir];
+        string[] args = ["--server", server, "--node-name", nodeName, "--state-dir", stateDir, "--manifest-dir", manifestDir, .. extraArgs ?? []];
         if (labels is not null)
         {
             args = [.. args, "--node-labels", labels];

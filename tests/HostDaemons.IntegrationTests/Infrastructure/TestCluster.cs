@@ -34,11 +34,12 @@ public sealed class TestCluster : IAsyncDisposable
         return cluster;
     }
 
-    /// <summary>Starts an agent for a node and waits until the node is registered.</summary>
-    public async Task<TestAgent> AddNodeAsync(string nodeName, string? labels = null)
+    /// <summary>Starts an agent for a node (with <paramref name="extraArgs"/>, more agent flags) and waits until the node is registered.</summary>
+    public async Task<TestAgent> AddNodeAsync(string nodeName, string? labels = null, IReadOnlyList<string>? extraArgs = null)
     {
         _nodeNames.Add(nodeName);
-        var agent = await TestAgent.StartAsync(ControlPlane.Url, nodeName, _directory.Combine("agents", nodeName), _directory.Combine("manifests", nodeName), labels);
+        var agent = await TestAgent.StartAsync(ControlPlane.Url, nodeName, _directory.Combine("agents", nodeName), _directory.Combine("manifests", nodeName), labels,
+            extraArgs);
         _agents[nodeName] = agent;
         await AsyncTestHelpers.WaitUntilAsync(async () => (await Hdctl.RunAsync("get", "node", nodeName)).ExitCode == 0, $"node {nodeName} to register");
         return agent;
@@ -67,6 +68,16 @@ public sealed class TestCluster : IAsyncDisposable
         await ControlPlane.DisposeAsync();
         await Docker.RemoveAllAsync(_nodeNames);
         Docker.Dispose();
+        foreach (var node in _nodeNames)
+        {
+            // The nodes' memory volumes (secrets, projected volumes, emptyDir medium Memory), left by agents stopped before their pods.
+            var memory = Path.Combine("/dev/shm/hostdaemons", node);
+            if (Directory.Exists(memory))
+            {
+                Directory.Delete(memory, recursive: true);
+            }
+        }
+
         _directory.Dispose();
         try
         {
