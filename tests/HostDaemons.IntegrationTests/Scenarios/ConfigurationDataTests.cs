@@ -218,7 +218,12 @@ public sealed class ConfigurationDataTests
         string? writer = null, logger = null;
         await AsyncTestHelpers.WaitUntilAsync(async () =>
         {
-            var pod = (await cluster.Hdctl.JsonAsync("get", "pods")).AsArray().Single()!;
+            var pod = (await cluster.Hdctl.JsonAsync("get", "pods")).AsArray().SingleOrDefault();
+            if (pod is null)
+            {
+                return false;
+            }
+
             writer = TerminationMessage(pod, "writer");
             logger = TerminationMessage(pod, "logger");
             return writer is not null && logger is not null;
