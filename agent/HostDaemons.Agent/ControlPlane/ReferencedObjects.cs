@@ -24,9 +24,24 @@ internal sealed record ReferencedObjects(IReadOnlyDictionary<string, ConfigMap> 
         Known: true,
         version);
 
+    /// <summary>The ConfigMap named <paramref name="name"/>; null when it does not exist and is optional.</summary>
+    /// <exception cref="ObjectUnavailableException">It does not exist, or nothing is known, with the kubelet's message.</exception>
+    public ConfigMap? FindConfigMap(string name, bool optional) => Find(ConfigMaps, name, optional, "configmap");
+
+    /// <summary>The Secret named <paramref name="name"/>; null when it does not exist and is optional.</summary>
+    /// <exception cref="ObjectUnavailableException">It does not exist, or nothing is known, with the kubelet's message.</exception>
+    public Secret? FindSecret(string name, bool optional) => Find(Secrets, name, optional, "secret");
+
     /// <summary>True when both hold the same objects with the same content (versions aside).</summary>
     public bool SameContent(ReferencedObjects other) =>
         Known == other.Known && Same(ConfigMaps, other.ConfigMaps) && Same(Secrets, other.Secrets);
+
+    private T? Find<T>(IReadOnlyDictionary<string, T> objects, string name, bool optional, string kind)
+        where T : class =>
+        !Known ? throw new ObjectUnavailableException($"failed to sync {kind} cache: timed out waiting for the condition")
+        : objects.TryGetValue(name, out var found) ? found
+        : optional ? null
+        : throw new ObjectUnavailableException($"{kind} \"{name}\" not found");
 
     private static bool Same<T>(IReadOnlyDictionary<string, T> a, IReadOnlyDictionary<string, T> b) =>
         a.Count == b.Count && a.All(e => b.TryGetValue(e.Key, out var other) && Equals(e.Value, other));

@@ -206,17 +206,22 @@ internal static partial class EnvironmentBuilder
             return valid;
         }
 
-        private ConfigMap? ConfigMap(string name, bool optional) =>
-            !objects.Known ? throw ConfigError("failed to sync configmap cache: timed out waiting for the condition")
-            : objects.ConfigMaps.TryGetValue(name, out var configMap) ? configMap
-            : optional ? null
-            : throw ConfigError($"configmap \"{name}\" not found");
+        private ConfigMap? ConfigMap(string name, bool optional) => Find(() => objects.FindConfigMap(name, optional));
 
-        private Secret? Secret(string name, bool optional) =>
-            !objects.Known ? throw ConfigError("failed to sync secret cache: timed out waiting for the condition")
-            : objects.Secrets.TryGetValue(name, out var secret) ? secret
-            : optional ? null
-            : throw ConfigError($"secret \"{name}\" not found");
+        private Secret? Secret(string name, bool optional) => Find(() => objects.FindSecret(name, optional));
+
+        private static T? Find<T>(Func<T?> find)
+            where T : class
+        {
+            try
+            {
+                return find();
+            }
+            catch (ObjectUnavailableException ex)
+            {
+                throw ConfigError(ex.Message);
+            }
+        }
 
         private static ContainerRuntimeException ConfigError(string message) => new("CreateContainerConfigError", message);
     }

@@ -18,6 +18,18 @@ internal static class VolumeProjector
     /// <exception cref="VolumeSetUpException">The kubelet's reason the volume cannot be set up.</exception>
     public static Dictionary<string, FileProjection> Project(Pod pod, Volume volume, ReferencedObjects objects, NodeAllocatable allocatable)
     {
+        try
+        {
+            return Files(pod, volume, objects, allocatable);
+        }
+        catch (ObjectUnavailableException ex)
+        {
+            throw new VolumeSetUpException(ex.Message);
+        }
+    }
+
+    private static Dictionary<string, FileProjection> Files(Pod pod, Volume volume, ReferencedObjects objects, NodeAllocatable allocatable)
+    {
         var files = new Dictionary<string, FileProjection>(StringComparer.Ordinal);
         if (volume.ConfigMap is { } configMap)
         {
@@ -58,38 +70,22 @@ internal static class VolumeProjector
 
     private static void AddConfigMap(Dictionary<string, FileProjection> files, ReferencedObjects objects, string name, IList<KeyToPath> items, int mode, bool optional)
     {
-        if (!objects.Known)
+        if (objects.FindConfigMap(name, optional) is { } configMap)
         {
-            throw new VolumeSetUpException("failed to sync configmap cache: timed out waiting for the condition");
+            var data = configMap.Data.Select(e => (e.Key, Bytes: System.Text.Encoding.UTF8.GetBytes(e.Value)))
+                .Concat(configMap.BinaryData.Select(e => (e.Key, Bytes: e.Value.ToByteArray())))
+                .ToDictionary(e => e.Key, e => e.Bytes, StringComparer.Ordinal);
+            AddKeys(files, data, items, mode, optional, key => $"configmap references non-existent config key: {key}");
         }
-
-        if (!objects.ConfigMaps.TryGetValue(name, out var configMap))
-        {
-            Missing(optional, $"configmap \"{name}\" not found");
-            return;
-        }
-
-        var data = configMap.Data.Select(e => (e.Key, Bytes: System.Text.Encoding.UTF8.GetBytes(e.Value)))
-            .Concat(configMap.BinaryData.Select(e => (e.Key, Bytes: e.Value.ToByteArray())))
-            .ToDictionary(e => e.Key, e => e.Bytes, StringComparer.Ordinal);
-        AddKeys(files, data, items, mode, optional, key => $"configmap references non-existent config key: {key}");
     }
 
     private static void AddSecret(Dictionary<string, FileProjection> files, ReferencedObjects objects, string name, IList<KeyToPath> items, int mode, bool optional)
     {
-        if (!objects.Known)
+        if (objects.FindSecret(name, optional) is { } secret)
         {
-            throw new VolumeSetUpException("failed to sync secret cache: timed out waiting for the condition");
+            var data = secret.Data.ToDictionary(e => e.Key, e => e.Value.ToByteArray(), StringComparer.Ordinal);
+            AddKeys(files, data, items, mode, optional, key => $"references non-existent secret key: {key}");
         }
-
-        if (!objects.Secrets.TryGetValue(name, out var secret))
-        {
-            Missing(optional, $"secret \"{name}\" not found");
-            return;
-        }
-
-        var data = secret.Data.ToDictionary(e => e.Key, e => e.Value.ToByteArray(), StringComparer.Ordinal);
-        AddKeys(files, data, items, mode, optional, key => $"references non-existent secret key: {key}");
     }
 
     private static void AddKeys(Dictionary<string, FileProjection> files, Dictionary<string, byte[]> data, IList<KeyToPath> items, int mode, bool optional,
@@ -135,15 +131,6 @@ internal static class VolumeProjector
             }
 
             files[item.Path] = FileProjection.Text(value, item.HasMode ? item.Mode : mode);
-        }
-    }
-
-    /// <summary>A missing object: nothing to add when it is optional, else the kubelet's error.</summary>
-    private static void Missing(bool optional, string message)
-    {
-        if (!optional)
-        {
-            throw new VolumeSetUpException(message);
         }
     }
 }

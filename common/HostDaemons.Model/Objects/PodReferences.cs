@@ -10,74 +10,24 @@ namespace HostDaemons.Model.Objects;
 /// </summary>
 public static class PodReferences
 {
-    public static IReadOnlySet<string> ConfigMaps(PodSpec spec)
-    {
-        ArgumentNullException.ThrowIfNull(spec);
-        var names = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var volume in spec.Volumes)
-        {
-            Add(names, volume.ConfigMap?.Name);
-            foreach (var source in volume.Projected?.Sources ?? [])
-            {
-                Add(names, source.ConfigMap?.Name);
-            }
-        }
+    public static IReadOnlySet<string> ConfigMaps(PodSpec spec) => Names(spec,
+        v => v.ConfigMap?.Name, p => p.ConfigMap?.Name, e => e.ValueFrom?.ConfigMapKeyRef?.Name, f => f.ConfigMapRef?.Name);
 
-        foreach (var container in AllContainers(spec))
-        {
-            foreach (var env in container.Env)
-            {
-                Add(names, env.ValueFrom?.ConfigMapKeyRef?.Name);
-            }
-
-            foreach (var from in container.EnvFrom)
-            {
-                Add(names, from.ConfigMapRef?.Name);
-            }
-        }
-
-        return names;
-    }
-
-    public static IReadOnlySet<string> Secrets(PodSpec spec)
-    {
-        ArgumentNullException.ThrowIfNull(spec);
-        var names = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var volume in spec.Volumes)
-        {
-            Add(names, volume.Secret?.SecretName);
-            foreach (var source in volume.Projected?.Sources ?? [])
-            {
-                Add(names, source.Secret?.Name);
-            }
-        }
-
-        foreach (var container in AllContainers(spec))
-        {
-            foreach (var env in container.Env)
-            {
-                Add(names, env.ValueFrom?.SecretKeyRef?.Name);
-            }
-
-            foreach (var from in container.EnvFrom)
-            {
-                Add(names, from.SecretRef?.Name);
-            }
-        }
-
-        return names;
-    }
+    public static IReadOnlySet<string> Secrets(PodSpec spec) => Names(spec,
+        v => v.Secret?.SecretName, p => p.Secret?.Name, e => e.ValueFrom?.SecretKeyRef?.Name, f => f.SecretRef?.Name);
 
     /// <summary>True when the pod uses any ConfigMap or Secret (then its node asks for them).</summary>
     public static bool Any(PodSpec spec) => ConfigMaps(spec).Count > 0 || Secrets(spec).Count > 0;
 
-    private static IEnumerable<Container> AllContainers(PodSpec spec) => spec.InitContainers.Concat(spec.Containers);
-
-    private static void Add(SortedSet<string> names, string? name)
+    private static SortedSet<string> Names(PodSpec spec, Func<Volume, string?> volume, Func<VolumeProjection, string?> projection, Func<EnvVar, string?> env,
+        Func<EnvFromSource, string?> envFrom)
     {
-        if (!string.IsNullOrEmpty(name))
-        {
-            names.Add(name);
-        }
+        ArgumentNullException.ThrowIfNull(spec);
+        var containers = spec.InitContainers.Concat(spec.Containers).ToList();
+        IEnumerable<string?> names = spec.Volumes.Select(volume)
+            .Concat(spec.Volumes.SelectMany(v => v.Projected?.Sources ?? []).Select(projection))
+            .Concat(containers.SelectMany(c => c.Env).Select(env))
+            .Concat(containers.SelectMany(c => c.EnvFrom).Select(envFrom));
+        return new SortedSet<string>(names.Where(n => !string.IsNullOrEmpty(n)).Select(n => n!), StringComparer.Ordinal);
     }
 }
