@@ -104,6 +104,17 @@ public sealed class StaticPodManifestTests
         Assert.Equal(Valid(Monitor).Metadata.Uid, Valid(explicitPolicy).Metadata.Uid);
     }
 
+    // Defaults a later version added to existing fields must not change the uid, or an upgrade would replace the pod.
+    [Fact]
+    public void Parse_LateDefaultsWrittenOut_SameUid()
+    {
+        var written = Monitor
+            .Replace("    image: busybox:latest\n", "    image: busybox:latest\n    terminationMessagePath: /dev/termination-log\n    terminationMessagePolicy: File\n", StringComparison.Ordinal)
+            + "\n  schedulerName: default-scheduler\n  enableServiceLinks: true";
+
+        Assert.Equal(Valid(Monitor).Metadata.Uid, Valid(written).Metadata.Uid);
+    }
+
     [Theory]
     [InlineData("busybox:latest", "busybox:1.36")]
     [InlineData("app: monitor", "app: monitor2")]
