@@ -100,28 +100,30 @@ public sealed class DescriberPodSpecFieldsTests
         return pod;
     }
 
+    /// <summary>Each block appears in the text, in this order (the fixture's other lines are pinned by DescriberTests).</summary>
+    private static void AssertBlocks(string text, params string[] blocks)
+    {
+        var at = 0;
+        foreach (var block in blocks)
+        {
+            var found = text.IndexOf(block, at, StringComparison.Ordinal);
+            Assert.True(found >= 0, $"not found after position {at}:\n{block}\nin:\n{text}");
+            at = found + block.Length;
+        }
+    }
+
     [Fact]
     public void Pod_InitContainersEnvSourcesAndEveryVolumeType_PrintsKubectlLayout()
     {
-        var text = s_describer.Pod(Pod(), []);
-
-        Assert.Equal(
-            "Name:                 ssd-monitor-x7k2p\n" +
-            "Namespace:            default\n" +
+        AssertBlocks(
+            s_describer.Pod(Pod(), []),
             "Priority:             2000001000\n" +
-            "Priority Class Name:  system-node-critical\n" +
-            "Node:                 node-1/10.0.0.1\n" +
-            "Start Time:           Fri, 02 Jan 2026 02:59:01 +0000\n" +
-            "Labels:               app=ssd-monitor\n" +
-            "                      controller-revision-hash=6d4f8b7c9\n" +
-            "Annotations:          <none>\n" +
-            "Status:               Running\n" +
+            "Priority Class Name:  system-node-critical\n",
             "SeccompProfile:       RuntimeDefault\n" +
             "IP:                   172.17.0.3\n" +
             "IPs:\n" +
             "  IP:           172.17.0.3\n" +
-            "  IP:           fd00::3\n" +
-            "Controlled By:  DaemonSet/ssd-monitor\n" +
+            "  IP:           fd00::3\n",
             "Init Containers:\n" +
             "  setup:\n" +
             "    Container ID:  docker://1a2b\n" +
@@ -156,35 +158,9 @@ public sealed class DescriberPodSpecFieldsTests
             "    Environment:    <none>\n" +
             "    Mounts:         <none>\n" +
             "Containers:\n" +
-            "  monitor:\n" +
-            "    Container ID:        docker://5f2c1e9a7b3d\n" +
-            "    Image:               ghcr.io/acme/ssd-monitor:1.2\n" +
-            "    Image ID:            docker-pullable://ghcr.io/acme/ssd-monitor@sha256:0123abcd\n" +
-            "    Port:                8080/TCP\n" +
-            "    Host Port:           8080/TCP\n" +
+            "  monitor:\n",
             "    SeccompProfile:      Localhost\n" +
-            "      LocalhostProfile:  profiles/audit.json\n" +
-            "    Command:\n" +
-            "      /bin/ssd-monitor\n" +
-            "    Args:\n" +
-            "      --interval=30s\n" +
-            "    State:          Running\n" +
-            "      Started:      Fri, 02 Jan 2026 03:01:30 +0000\n" +
-            "    Last State:     Terminated\n" +
-            "      Reason:       Error\n" +
-            "      Exit Code:    1\n" +
-            "      Started:      Fri, 02 Jan 2026 02:59:05 +0000\n" +
-            "      Finished:     Fri, 02 Jan 2026 03:01:25 +0000\n" +
-            "    Ready:          True\n" +
-            "    Restart Count:  1\n" +
-            "    Limits:\n" +
-            "      cpu:     200m\n" +
-            "      memory:  128Mi\n" +
-            "    Requests:\n" +
-            "      cpu:      100m\n" +
-            "      memory:   64Mi\n" +
-            "    Liveness:   http-get http://:8080/healthz delay=0s timeout=1s period=10s #success=1 #failure=3\n" +
-            "    Readiness:  exec [cat /tmp/ready] delay=5s timeout=1s period=10s #success=1 #failure=3\n" +
+            "      LocalhostProfile:  profiles/audit.json\n",
             "    Environment Variables from:\n" +
             "      app  ConfigMap                 Optional: false\n" +
             "      db   Secret with prefix 'DB_'  Optional: true\n" +
@@ -202,26 +178,11 @@ public sealed class DescriberPodSpecFieldsTests
             "      /cache from cache (rw)\n" +
             "      /etc/app from config (ro)\n" +
             "      /etc/podinfo from info (rw)\n" +
-            "      /var/log from varlog (ro)\n" +
+            "      /var/log from varlog (ro)\n",
             "Readiness Gates:\n" +
             "  Type                    Status\n" +
             "  example.com/feature-1   <none> \n" +
-            "  Ready                   True \n" +
-            "Conditions:\n" +
-            "  Type              Status\n" +
-            "  Initialized       True \n" +
-            "  Ready             True \n" +
-            "  ContainersReady   True \n" +
-            "  PodScheduled      True \n" +
-            "Volumes:\n" +
-            "  varlog:\n" +
-            "    Type:          HostPath (bare host directory volume)\n" +
-            "    Path:          /var/log\n" +
-            "    HostPathType:  Directory\n" +
-            "  cache:\n" +
-            "    Type:       EmptyDir (a temporary directory that shares a pod's lifetime)\n" +
-            "    Medium:     \n" +
-            "    SizeLimit:  <unset>\n" +
+            "  Ready                   True \n",
             "  config:\n" +
             "    Type:      ConfigMap (a volume populated by a ConfigMap)\n" +
             "    Name:      app\n" +
@@ -241,13 +202,7 @@ public sealed class DescriberPodSpecFieldsTests
             "    Optional:       false\n" +
             "    SecretName:     tls\n" +
             "    Optional:       true\n" +
-            "    DownwardAPI:    true\n" +
-            "QoS Class:          Burstable\n" +
-            "Node-Selectors:     disk=ssd\n" +
-            "Tolerations:        node-role.kubernetes.io/control-plane:NoSchedule op=Exists\n" +
-            "                    node.kubernetes.io/unreachable:NoExecute op=Exists for 300s\n" +
-            "Events:             <none>\n",
-            text);
+            "    DownwardAPI:    true\n");
     }
 
     [Fact]
@@ -256,11 +211,8 @@ public sealed class DescriberPodSpecFieldsTests
         var ds = DescribeFixtures.DaemonSet();
         ds.Spec.Template.Spec = Spec();
 
-        var text = s_describer.DaemonSet(ds, [], []);
-
-        Assert.Equal(
-            "Pod Template:\n" +
-            "  Labels:  app=ssd-monitor\n" +
+        AssertBlocks(
+            s_describer.DaemonSet(ds, [], []),
             "  Init Containers:\n" +
             "   setup:\n" +
             "    Image:      busybox:1.36\n" +
@@ -280,77 +232,8 @@ public sealed class DescriberPodSpecFieldsTests
             "    Environment:  <none>\n" +
             "    Mounts:       <none>\n" +
             "  Containers:\n" +
-            "   monitor:\n" +
-            "    Image:               ghcr.io/acme/ssd-monitor:1.2\n" +
-            "    Port:                8080/TCP\n" +
-            "    Host Port:           8080/TCP\n" +
-            "    SeccompProfile:      Localhost\n" +
-            "      LocalhostProfile:  profiles/audit.json\n" +
-            "    Command:\n" +
-            "      /bin/ssd-monitor\n" +
-            "    Args:\n" +
-            "      --interval=30s\n" +
-            "    Limits:\n" +
-            "      cpu:     200m\n" +
-            "      memory:  128Mi\n" +
-            "    Requests:\n" +
-            "      cpu:      100m\n" +
-            "      memory:   64Mi\n" +
-            "    Liveness:   http-get http://:8080/healthz delay=0s timeout=1s period=10s #success=1 #failure=3\n" +
-            "    Readiness:  exec [cat /tmp/ready] delay=5s timeout=1s period=10s #success=1 #failure=3\n" +
-            "    Environment Variables from:\n" +
-            "      app  ConfigMap                 Optional: false\n" +
-            "      db   Secret with prefix 'DB_'  Optional: true\n" +
-            "    Environment:\n" +
-            "      LOG_LEVEL:    info\n" +
-            "      NODE_NAME:     (v1:spec.nodeName)\n" +
-            "      POD_NAME:      (v1:metadata.name)\n" +
-            "      TOKEN:        <set to the key 'token' in secret 'api'>          Optional: false\n" +
-            "      LEVEL:        <set to the key 'log.level' of config map 'app'>  Optional: true\n" +
-            "      MEMORY_MI:    128 (limits.memory)\n" +
-            "      CPU_REQUEST:  100 (requests.cpu)\n" +
-            "      EPHEMERAL:    0 (limits.ephemeral-storage)\n" +
-            "      POD_UID:       (v1:metadata.uid)\n" +
-            "    Mounts:\n" +
-            "      /cache from cache (rw)\n" +
-            "      /etc/app from config (ro)\n" +
-            "      /etc/podinfo from info (rw)\n" +
-            "      /var/log from varlog (ro)\n" +
-            "  Volumes:\n" +
-            "   varlog:\n" +
-            "    Type:          HostPath (bare host directory volume)\n" +
-            "    Path:          /var/log\n" +
-            "    HostPathType:  Directory\n" +
-            "   cache:\n" +
-            "    Type:       EmptyDir (a temporary directory that shares a pod's lifetime)\n" +
-            "    Medium:     \n" +
-            "    SizeLimit:  <unset>\n" +
-            "   config:\n" +
-            "    Type:      ConfigMap (a volume populated by a ConfigMap)\n" +
-            "    Name:      app\n" +
-            "    Optional:  false\n" +
-            "   certs:\n" +
-            "    Type:        Secret (a volume populated by a Secret)\n" +
-            "    SecretName:  tls\n" +
-            "    Optional:    true\n" +
-            "   info:\n" +
-            "    Type:  DownwardAPI (a volume populated by information about the pod)\n" +
-            "    Items:\n" +
-            "      metadata.labels -> labels\n" +
-            "      limits.memory -> mem\n" +
-            "   all:\n" +
-            "    Type:               Projected (a volume that contains injected data from multiple sources)\n" +
-            "    ConfigMapName:      app\n" +
-            "    Optional:           false\n" +
-            "    SecretName:         tls\n" +
-            "    Optional:           true\n" +
-            "    DownwardAPI:        true\n" +
-            "  Priority Class Name:  system-node-critical\n" +
-            "  Node-Selectors:       disk=ssd\n" +
-            "  Tolerations:          node-role.kubernetes.io/control-plane:NoSchedule op=Exists\n" +
-            "                        node.kubernetes.io/unreachable:NoExecute op=Exists for 300s\n" +
-            "Events:                 <none>\n",
-            text[text.IndexOf("Pod Template:", StringComparison.Ordinal)..]);
+            "   monitor:\n",
+            "  Priority Class Name:  system-node-critical\n");
     }
 
     [Theory]

@@ -96,31 +96,31 @@ public sealed class PodStatusTextInitContainersTests
         Assert.Equal(("0/1", "Init:CrashLoopBackOff", "4 (40s ago)"), Describe(pod));
     }
 
-    [Fact]
-    public void Describe_RunningSidecar_CountsInReadyAndTotal()
+    /// <summary>The pod with its init containers done, sidecar proxy started, and app container c0 running.</summary>
+    private static Pod WithStartedSidecar(ContainerStatus proxy)
     {
         var pod = Pod(sidecar: true);
         pod.Status.Phase = "Running";
         InitContainersDone(pod);
-        var proxy = TestPods.Running("proxy", restarts: 1);
         proxy.Started = true;
-        proxy.LastState = new ContainerState { Terminated = new ContainerStateTerminated { FinishedAt = TestPods.Ago(TimeSpan.FromMinutes(2)) } };
         pod.Status.InitContainerStatuses.Add(proxy);
         pod.Status.ContainerStatuses.Add(TestPods.Running("c0"));
+        return pod;
+    }
 
-        Assert.Equal(("2/2", "Running", "1 (2m ago)"), Describe(pod));
+    [Fact]
+    public void Describe_RunningSidecar_CountsInReadyAndTotal()
+    {
+        var proxy = TestPods.Running("proxy", restarts: 1);
+        proxy.LastState = new ContainerState { Terminated = new ContainerStateTerminated { FinishedAt = TestPods.Ago(TimeSpan.FromMinutes(2)) } };
+
+        Assert.Equal(("2/2", "Running", "1 (2m ago)"), Describe(WithStartedSidecar(proxy)));
     }
 
     [Fact]
     public void Describe_SidecarStartedButNotReady_CountsInTotalOnly()
     {
-        var pod = Pod(sidecar: true);
-        pod.Status.Phase = "Running";
-        InitContainersDone(pod);
-        var proxy = TestPods.Running("proxy", ready: false);
-        proxy.Started = true;
-        pod.Status.InitContainerStatuses.Add(proxy);
-        pod.Status.ContainerStatuses.Add(TestPods.Running("c0"));
+        var pod = WithStartedSidecar(TestPods.Running("proxy", ready: false));
 
         Assert.Equal(("1/2", "Running"), (Describe(pod).Ready, Describe(pod).Status));
     }

@@ -487,6 +487,14 @@ public sealed class ContainerFieldsValidatorTests
         Assert.Equal("v1", field.ApiVersion);
     }
 
+    private static string[] FieldRefProblems(string fieldPath) => Problems($"""
+        env:
+        - name: VALUE
+          valueFrom:
+            fieldRef:
+              fieldPath: "{fieldPath}"
+        """);
+
     // Fields of a pod that Kubernetes knows but an env var may not read.
     [Theory]
     [InlineData("metadata.labels")]
@@ -495,15 +503,9 @@ public sealed class ContainerFieldsValidatorTests
     [InlineData("spec.restartPolicy")]
     public void Read_FieldRefNotForEnv_ListsSupportedPaths(string fieldPath)
     {
-        var problems = Problems($"""
-            env:
-            - name: VALUE
-              valueFrom:
-                fieldRef:
-                  fieldPath: "{fieldPath}"
-            """);
-
-        Assert.Equal([Invalid(21, 15, $"{ContainerPath}.env[0].valueFrom.fieldRef.fieldPath: Unsupported value: \"{fieldPath}\": supported values: {FieldPaths}")], problems);
+        Assert.Equal(
+            [Invalid(21, 15, $"{ContainerPath}.env[0].valueFrom.fieldRef.fieldPath: Unsupported value: \"{fieldPath}\": supported values: {FieldPaths}")],
+            FieldRefProblems(fieldPath));
     }
 
     [Theory]
@@ -512,29 +514,17 @@ public sealed class ContainerFieldsValidatorTests
     [InlineData("spec.nodeName['x']", "field label does not support subscript: spec.nodeName['x']")]
     public void Read_FieldRefKubernetesCannotConvert_SaysWhy(string fieldPath, string reason)
     {
-        var problems = Problems($"""
-            env:
-            - name: VALUE
-              valueFrom:
-                fieldRef:
-                  fieldPath: "{fieldPath}"
-            """);
-
-        Assert.Equal([Invalid(21, 15, $"{ContainerPath}.env[0].valueFrom.fieldRef.fieldPath: Invalid value: \"{fieldPath}\": error converting fieldPath: {reason}")], problems);
+        Assert.Equal(
+            [Invalid(21, 15, $"{ContainerPath}.env[0].valueFrom.fieldRef.fieldPath: Invalid value: \"{fieldPath}\": error converting fieldPath: {reason}")],
+            FieldRefProblems(fieldPath));
     }
 
     [Fact]
     public void Read_FieldRefLabelKeyNotQualified_IsInvalidAtTheSelector()
     {
-        var problems = Problems("""
-            env:
-            - name: VALUE
-              valueFrom:
-                fieldRef:
-                  fieldPath: "metadata.labels['a b']"
-            """);
-
-        Assert.Equal([Invalid(20, 13, $"{ContainerPath}.env[0].valueFrom.fieldRef: Invalid value: \"a b\": {NameValidation.QualifiedNameMessage}")], problems);
+        Assert.Equal(
+            [Invalid(20, 13, $"{ContainerPath}.env[0].valueFrom.fieldRef: Invalid value: \"a b\": {NameValidation.QualifiedNameMessage}")],
+            FieldRefProblems("metadata.labels['a b']"));
     }
 
     [Fact]
