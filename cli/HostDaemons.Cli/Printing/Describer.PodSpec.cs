@@ -1,4 +1,5 @@
 using System.Text;
+using HostDaemons.Model.Objects;
 using HostDaemons.Model.Quantities;
 using HostDaemons.Model.V1;
 
@@ -310,10 +311,9 @@ internal sealed partial class Describer
     private static string FieldValue(Pod pod, string fieldPath)
     {
         var meta = pod.Metadata ?? new ObjectMeta();
-        if (fieldPath.EndsWith("']", StringComparison.Ordinal) && fieldPath.IndexOf("['", StringComparison.Ordinal) is > 0 and var open)
+        if (DownwardApiPaths.SplitSubscript(fieldPath) is var (field, key))
         {
-            var key = fieldPath[(open + 2)..^2];
-            return fieldPath[..open] switch
+            return field switch
             {
                 "metadata.labels" => meta.Labels.GetValueOrDefault(key, ""),
                 "metadata.annotations" => meta.Annotations.GetValueOrDefault(key, ""),

@@ -1,3 +1,4 @@
+using HostDaemons.Model.Objects;
 using HostDaemons.Model.Quantities;
 using HostDaemons.Model.V1;
 
@@ -181,7 +182,7 @@ internal static class EnvValidator
             return;
         }
 
-        if (SplitSubscript(field.FieldPath) is var (name, key))
+        if (DownwardApiPaths.SplitSubscript(field.FieldPath) is var (name, key))
         {
             switch (name)
             {
@@ -213,18 +214,6 @@ internal static class EnvValidator
         {
             errors.NotSupported($"{path}.fieldPath", label, expressions);
         }
-    }
-
-    /// <summary><c>metadata.labels['app']</c> as its field and key (fieldpath.SplitMaybeSubscriptedPath), else null.</summary>
-    public static (string Field, string Key)? SplitSubscript(string fieldPath)
-    {
-        if (!fieldPath.EndsWith("']", StringComparison.Ordinal))
-        {
-            return null;
-        }
-
-        var open = fieldPath.IndexOf("['", StringComparison.Ordinal);
-        return open <= 0 || open + 2 > fieldPath.Length - 2 ? null : (fieldPath[..open], fieldPath[(open + 2)..^2]);
     }
 
     /// <summary>
