@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using HostDaemons.Model.Objects;
 using HostDaemons.Model.V1;
 
 namespace HostDaemons.Agent.Reconcile;
@@ -98,10 +99,9 @@ internal static class PodFieldPaths
     private static bool TryMetadata(Pod pod, string path, out string value)
     {
         var meta = pod.Metadata;
-        if (path.EndsWith("']", StringComparison.Ordinal) && path.IndexOf("['", StringComparison.Ordinal) is > 0 and var open)
+        if (DownwardApiPaths.SplitSubscript(path) is (var field, var key))
         {
-            var key = path[(open + 2)..^2];
-            IDictionary<string, string>? map = path[..open] switch
+            IDictionary<string, string>? map = field switch
             {
                 "metadata.labels" => meta.Labels,
                 "metadata.annotations" => meta.Annotations,
