@@ -4,6 +4,7 @@ using HostDaemons.Agent.ControlPlane;
 using HostDaemons.Agent.Events;
 using HostDaemons.Agent.Runtime;
 using HostDaemons.Agent.Volumes;
+using HostDaemons.Model.Objects;
 
 namespace HostDaemons.Agent.Reconcile;
 
@@ -15,7 +16,6 @@ namespace HostDaemons.Agent.Reconcile;
 internal sealed class ContainerPreparer(NodeContext node, ProjectedVolumes volumes, NodeAllocatable allocatable, IReferencedObjectSource? objects = null,
     PodEventRecorder? events = null)
 {
-    public const string DefaultTerminationMessagePath = "/dev/termination-log";
     public const string FallbackToLogsOnError = "FallbackToLogsOnError";
 
     /// <summary>The version of its objects each pod's last container creation used.</summary>
@@ -69,7 +69,7 @@ internal sealed class ContainerPreparer(NodeContext node, ProjectedVolumes volum
     private ContainerLaunchSpec WithTerminationLog(CreateContainerCommand create, ContainerLaunchSpec spec)
     {
         var container = create.Container.Container;
-        var path = container.TerminationMessagePath.Length > 0 ? container.TerminationMessagePath : DefaultTerminationMessagePath;
+        var path = container.TerminationMessagePath.Length > 0 ? container.TerminationMessagePath : ObjectDefaults.DefaultTerminationMessagePath;
         if (spec.Binds.Any(b => path == b.ContainerPath || path.StartsWith(b.ContainerPath.TrimEnd('/') + "/", StringComparison.Ordinal)))
         {
             return spec;

@@ -1,5 +1,6 @@
 using HostDaemons.Agent.ControlPlane;
 using HostDaemons.Agent.Reconcile;
+using HostDaemons.Model.Objects;
 using HostDaemons.Model.V1;
 
 namespace HostDaemons.Agent.Volumes;
@@ -7,14 +8,11 @@ namespace HostDaemons.Agent.Volumes;
 /// <summary>
 /// The files of a configMap, secret, downwardAPI or projected volume, as the kubelet's volume plugins make them
 /// (their MakePayload and CollectData): every key, or the <c>items</c> chosen and renamed, each with its item's mode
-/// or the volume's <c>defaultMode</c> (0644); a missing object is an error unless <c>optional</c> (then it adds no
+/// or the volume's <c>defaultMode</c> (0644 by default); a missing object is an error unless <c>optional</c> (then it adds no
 /// files), as is a missing item key; downwardAPI files hold the pod's fields and its containers' resources.
 /// </summary>
 internal static class VolumeProjector
 {
-    /// <summary>Kubernetes' default mode for the files of these volumes: 0644.</summary>
-    public const int DefaultMode = 420;
-
     /// <exception cref="VolumeSetUpException">The kubelet's reason the volume cannot be set up.</exception>
     public static Dictionary<string, FileProjection> Project(Pod pod, Volume volume, ReferencedObjects objects, NodeAllocatable allocatable)
     {
@@ -66,7 +64,8 @@ internal static class VolumeProjector
         return files;
     }
 
-    private static int Mode(bool set, int mode) => set ? mode : DefaultMode;
+    /// <summary>The volume's mode, or Kubernetes' default (0644) where the control plane has not defaulted it (pods stored before it did).</summary>
+    private static int Mode(bool set, int mode) => set ? mode : ObjectDefaults.DefaultVolumeFileMode;
 
     private static void AddConfigMap(Dictionary<string, FileProjection> files, ReferencedObjects objects, string name, IList<KeyToPath> items, int mode, bool optional)
     {
