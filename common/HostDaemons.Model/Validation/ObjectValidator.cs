@@ -36,6 +36,20 @@ public static class ObjectValidator
             case Namespace ns:
                 NamespaceValidator.ApplyDefaults(ns);
                 break;
+            case Service service:
+                ServiceValidator.ApplyDefaults(service);
+                break;
+            case PriorityClass priorityClass:
+                PriorityClassValidator.ApplyDefaults(priorityClass);
+                break;
+            case RoleBinding binding:
+                ApplyTypeDefaults(binding);
+                RoleBindingValidator.ApplyDefaults(binding.RoleRef, binding.Subjects);
+                break;
+            case ClusterRoleBinding binding:
+                ApplyTypeDefaults(binding);
+                RoleBindingValidator.ApplyDefaults(binding.RoleRef, binding.Subjects);
+                break;
             default:
                 ApplyTypeDefaults(value);
                 break;
@@ -75,10 +89,43 @@ public static class ObjectValidator
                 return SecretValidator.Validate(secret);
             case Namespace ns:
                 return NamespaceValidator.Validate(ns);
+            case ConfigMap cm:
+                return ConfigMapValidator.Validate(cm);
+            case ServiceAccount sa:
+                return ServiceAccountValidator.Validate(sa);
+            case Role role:
+                return RoleValidator.Validate(role);
+            case ClusterRole role:
+                return RoleValidator.Validate(role);
+            case RoleBinding binding:
+                return RoleBindingValidator.Validate(binding);
+            case ClusterRoleBinding binding:
+                return RoleBindingValidator.Validate(binding);
+            case Service service:
+                return ServiceValidator.Validate(service);
+            case EndpointSlice slice:
+                return EndpointSliceValidator.Validate(slice);
+            case PriorityClass priorityClass:
+                return PriorityClassValidator.Validate(priorityClass);
             default:
                 var metaErrors = new ValidationErrors();
                 ObjectMetaValidator.Validate(value.Metadata, ResourceKinds.Get(value.ResourceKind).Namespaced, "metadata", metaErrors);
                 return metaErrors;
         }
     }
+
+    /// <summary>
+    /// The rules an update of <paramref name="existing"/> to <paramref name="updated"/> (both defaulted, of one kind)
+    /// must follow besides <see cref="Validate"/>: the fields Kubernetes keeps immutable. Empty for kinds without such.
+    /// </summary>
+    public static ValidationErrors ValidateUpdate(IKubeObject updated, IKubeObject existing) => (updated, existing) switch
+    {
+        (Secret u, Secret e) => SecretValidator.ValidateUpdate(u, e),
+        (ConfigMap u, ConfigMap e) => ConfigMapValidator.ValidateUpdate(u, e),
+        (RoleBinding u, RoleBinding e) => RoleBindingValidator.ValidateUpdate(u.RoleRef, e.RoleRef),
+        (ClusterRoleBinding u, ClusterRoleBinding e) => RoleBindingValidator.ValidateUpdate(u.RoleRef, e.RoleRef),
+        (Service u, Service e) => ServiceValidator.ValidateUpdate(u, e),
+        (PriorityClass u, PriorityClass e) => PriorityClassValidator.ValidateUpdate(u, e),
+        _ => [],
+    };
 }

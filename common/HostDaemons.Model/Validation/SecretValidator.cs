@@ -103,7 +103,7 @@ public static partial class SecretValidator
         return errors;
     }
 
-    /// <summary>Kubernetes' type check on update: a secret's type never changes.</summary>
+    /// <summary>Kubernetes' checks on update: a secret's type never changes, nor the data of an immutable one.</summary>
     public static ValidationErrors ValidateUpdate(Secret updated, Secret existing)
     {
         ArgumentNullException.ThrowIfNull(updated);
@@ -114,6 +114,7 @@ public static partial class SecretValidator
             errors.Invalid("type", updated.Type, "field is immutable");
         }
 
+        errors.AddRange(ImmutableData.Check(existing.Immutable, updated.Immutable, ("data", updated.Data.Equals(existing.Data))));
         return errors;
     }
 
