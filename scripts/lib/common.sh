@@ -53,7 +53,8 @@ ensure_docker() {
 }
 
 # The images the tests run, built locally because no registry is reachable: busybox from Debian's busybox-static,
-# ssd-monitor from the seed's Dockerfile, and a fluentd stand-in under the seeds' image names.
+# ssd-monitor from the seed's Dockerfile, a fluentd stand-in under the seeds' image names, and a stand-in under the image
+# names of the upstream DaemonSets (node-exporter, fluent-bit, node-problem-detector, Vector, NVIDIA's device plugin).
 ensure_test_images() {
   if ! docker_cli image inspect busybox:latest >/dev/null 2>&1; then
     apt_install busybox-static
@@ -72,6 +73,11 @@ ensure_test_images() {
     "$repo_root/examples/ssd-monitor" >/dev/null
   docker_cli build -q -t stakater/fluentd-elasticsearch:latest -t mirrorgooglecontainers/fluentd-elasticsearch:v2.4.0 \
     "$repo_root/tests/images/fluentd" >/dev/null
+  local standins=(quay.io/prometheus/node-exporter:v1.6.1 quay.io/brancz/kube-rbac-proxy:v0.14.2 fluent/fluent-bit:1.3.11
+    fluent/fluent-bit:1.5 registry.k8s.io/node-problem-detector/node-problem-detector:v0.8.19
+    registry.k8s.io/node-problem-detector/node-problem-detector:v0.8.18 timberio/vector:0.41.1-distroless-libc
+    nvcr.io/nvidia/k8s-device-plugin:v0.17.1 quay.io/fluentd_elasticsearch/fluentd:v3.0.2)
+  docker_cli build -q "${standins[@]/#/--tag=}" "$repo_root/tests/images/standin" >/dev/null
 }
 
 # Debian's registry and htpasswd, for the private registry test (it runs its own registry on a free port). Where an
