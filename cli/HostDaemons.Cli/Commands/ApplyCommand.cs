@@ -101,6 +101,7 @@ internal sealed class ApplyCommand : Command
         var suffix = DryRunOption.Suffix(dryRun);
         foreach (var item in objects)
         {
+            await ManifestFiles.WriteWarningsAsync(item, error);
             try
             {
                 ApplyOutcome outcome;

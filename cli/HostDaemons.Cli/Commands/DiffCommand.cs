@@ -104,6 +104,7 @@ internal sealed class DiffCommand : Command
         var files = new List<DiffFile>();
         foreach (var item in objects)
         {
+            await ManifestFiles.WriteWarningsAsync(item, error);
             var meta = item.Value.Metadata;
             var ns = item.Kind.Namespaced ? (meta.Namespace.Length == 0 ? ObjectDefaults.DefaultNamespace : meta.Namespace) : "";
             IKubeObject? live;

@@ -24,6 +24,15 @@ internal static class ManifestFiles
         return new ManifestReadResult(objects, problems);
     }
 
+    /// <summary>What the manifest reader warns about an object (an older API version), as kubectl prints a server's warnings.</summary>
+    public static async Task WriteWarningsAsync(ManifestObject item, TextWriter error)
+    {
+        foreach (var warning in item.Warnings)
+        {
+            await error.WriteLineAsync($"Warning: {warning}");
+        }
+    }
+
     private static IEnumerable<(string Source, string Text)> Expand(string path, TextReader stdin)
     {
         if (path == "-")
