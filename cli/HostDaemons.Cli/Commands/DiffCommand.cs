@@ -47,7 +47,7 @@ internal sealed class DiffCommand : Command
     {
         try
         {
-            var read = ManifestFiles.Read(parse.GetValue(_files) ?? [], _env.Input);
+            var read = ManifestFiles.Read(parse.GetValue(_files) ?? [], _env.Input, _env.Error);
             if (!read.Succeeded)
             {
                 foreach (var problem in read.Problems)

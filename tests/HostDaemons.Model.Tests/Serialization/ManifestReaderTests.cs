@@ -90,11 +90,11 @@ public sealed class ManifestReaderTests
     [Fact]
     public void Read_UnknownKind_SaysNoMatches()
     {
-        var result = ManifestReader.Read("apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: x\n", "sa.yaml");
+        var result = ManifestReader.Read("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: x\n", "ing.yaml");
 
         var problem = Assert.Single(result.Problems);
         Assert.Equal(2, problem.Position?.Line);
-        Assert.Contains("no matches for kind \"ServiceAccount\" in version \"v1\"", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("no matches for kind \"Ingress\" in version \"networking.k8s.io/v1\"", problem.Message, StringComparison.Ordinal);
     }
 
     [Fact]
