@@ -88,6 +88,50 @@ public sealed class ManifestReaderTests
     }
 
     [Fact]
+    public void Read_SeedRbacV1beta1_ReadAsV1WithKubectlsDeprecationWarning()
+    {
+        var result = ManifestReader.Read(Example("fluentd/fluentd-rbac.yaml"), "fluentd-rbac.yaml");
+
+        Assert.Empty(result.Problems);
+        Assert.Equal(2, result.Objects.Count);
+        Assert.Empty(result.Objects[0].Warnings);
+        var binding = result.Objects[1];
+        Assert.Equal(ResourceKind.ClusterRoleBinding, binding.Kind.Kind);
+        Assert.Equal("rbac.authorization.k8s.io/v1", ((ClusterRoleBinding)binding.Value).ApiVersion);
+        Assert.Equal("rbac.authorization.k8s.io/v1", ((ClusterRoleBinding)binding.AsWritten).ApiVersion);
+        Assert.Equal(
+            ["rbac.authorization.k8s.io/v1beta1 ClusterRoleBinding is deprecated in v1.17+, unavailable in v1.22+; use rbac.authorization.k8s.io/v1 ClusterRoleBinding"],
+            binding.Warnings);
+    }
+
+    [Theory]
+    [InlineData("Role")]
+    [InlineData("ClusterRole")]
+    [InlineData("RoleBinding")]
+    public void Read_OtherRbacKindsInV1beta1_WarnWithTheirKind(string kind)
+    {
+        var yaml = $"apiVersion: rbac.authorization.k8s.io/v1beta1\nkind: {kind}\nmetadata:\n  name: x\n"
+            + (kind.EndsWith("Binding", StringComparison.Ordinal) ? "roleRef:\n  kind: ClusterRole\n  name: view\n" : "");
+
+        var result = ManifestReader.Read(yaml, "rbac.yaml");
+
+        Assert.Empty(result.Problems);
+        Assert.Equal($"rbac.authorization.k8s.io/v1beta1 {kind} is deprecated in v1.17+, unavailable in v1.22+; use rbac.authorization.k8s.io/v1 {kind}",
+            Assert.Single(Assert.Single(result.Objects).Warnings));
+    }
+
+    [Theory]
+    [InlineData("apps/v1beta1", "DaemonSet")]
+    [InlineData("rbac.authorization.k8s.io/v1alpha1", "ClusterRole")]
+    [InlineData("rbac.authorization.k8s.io/v1beta1", "ConfigMap")]
+    public void Read_OlderVersionNotServed_NoMatches(string apiVersion, string kind)
+    {
+        var result = ManifestReader.Read($"apiVersion: {apiVersion}\nkind: {kind}\nmetadata:\n  name: x\n", "old.yaml");
+
+        Assert.Contains($"no matches for kind \"{kind}\" in version \"{apiVersion}\"", Assert.Single(result.Problems).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Read_UnknownKind_SaysNoMatches()
     {
         var result = ManifestReader.Read("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: x\n", "ing.yaml");
