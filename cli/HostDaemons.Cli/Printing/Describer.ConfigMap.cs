@@ -9,12 +9,8 @@ internal sealed partial class Describer
     /// <summary>kubectl's ConfigMapDescriber: each data key, a <c>----</c> line and its value as written; binary data by size; keys sorted.</summary>
     public string ConfigMap(ConfigMap cm, IEnumerable<Event> events)
     {
-        var w = new DescribeWriter();
         var meta = cm.Metadata ?? new ObjectMeta();
-        w.Write(0, $"Name:\t{meta.Name}\n");
-        w.Write(0, $"Namespace:\t{meta.Namespace}\n");
-        Labels(w, "Labels", meta.Labels);
-        Annotations(w, "Annotations", meta.Annotations);
+        var w = Header(meta);
         w.Write(0, "\nData\n====\n");
         foreach (var (key, value) in cm.Data.OrderBy(d => d.Key, StringComparer.Ordinal))
         {
@@ -41,12 +37,8 @@ internal sealed partial class Describer
     /// </summary>
     public string ServiceAccount(ServiceAccount account, IReadOnlyList<Secret>? secrets, IEnumerable<Event> events)
     {
-        var w = new DescribeWriter();
         var meta = account.Metadata ?? new ObjectMeta();
-        w.Write(0, $"Name:\t{meta.Name}\n");
-        w.Write(0, $"Namespace:\t{meta.Namespace}\n");
-        Labels(w, "Labels", meta.Labels);
-        Annotations(w, "Annotations", meta.Annotations);
+        var w = Header(meta);
         var existing = secrets?.Select(s => s.Metadata.Name).ToHashSet(StringComparer.Ordinal);
         var tokens = secrets?.Where(s => s.Type == "kubernetes.io/service-account-token"
             && s.Metadata.Annotations.GetValueOrDefault("kubernetes.io/service-account.name") == meta.Name

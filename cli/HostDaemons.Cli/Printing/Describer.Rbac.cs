@@ -34,11 +34,7 @@ internal sealed partial class Describer
     /// </summary>
     private static string RoleText(ObjectMeta? meta, IEnumerable<PolicyRule> rules)
     {
-        var w = new DescribeWriter();
-        meta ??= new ObjectMeta();
-        w.Write(0, $"Name:\t{meta.Name}\n");
-        Labels(w, "Labels", meta.Labels);
-        Annotations(w, "Annotations", meta.Annotations);
+        var w = Header(meta, withNamespace: false);
         w.Write(0, "PolicyRule:\n");
         w.Write(1, "Resources\tNon-Resource URLs\tResource Names\tVerbs\n");
         w.Write(1, "---------\t-----------------\t--------------\t-----\n");
@@ -53,11 +49,7 @@ internal sealed partial class Describer
 
     private static string BindingText(ObjectMeta? meta, RoleRef? roleRef, IEnumerable<Subject> subjects)
     {
-        var w = new DescribeWriter();
-        meta ??= new ObjectMeta();
-        w.Write(0, $"Name:\t{meta.Name}\n");
-        Labels(w, "Labels", meta.Labels);
-        Annotations(w, "Annotations", meta.Annotations);
+        var w = Header(meta, withNamespace: false);
         w.Write(0, "Role:\n");
         w.Write(1, $"Kind:\t{roleRef?.Kind}\n");
         w.Write(1, $"Name:\t{roleRef?.Name}\n");

@@ -12,13 +12,9 @@ internal sealed partial class Describer
     /// <summary>kubectl's describeService; <paramref name="slices"/> are the Service's EndpointSlices, which give each port's Endpoints line.</summary>
     public string Service(Service service, IReadOnlyList<EndpointSlice> slices, IEnumerable<Event> events)
     {
-        var w = new DescribeWriter();
         var meta = service.Metadata ?? new ObjectMeta();
         var spec = service.Spec ?? new ServiceSpec();
-        w.Write(0, $"Name:\t{meta.Name}\n");
-        w.Write(0, $"Namespace:\t{meta.Namespace}\n");
-        Labels(w, "Labels", meta.Labels);
-        Annotations(w, "Annotations", meta.Annotations);
+        var w = Header(meta);
         w.Write(0, $"Selector:\t{LabelSelectors.FormatLabels(spec.Selector)}\n");
         w.Write(0, $"Type:\t{spec.Type}\n");
         if (spec.IpFamilyPolicy.Length > 0)
@@ -86,12 +82,8 @@ internal sealed partial class Describer
     /// <summary>kubectl's describeEndpointSliceV1.</summary>
     public string EndpointSlice(EndpointSlice slice, IEnumerable<Event> events)
     {
-        var w = new DescribeWriter();
         var meta = slice.Metadata ?? new ObjectMeta();
-        w.Write(0, $"Name:\t{meta.Name}\n");
-        w.Write(0, $"Namespace:\t{meta.Namespace}\n");
-        Labels(w, "Labels", meta.Labels);
-        Annotations(w, "Annotations", meta.Annotations);
+        var w = Header(meta);
         w.Write(0, $"AddressType:\t{slice.AddressType}\n");
         if (slice.Ports.Count == 0)
         {

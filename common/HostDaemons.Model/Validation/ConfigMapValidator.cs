@@ -19,31 +19,14 @@ public static class ConfigMapValidator
         ArgumentNullException.ThrowIfNull(value);
         var errors = new ValidationErrors();
         ObjectMetaValidator.Validate(value.Metadata, namespaced: true, "metadata", errors);
-        var total = 0L;
-        foreach (var (key, data) in value.Data.OrderBy(d => d.Key, StringComparer.Ordinal))
+        SecretValidator.ValidateConfigKeys(value.Data.Keys, "data", errors);
+        foreach (var key in value.Data.Keys.Where(value.BinaryData.ContainsKey).Order(StringComparer.Ordinal))
         {
-            foreach (var problem in SecretValidator.CheckConfigKey(key))
-            {
-                errors.Invalid($"data[{key}]", key, problem);
-            }
-
-            if (value.BinaryData.ContainsKey(key))
-            {
-                errors.Invalid($"data[{key}]", key, "duplicate of key present in binaryData");
-            }
-
-            total += System.Text.Encoding.UTF8.GetByteCount(data);
+            errors.Invalid($"data[{key}]", key, "duplicate of key present in binaryData");
         }
 
-        foreach (var (key, data) in value.BinaryData.OrderBy(d => d.Key, StringComparer.Ordinal))
-        {
-            foreach (var problem in SecretValidator.CheckConfigKey(key))
-            {
-                errors.Invalid($"binaryData[{key}]", key, problem);
-            }
-
-            total += data.Length;
-        }
+        SecretValidator.ValidateConfigKeys(value.BinaryData.Keys, "binaryData", errors);
+        var total = value.Data.Values.Sum(d => (long)System.Text.Encoding.UTF8.GetByteCount(d)) + value.BinaryData.Values.Sum(d => (long)d.Length);
 
         if (total > MaxSize)
         {

@@ -56,8 +56,8 @@ public static class ObjectValidator
         }
     }
 
-    /// <summary>apiVersion, kind and (for namespaced kinds) the default namespace.</summary>
-    private static void ApplyTypeDefaults(IKubeObject value)
+    /// <summary>apiVersion, kind and (for namespaced kinds) the default namespace: what every kind's defaults start with.</summary>
+    internal static void ApplyTypeDefaults(IKubeObject value)
     {
         var info = ResourceKinds.Get(value.ResourceKind);
         value.Descriptor.FindFieldByName("api_version")?.Accessor.SetValue(value, info.ApiVersion);

@@ -11,9 +11,7 @@ public static class PriorityClassValidator
     public static void ApplyDefaults(PriorityClass value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        value.ApiVersion = ResourceKinds.PriorityClass.ApiVersion;
-        value.Kind = ResourceKinds.PriorityClass.KindName;
-        value.Metadata ??= new ObjectMeta();
+        ObjectValidator.ApplyTypeDefaults(value);
         if (!value.HasPreemptionPolicy)
         {
             value.PreemptionPolicy = SystemPriorityClasses.PreemptLowerPriority;

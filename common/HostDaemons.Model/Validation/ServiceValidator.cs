@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using HostDaemons.Model.Objects;
 using HostDaemons.Model.V1;
 
 namespace HostDaemons.Model.Validation;
@@ -31,14 +30,7 @@ public static class ServiceValidator
     public static void ApplyDefaults(Service service)
     {
         ArgumentNullException.ThrowIfNull(service);
-        service.ApiVersion = ResourceKinds.Service.ApiVersion;
-        service.Kind = ResourceKinds.Service.KindName;
-        service.Metadata ??= new ObjectMeta();
-        if (service.Metadata.Namespace.Length == 0)
-        {
-            service.Metadata.Namespace = ObjectDefaults.DefaultNamespace;
-        }
-
+        ObjectValidator.ApplyTypeDefaults(service);
         var spec = service.Spec ??= new ServiceSpec();
         if (spec.Type.Length == 0)
         {
