@@ -99,7 +99,10 @@ internal sealed partial class EndpointSliceController(
         var slash = key.IndexOf('/', StringComparison.Ordinal);
         var (ns, name) = (key[..slash], key[(slash + 1)..]);
         var existing = store.List<EndpointSlice>(ns).Where(s => ServiceOf(s) == key).ToList();
-        var plan = EndpointSlicePlanner.Plan(store.Get<Service>(ns, name), store.List<Pod>(ns), n => store.Get<Node>("", n), existing,
+
+        // A terminating namespace is being emptied: nothing new is written into it.
+        var service = store.Get<Namespace>("", ns)?.IsTerminating() == true ? null : store.Get<Service>(ns, name);
+        var plan = EndpointSlicePlanner.Plan(service, store.List<Pod>(ns), n => store.Get<Node>("", n), existing,
             () => $"{name}-{ObjectHash.RandomSuffix()}");
         if (plan.IsEmpty)
         {

@@ -78,6 +78,25 @@ public sealed class EndpointSliceControllerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SyncAsync_TerminatingNamespace_SlicesDeletedNoneMade()
+    {
+        await _store.Store.CreateAsync(WebPod("web-a", "10.0.0.1"), Token).DefaultTimeout();
+        await _store.Store.CreateAsync(WebService(), Token).DefaultTimeout();
+        await _harness.Service.SyncAsync("default/web", Token).DefaultTimeout();
+        Assert.Single(Slices());
+        await HostDaemons.ControlPlane.Api.Namespaces.EnsureAsync(_store.Store, "default", Token).DefaultTimeout();
+        await _store.Store.MutateAsync<Namespace>("", "default", n =>
+        {
+            n.Metadata.DeletionTimestamp = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(_store.Time.GetUtcNow());
+            return true;
+        }, Token).DefaultTimeout();
+
+        await _harness.Service.SyncAsync("default/web", Token).DefaultTimeout();
+
+        Assert.Empty(Slices());
+    }
+
+    [Fact]
     public async Task Loop_SliceDeletedByHand_MadeAgain()
     {
         await _store.Store.CreateAsync(WebPod("web-a", "10.0.0.1"), Token).DefaultTimeout();
