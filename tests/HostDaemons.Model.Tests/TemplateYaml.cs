@@ -19,6 +19,8 @@ internal static class TemplateYaml
 
     public const string PodSpecPath = "spec.template.spec";
 
+    private const string InvalidPrefix = "The DaemonSet \"x\" is invalid: ";
+
     public static string Text(string container = "", string pod = "") =>
         TestObjects.DaemonSetYaml(containerExtra: Indent(container, 8) + Indent(pod, 6));
 
@@ -26,6 +28,10 @@ internal static class TemplateYaml
 
     /// <summary>Every problem as hdctl prints it: <c>ds.yaml:LINE:COLUMN: message</c>.</summary>
     public static string[] Problems(string container = "", string pod = "") => [.. Read(container, pod).Problems.Select(p => p.ToString())];
+
+    /// <summary>Every problem as Kubernetes words the error (<c>path: Type: detail</c>), without file, line and object.</summary>
+    public static string[] Errors(string container = "", string pod = "") =>
+        [.. Read(container, pod).Problems.Select(p => p.Message.StartsWith(InvalidPrefix, StringComparison.Ordinal) ? p.Message[InvalidPrefix.Length..] : p.Message)];
 
     /// <summary>A problem as <see cref="Problems"/> prints a validation error of the test DaemonSet.</summary>
     public static string Invalid(int line, int column, string error) => $"{FileName}:{line}:{column}: The DaemonSet \"x\" is invalid: {error}";

@@ -108,11 +108,11 @@ internal static class StaticPodManifest
     /// <summary>
     /// The uid: a digest of the decoded, defaulted pod in canonical form (field and map order, whitespace and comments
     /// do not count) and the node. Unlike the kubelet, the file's path is not part of it, so a file renamed with
-    /// unchanged content keeps its pod running.
+    /// unchanged content keeps its pod running, nor are defaults added in later versions, so an upgrade does not.
     /// </summary>
     public static string ContentHash(Pod pod, string nodeName)
     {
-        var canonical = ObjectEncoder.Encode(pod).ToJsonString() + "host:" + nodeName;
+        var canonical = ObjectEncoder.Encode(ObjectDefaults.WithoutLateDefaults(pod)).ToJsonString() + "host:" + nodeName;
         Span<byte> digest = stackalloc byte[32];
         SHA256.HashData(Encoding.UTF8.GetBytes(canonical), digest);
         return Convert.ToHexStringLower(digest[..16]);

@@ -1,4 +1,5 @@
 using System.Text;
+using HostDaemons.Model.Objects;
 using HostDaemons.Model.Quantities;
 using HostDaemons.Model.V1;
 
@@ -30,18 +31,29 @@ internal sealed partial class Describer
             w.Write(1, $"Service Account:\t{spec.ServiceAccountName}\n");
         }
 
-        Containers(w, spec.Containers, statuses: null, pod: null, "  ");
+        if (spec.InitContainers.Count > 0)
+        {
+            Containers(w, "Init Containers", spec.InitContainers, statuses: null, pod: null, "  ");
+        }
+
+        Containers(w, "Containers", spec.Containers, statuses: null, pod: null, "  ");
         Volumes(w, spec.Volumes, "  ");
+        if (spec.PriorityClassName.Length > 0)
+        {
+            w.Write(1, $"Priority Class Name:\t{spec.PriorityClassName}\n");
+        }
+
         Labels(w, "  Node-Selectors", spec.NodeSelector);
         Tolerations(w, "  Tolerations", spec.Tolerations);
         Affinity(w, spec.Affinity, 1);
     }
 
     /// <summary>
-    /// Each container with its status when there is one (a template has none), as kubectl's describeContainers.
-    /// <paramref name="space"/> is the template's indent: it also shifts container names one column right.
+    /// Each container under <paramref name="label"/> (<c>Containers</c> or <c>Init Containers</c>) with its status when
+    /// there is one (a template has none), as kubectl's describeContainers. <paramref name="space"/> is the template's
+    /// indent: it also shifts container names one column right.
     /// </summary>
-    private void Containers(DescribeWriter w, IList<Container> containers, IList<ContainerStatus>? statuses, Pod? pod, string space)
+    private void Containers(DescribeWriter w, string label, IList<Container> containers, IList<ContainerStatus>? statuses, Pod? pod, string space)
     {
         var byName = new Dictionary<string, ContainerStatus>(StringComparer.Ordinal);
         foreach (var status in statuses ?? [])
@@ -49,7 +61,7 @@ internal sealed partial class Describer
             byName[status.Name] = status;
         }
 
-        w.Write(0, $"{space}Containers:{(containers.Count == 0 ? " <none>" : "")}\n");
+        w.Write(0, $"{space}{label}:{(containers.Count == 0 ? " <none>" : "")}\n");
         var nameIndent = space.Length > 0 ? " " : "";
         foreach (var container in containers)
         {
@@ -70,6 +82,15 @@ internal sealed partial class Describer
             w.Write(2, ports.Contains(',', StringComparison.Ordinal) ? $"Ports:\t{ports}\n" : $"Port:\t{OrNone(ports)}\n");
             var hostPorts = string.Join(", ", container.Ports.Select(p => $"{N(p.HostPort)}/{p.Protocol}"));
             w.Write(2, hostPorts.Contains(',', StringComparison.Ordinal) ? $"Host Ports:\t{hostPorts}\n" : $"Host Port:\t{OrNone(hostPorts)}\n");
+            if (container.SecurityContext?.SeccompProfile is { } seccomp)
+            {
+                w.Write(2, $"SeccompProfile:\t{seccomp.Type}\n");
+                if (seccomp.Type == "Localhost")
+                {
+                    w.Write(3, $"LocalhostProfile:\t{seccomp.LocalhostProfile}\n");
+                }
+            }
+
             Lines(w, "Command", container.Command);
             Lines(w, "Args", container.Args);
             if (status is not null)
@@ -89,7 +110,12 @@ internal sealed partial class Describer
             Probe(w, "Liveness", container.LivenessProbe);
             Probe(w, "Readiness", container.ReadinessProbe);
             Probe(w, "Startup", container.StartupProbe);
-            Environment(w, container.Env, pod);
+            if (container.EnvFrom.Count > 0)
+            {
+                EnvironmentFrom(w, container.EnvFrom);
+            }
+
+            Environment(w, container, pod);
             Mounts(w, container.VolumeMounts);
         }
     }
@@ -223,15 +249,17 @@ internal sealed partial class Describer
     private static string JoinHostPort(string host, string port) => host.Contains(':', StringComparison.Ordinal) ? $"[{host}]:{port}" : $"{host}:{port}";
 
     /// <summary>
-    /// Values, and field references with what kubectl can resolve of them (the pod's name and namespace; nothing in a
-    /// template): <c>NODE_NAME:   (v1:spec.nodeName)</c>.
+    /// Values and where the others come from, as kubectl's describeContainerEnvVars: a field reference with what kubectl
+    /// can resolve of it (the pod's metadata; nothing in a template), a resource with its value in the container
+    /// (<c>node allocatable</c> for an unset limit), a key of a Secret or ConfigMap with the object's name.
     /// </summary>
-    private static void Environment(DescribeWriter w, IList<EnvVar> env, Pod? pod)
+    private static void Environment(DescribeWriter w, Container container, Pod? pod)
     {
-        w.Write(2, $"Environment:{(env.Count == 0 ? "\t<none>" : "")}\n");
-        foreach (var variable in env)
+        w.Write(2, $"Environment:{(container.Env.Count == 0 ? "\t<none>" : "")}\n");
+        foreach (var variable in container.Env)
         {
-            if (variable.ValueFrom is null)
+            var source = variable.ValueFrom;
+            if (source is null)
             {
                 var lines = variable.Value.Split('\n');
                 w.Write(3, $"{variable.Name}:\t{lines[0]}\n");
@@ -240,18 +268,98 @@ internal sealed partial class Describer
                     w.Write(3, $"\t{line}\n");
                 }
             }
-            else if (variable.ValueFrom.FieldRef is { } field)
+            else if (source.FieldRef is { } field)
             {
-                var value = field.FieldPath switch
+                w.Write(3, $"{variable.Name}:\t{(pod is null ? "" : FieldValue(pod, field.FieldPath))} ({field.ApiVersion}:{field.FieldPath})\n");
+            }
+            else if (source.ResourceFieldRef is { } resource)
+            {
+                var value = ResourceFieldValue(resource, container);
+                if (value == "0" && resource.Resource is "limits.cpu" or "limits.memory")
                 {
-                    "metadata.name" => pod?.Metadata?.Name ?? "",
-                    "metadata.namespace" => pod?.Metadata?.Namespace ?? "",
-                    _ => "",
-                };
-                w.Write(3, $"{variable.Name}:\t{value} ({field.ApiVersion}:{field.FieldPath})\n");
+                    value = "node allocatable";
+                }
+
+                w.Write(3, $"{variable.Name}:\t{value} ({resource.Resource})\n");
+            }
+            else if (source.SecretKeyRef is { } secret)
+            {
+                w.Write(3, $"{variable.Name}:\t<set to the key '{secret.Key}' in secret '{secret.Name}'>\tOptional: {Bool(secret.Optional)}\n");
+            }
+            else if (source.ConfigMapKeyRef is { } configMap)
+            {
+                w.Write(3, $"{variable.Name}:\t<set to the key '{configMap.Key}' of config map '{configMap.Name}'>\tOptional: {Bool(configMap.Optional)}\n");
             }
         }
     }
+
+    /// <summary>kubectl's describeContainerEnvFrom: <c>app  ConfigMap with prefix 'APP_'  Optional: false</c>.</summary>
+    private static void EnvironmentFrom(DescribeWriter w, IList<EnvFromSource> sources)
+    {
+        w.Write(2, "Environment Variables from:\n");
+        foreach (var source in sources)
+        {
+            var (name, kind, optional) = source.ConfigMapRef is { } configMap ? (configMap.Name, "ConfigMap", configMap.Optional)
+                : source.SecretRef is { } secret ? (secret.Name, "Secret", secret.Optional)
+                : ("", "", false);
+            var from = source.Prefix.Length == 0 ? kind : $"{kind} with prefix '{source.Prefix}'";
+            w.Write(3, $"{name}\t{from}\tOptional: {Bool(optional)}\n");
+        }
+    }
+
+    /// <summary>What kubectl's fieldpath.ExtractFieldPathAsString reads of a pod: its metadata only.</summary>
+    private static string FieldValue(Pod pod, string fieldPath)
+    {
+        var meta = pod.Metadata ?? new ObjectMeta();
+        if (DownwardApiPaths.SplitSubscript(fieldPath) is var (field, key))
+        {
+            return field switch
+            {
+                "metadata.labels" => meta.Labels.GetValueOrDefault(key, ""),
+                "metadata.annotations" => meta.Annotations.GetValueOrDefault(key, ""),
+                _ => "",
+            };
+        }
+
+        return fieldPath switch
+        {
+            "metadata.name" => meta.Name,
+            "metadata.namespace" => meta.Namespace,
+            "metadata.uid" => meta.Uid,
+            "metadata.labels" => FormatMap(meta.Labels),
+            "metadata.annotations" => FormatMap(meta.Annotations),
+            _ => "",
+        };
+
+        static string FormatMap(IDictionary<string, string> map) =>
+            string.Join("\n", map.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={GoQuote(p.Value)}"));
+    }
+
+    /// <summary>
+    /// A container's own request or limit divided by the divisor and rounded up, as kubectl's
+    /// ExtractContainerResourceValue: cpu in millicores, bytes for the others.
+    /// </summary>
+    private static string ResourceFieldValue(ResourceFieldSelector selector, Container container)
+    {
+        var (list, name) = selector.Resource.Split('.', 2) switch
+        {
+            ["limits", var resource] => (container.Resources?.Limits, resource),
+            ["requests", var resource] => (container.Resources?.Requests, resource),
+            _ => (null, ""),
+        };
+        if (name.Length == 0 || (name is not ("cpu" or "memory" or "ephemeral-storage") && !name.StartsWith("hugepages-", StringComparison.Ordinal)))
+        {
+            return "";
+        }
+
+        var value = list?.TryGetValue(name, out var text) == true && Quantity.TryParse(text, out var parsed) ? parsed : 0m;
+        var divisor = Quantity.TryParse(selector.Divisor, out var d) && d != 0 ? d : 1m;
+        return name == "cpu"
+            ? N((long)decimal.Ceiling(Quantity.ToMilli(value) / decimal.Ceiling(divisor * 1000m)))
+            : N((long)decimal.Ceiling(Quantity.ToWhole(value) / divisor));
+    }
+
+    private static string Bool(bool value) => value ? "true" : "false";
 
     private static void Mounts(DescribeWriter w, IList<VolumeMount> mounts)
     {
@@ -261,7 +369,7 @@ internal sealed partial class Describer
             var flags = mount.ReadOnly ? "ro" : "rw";
             if (mount.SubPath.Length > 0)
             {
-                flags += $",path=\"{mount.SubPath.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\"";
+                flags += $",path={GoQuote(mount.SubPath)}";
             }
 
             w.Write(3, $"{mount.MountPath} from {mount.Name} ({flags})\n");
@@ -290,9 +398,67 @@ internal sealed partial class Describer
                 var sizeLimit = Quantity.TryParse(emptyDir.SizeLimit, out var size) && size > 0 ? emptyDir.SizeLimit : "<unset>";
                 w.Write(2, $"Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n    Medium:\t{emptyDir.Medium}\n    SizeLimit:\t{sizeLimit}\n");
             }
+            else if (volume.Secret is { } secret)
+            {
+                w.Write(2, $"Type:\tSecret (a volume populated by a Secret)\n    SecretName:\t{secret.SecretName}\n    Optional:\t{Bool(secret.Optional)}\n");
+            }
+            else if (volume.ConfigMap is { } configMap)
+            {
+                w.Write(2, $"Type:\tConfigMap (a volume populated by a ConfigMap)\n    Name:\t{configMap.Name}\n    Optional:\t{Bool(configMap.Optional)}\n");
+            }
+            else if (volume.DownwardApi is { } downwardApi)
+            {
+                w.Write(2, "Type:\tDownwardAPI (a volume populated by information about the pod)\n    Items:\n");
+                DownwardApiItems(w, downwardApi.Items);
+            }
+            else if (volume.Projected is { } projected)
+            {
+                Projected(w, projected);
+            }
             else
             {
                 w.Write(1, "<unknown>\n");
+            }
+        }
+    }
+
+    private static void DownwardApiItems(DescribeWriter w, IEnumerable<DownwardAPIVolumeFile> items)
+    {
+        foreach (var item in items)
+        {
+            if (item.FieldRef is { } field)
+            {
+                w.Write(3, $"{field.FieldPath} -> {item.Path}\n");
+            }
+
+            if (item.ResourceFieldRef is { } resource)
+            {
+                w.Write(3, $"{resource.Resource} -> {item.Path}\n");
+            }
+        }
+    }
+
+    /// <summary>kubectl's printProjectedVolumeSource: one line (or two) per source, at the type's level.</summary>
+    private static void Projected(DescribeWriter w, ProjectedVolumeSource projected)
+    {
+        w.Write(2, "Type:\tProjected (a volume that contains injected data from multiple sources)\n");
+        foreach (var source in projected.Sources)
+        {
+            if (source.Secret is { } secret)
+            {
+                w.Write(2, $"SecretName:\t{secret.Name}\n    Optional:\t{Bool(secret.Optional)}\n");
+            }
+            else if (source.DownwardApi is not null)
+            {
+                w.Write(2, "DownwardAPI:\ttrue\n");
+            }
+            else if (source.ConfigMap is { } configMap)
+            {
+                w.Write(2, $"ConfigMapName:\t{configMap.Name}\n    Optional:\t{Bool(configMap.Optional)}\n");
+            }
+            else if (source.ServiceAccountToken is { } token)
+            {
+                w.Write(2, $"TokenExpirationSeconds:\t{N(token.ExpirationSeconds)}\n");
             }
         }
     }
@@ -329,7 +495,8 @@ internal sealed partial class Describer
     }
 
     /// <summary>
-    /// Kubernetes' QoS rules over cpu and memory: no requests or limits is BestEffort; limits on both for every container,
+    /// Kubernetes' QoS rules over cpu and memory of every container, init containers included: no requests or limits is
+    /// BestEffort; limits on both for every container,
     /// equal to the requests, is Guaranteed; anything else is Burstable.
     /// </summary>
     internal static string QosClass(PodSpec spec)
@@ -337,7 +504,7 @@ internal sealed partial class Describer
         var requests = new Dictionary<string, decimal>(StringComparer.Ordinal);
         var limits = new Dictionary<string, decimal>(StringComparer.Ordinal);
         var guaranteed = true;
-        foreach (var container in spec.Containers)
+        foreach (var container in spec.Containers.Concat(spec.InitContainers))
         {
             Add(requests, Requests(container), _ => { });
             var found = new HashSet<string>(StringComparer.Ordinal);

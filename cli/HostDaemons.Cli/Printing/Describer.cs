@@ -29,7 +29,13 @@ internal sealed partial class Describer(DateTimeOffset now, TimeZoneInfo zone)
         var status = pod.Status ?? new PodStatus();
         w.Write(0, $"Name:\t{meta.Name}\n");
         w.Write(0, $"Namespace:\t{meta.Namespace}\n");
-        w.Write(0, "Priority:\t0\n");
+        // The API server's priority admission always sets it; HostDaemons resolves classes when it creates the pod.
+        w.Write(0, $"Priority:\t{N(spec.HasPriority ? spec.Priority : 0)}\n");
+        if (spec.PriorityClassName.Length > 0)
+        {
+            w.Write(0, $"Priority Class Name:\t{spec.PriorityClassName}\n");
+        }
+
         if (spec.ServiceAccountName.Length > 0)
         {
             w.Write(0, $"Service Account:\t{spec.ServiceAccountName}\n");
@@ -66,15 +72,28 @@ internal sealed partial class Describer(DateTimeOffset now, TimeZoneInfo zone)
             w.Write(0, $"Message:\t{status.Message}\n");
         }
 
+        if (spec.SecurityContext?.SeccompProfile is { } seccomp)
+        {
+            w.Write(0, $"SeccompProfile:\t{seccomp.Type}\n");
+            if (seccomp.Type == "Localhost")
+            {
+                w.Write(0, $"LocalhostProfile:\t{seccomp.LocalhostProfile}\n");
+            }
+        }
+
         w.Write(0, $"IP:\t{status.PodIp}\n");
-        if (status.PodIp.Length == 0)
+        var ips = status.PodIps.Count > 0 ? status.PodIps.Select(i => i.Ip).ToList() : status.PodIp.Length > 0 ? [status.PodIp] : [];
+        if (ips.Count == 0)
         {
             w.Write(0, "IPs:\t<none>\n");
         }
         else
         {
             w.Write(0, "IPs:\n");
-            w.Write(1, $"IP:\t{status.PodIp}\n");
+            foreach (var ip in ips)
+            {
+                w.Write(1, $"IP:\t{ip}\n");
+            }
         }
 
         if (meta.ControllerRef() is { } owner)
@@ -82,7 +101,22 @@ internal sealed partial class Describer(DateTimeOffset now, TimeZoneInfo zone)
             w.Write(0, $"Controlled By:\t{owner.Kind}/{owner.Name}\n");
         }
 
-        Containers(w, spec.Containers, status.ContainerStatuses, pod, "");
+        if (spec.InitContainers.Count > 0)
+        {
+            Containers(w, "Init Containers", spec.InitContainers, status.InitContainerStatuses, pod, "");
+        }
+
+        Containers(w, "Containers", spec.Containers, status.ContainerStatuses, pod, "");
+        if (spec.ReadinessGates.Count > 0)
+        {
+            w.Write(0, "Readiness Gates:\n  Type\tStatus\n");
+            foreach (var gate in spec.ReadinessGates)
+            {
+                var condition = status.Conditions.FirstOrDefault(c => c.Type == gate.ConditionType);
+                w.Write(1, $"{gate.ConditionType} \t{condition?.Status ?? "<none>"} \n");
+            }
+        }
+
         if (status.Conditions.Count > 0)
         {
             w.Write(0, "Conditions:\n  Type\tStatus\n");
@@ -93,7 +127,7 @@ internal sealed partial class Describer(DateTimeOffset now, TimeZoneInfo zone)
         }
 
         Volumes(w, spec.Volumes, "");
-        w.Write(0, $"QoS Class:\t{QosClass(spec)}\n");
+        w.Write(0, $"QoS Class:\t{(status.QosClass.Length > 0 ? status.QosClass : QosClass(spec))}\n");
         Labels(w, "Node-Selectors", spec.NodeSelector);
         Tolerations(w, "Tolerations", spec.Tolerations);
         Events(w, About(events, pod));
@@ -373,4 +407,8 @@ internal sealed partial class Describer(DateTimeOffset now, TimeZoneInfo zone)
     }
 
     private static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>A string as Go's <c>%q</c> prints the text kubectl shows: quoted, with quotes and backslashes escaped.</summary>
+    private static string GoQuote(string value) =>
+        "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 }

@@ -1,14 +1,14 @@
-using HostDaemons.Model.Quantities;
 using HostDaemons.Model.V1;
 
 namespace HostDaemons.Model.Objects;
 
 /// <summary>Kubernetes' API defaults (pkg/apis/apps/v1 and core/v1 defaults.go), applied before validation.</summary>
-public static class ObjectDefaults
+public static partial class ObjectDefaults
 {
     public const string DefaultNamespace = "default";
     public const long DefaultTerminationGracePeriodSeconds = 30;
     public const int DefaultRevisionHistoryLimit = 10;
+    public const string DefaultSchedulerName = "default-scheduler";
 
     public static void Apply(DaemonSet ds)
     {
@@ -69,36 +69,32 @@ public static class ObjectDefaults
             spec.ServiceAccountName = spec.ServiceAccount;
         }
 
-        foreach (var container in spec.Containers)
+        if (spec.SchedulerName.Length == 0)
         {
-            if (container.ImagePullPolicy.Length == 0)
-            {
-                container.ImagePullPolicy = DefaultPullPolicy;
-            }
+            spec.SchedulerName = DefaultSchedulerName;
+        }
 
-            foreach (var port in container.Ports.Where(p => p.Protocol.Length == 0))
-            {
-                port.Protocol = "TCP";
-            }
+        foreach (var container in spec.InitContainers.Concat(spec.Containers))
+        {
+            Apply(container);
+        }
 
-            foreach (var env in container.Env.Where(e => e.ValueFrom?.FieldRef is { ApiVersion.Length: 0 }))
-            {
-                env.ValueFrom.FieldRef.ApiVersion = "v1";
-            }
+        foreach (var volume in spec.Volumes)
+        {
+            Apply(volume);
+        }
+    }
 
-            foreach (var probe in new[] { container.ReadinessProbe, container.LivenessProbe, container.StartupProbe }.OfType<Probe>())
-            {
-                Apply(probe);
-            }
-
-            // A request left out defaults to its limit.
-            if (container.Resources is { Limits.Count: > 0 } resources)
-            {
-                foreach (var (name, limit) in resources.Limits.Where(l => Quantity.TryParse(l.Value, out _)))
-                {
-                    resources.Requests.TryAdd(name, limit);
-                }
-            }
+    /// <summary>
+    /// What Kubernetes defaults on a Pod only (SetDefaults_Pod), not on a DaemonSet's template: a template's pods get it
+    /// when they are created.
+    /// </summary>
+    public static void ApplyPodOnly(PodSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (!spec.HasEnableServiceLinks)
+        {
+            spec.EnableServiceLinks = true;
         }
     }
 
@@ -109,7 +105,13 @@ public static class ObjectDefaults
         probe.PeriodSeconds = probe.PeriodSeconds == 0 ? 10 : probe.PeriodSeconds;
         probe.SuccessThreshold = probe.SuccessThreshold == 0 ? 1 : probe.SuccessThreshold;
         probe.FailureThreshold = probe.FailureThreshold == 0 ? 3 : probe.FailureThreshold;
-        if (probe.HttpGet is { } http)
+        Apply(probe.HttpGet);
+    }
+
+    /// <summary>An httpGet action, in a probe or a lifecycle hook: path <c>/</c> over HTTP.</summary>
+    private static void Apply(HTTPGetAction? http)
+    {
+        if (http is not null)
         {
             http.Path = http.Path.Length == 0 ? "/" : http.Path;
             http.Scheme = http.Scheme.Length == 0 ? "HTTP" : http.Scheme;

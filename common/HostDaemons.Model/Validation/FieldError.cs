@@ -1,4 +1,6 @@
 using System.Globalization;
+using Google.Protobuf;
+using HostDaemons.Model.Serialization;
 
 namespace HostDaemons.Model.Validation;
 
@@ -26,6 +28,8 @@ public sealed record FieldError(string Path, FieldErrorType Type, string Detail 
     {
         null => "null",
         string s => $"\"{s}\"",
+        bool b => b ? "true" : "false",
+        IMessage message => ObjectEncoder.Encode(message).ToJsonString(),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         IEnumerable<KeyValuePair<string, string>> map => "map[string]string{" + string.Join(", ", map.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"\"{p.Key}\":\"{p.Value}\"")) + "}",
         _ => value.ToString() ?? "",

@@ -23,6 +23,8 @@ public static partial class NameValidation
     public const string Dns1035LabelMessage =
         "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
 
+    public const string IpAddressMessage = "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)";
+
     public static bool IsDns1123Subdomain(string value) => value.Length is > 0 and <= 253 && Dns1123Subdomain().IsMatch(value);
 
     public static bool IsDns1123Label(string value) => value.Length is > 0 and <= 63 && Dns1123Label().IsMatch(value);
@@ -62,6 +64,15 @@ public static partial class NameValidation
     public static bool IsLabelValue(string value) => value.Length <= 63 && LabelValue().IsMatch(value);
 
     public static bool IsEnvVarName(string value) => EnvVarName().IsMatch(value);
+
+    /// <summary>
+    /// An IP address in its canonical form only: .NET also reads "8.8.8" or "0x7f.0.0.1", which resolv.conf, /etc/hosts
+    /// and Docker would not.
+    /// </summary>
+    public static bool IsIpAddress(string text) =>
+        System.Net.IPAddress.TryParse(text, out var address)
+        && !(address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 && address.ScopeId != 0)
+        && string.Equals(address.ToString(), text, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>A qualified name (<c>prefix/name</c>): null when valid, else the reason.</summary>
     public static string? CheckQualifiedName(string value)

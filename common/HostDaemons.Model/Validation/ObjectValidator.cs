@@ -24,6 +24,7 @@ public static class ObjectValidator
 
                 pod.Spec ??= new PodSpec();
                 ObjectDefaults.Apply(pod.Spec);
+                ObjectDefaults.ApplyPodOnly(pod.Spec);
                 break;
             case Node node:
                 node.ApiVersion = ResourceKinds.Node.ApiVersion;
@@ -76,6 +77,7 @@ public static class ObjectValidator
             case DaemonSet ds:
                 return DaemonSetValidator.Validate(ds);
             case Pod pod:
+                // A Pod is validated here only as a static pod (or its mirror): daemon pods come from a validated template.
                 var errors = new ValidationErrors();
                 ObjectMetaValidator.Validate(pod.Metadata, namespaced: true, "metadata", errors);
                 PodSpecValidator.Validate(pod.Spec, "spec", errors);
@@ -83,6 +85,8 @@ public static class ObjectValidator
                 {
                     errors.Forbidden("spec.activeDeadlineSeconds", "not supported for static pods: a static pod runs until its manifest is removed");
                 }
+
+                StaticPodValidator.ValidateReferences(pod, errors);
 
                 return errors;
             case Secret secret:

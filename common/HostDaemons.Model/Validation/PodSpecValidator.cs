@@ -1,4 +1,3 @@
-using HostDaemons.Model.Quantities;
 using HostDaemons.Model.V1;
 
 namespace HostDaemons.Model.Validation;
@@ -6,10 +5,8 @@ namespace HostDaemons.Model.Validation;
 /// <summary>The pod spec rules shared by DaemonSet templates and static pods.</summary>
 public static class PodSpecValidator
 {
-    private static readonly string[] s_pullPolicies = ["Always", "IfNotPresent", "Never"];
-    private static readonly string[] s_hostPathTypes = ["", "DirectoryOrCreate", "Directory", "FileOrCreate", "File", "Socket", "CharDevice", "BlockDevice"];
     private static readonly string[] s_dnsPolicies = ["ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"];
-    private static readonly string[] s_resourceNames = ["cpu", "memory"];
+    private static readonly string[] s_preemptionPolicies = ["PreemptLowerPriority", "Never"];
     private static readonly string[] s_tolerationOperators = ["Equal", "Exists"];
     private static readonly string[] s_taintEffects = ["NoSchedule", "PreferNoSchedule", "NoExecute"];
 
@@ -21,33 +18,11 @@ public static class PodSpecValidator
             return;
         }
 
-        var volumeNames = ValidateVolumes(spec.Volumes, $"{path}.volumes", errors);
-        if (spec.Containers.Count == 0)
-        {
-            errors.Required($"{path}.containers");
-        }
-
-        var containerNames = new HashSet<string>(StringComparer.Ordinal);
-        var hostPorts = new HashSet<(int, string)>();
-        for (var i = 0; i < spec.Containers.Count; i++)
-        {
-            var containerPath = $"{path}.containers[{i}]";
-            var container = spec.Containers[i];
-            if (container.Name.Length > 0 && !containerNames.Add(container.Name))
-            {
-                errors.Duplicate($"{containerPath}.name", container.Name);
-            }
-
-            ValidateContainer(container, containerPath, volumeNames, errors);
-            ContainerFieldsValidator.Validate(container, containerPath, spec.HostNetwork, hostPorts, errors);
-            var hasGroup = container.SecurityContext is { HasRunAsGroup: true, RunAsGroup: >= 0 and <= int.MaxValue }
-                || spec.SecurityContext is { HasRunAsGroup: true, RunAsGroup: >= 0 and <= int.MaxValue };
-            var hasUser = container.SecurityContext?.HasRunAsUser == true || spec.SecurityContext?.HasRunAsUser == true;
-            if (hasGroup && !hasUser)
-            {
-                errors.Forbidden($"{containerPath}.securityContext.runAsGroup", "requires runAsUser (on the container or the pod): Docker sets a group only together with a user");
-            }
-        }
+        var containerNames = spec.InitContainers.Concat(spec.Containers).Select(c => c.Name).Where(n => n.Length > 0).ToHashSet(StringComparer.Ordinal);
+        var volumeNames = VolumeValidator.Validate(spec.Volumes, $"{path}.volumes", containerNames, errors);
+        var pod = new PodContext(spec, volumeNames, containerNames);
+        ContainerValidator.ValidateContainers(spec, $"{path}.containers", pod, errors);
+        ContainerValidator.ValidateInitContainers(spec, $"{path}.initContainers", pod, errors);
 
         foreach (var (key, value) in spec.NodeSelector)
         {
@@ -72,16 +47,22 @@ public static class PodSpecValidator
             errors.NotSupported($"{path}.dnsPolicy", spec.DnsPolicy, s_dnsPolicies);
         }
 
-        ValidateDns(spec, path, errors);
-        if (spec.SecurityContext is { } podSecurity)
+        SecurityContextValidator.ValidatePod(spec, path, errors);
+        for (var i = 0; i < spec.ImagePullSecrets.Count; i++)
         {
-            ContainerFieldsValidator.ValidateIds(podSecurity.HasRunAsUser ? podSecurity.RunAsUser : null, podSecurity.HasRunAsGroup ? podSecurity.RunAsGroup : null, $"{path}.securityContext", errors);
-            for (var i = 0; i < podSecurity.SupplementalGroups.Count; i++)
+            if (spec.ImagePullSecrets[i].Name.Length == 0)
             {
-                if (podSecurity.SupplementalGroups[i] is < 0 or > int.MaxValue)
-                {
-                    errors.Invalid($"{path}.securityContext.supplementalGroups[{i}]", podSecurity.SupplementalGroups[i], "must be between 0 and 2147483647, inclusive");
-                }
+                errors.Required($"{path}.imagePullSecrets[{i}].name");
+            }
+        }
+
+        AffinityValidator.Validate(spec.Affinity, $"{path}.affinity", errors);
+        ValidateDns(spec, path, errors);
+        for (var i = 0; i < spec.ReadinessGates.Count; i++)
+        {
+            if (NameValidation.CheckQualifiedName(spec.ReadinessGates[i].ConditionType) is { } problem)
+            {
+                errors.Invalid($"{path}.readinessGates[{i}].conditionType", spec.ReadinessGates[i].ConditionType, problem);
             }
         }
 
@@ -93,212 +74,51 @@ public static class PodSpecValidator
             }
         }
 
-        for (var i = 0; i < spec.ImagePullSecrets.Count; i++)
-        {
-            if (spec.ImagePullSecrets[i].Name.Length == 0)
-            {
-                errors.Required($"{path}.imagePullSecrets[{i}].name");
-            }
-        }
-
         ValidateTolerations(spec.Tolerations, $"{path}.tolerations", errors);
-        AffinityValidator.Validate(spec.Affinity, $"{path}.affinity", errors);
+        ValidateHostAliases(spec.HostAliases, $"{path}.hostAliases", errors);
+        ValidateScheduling(spec, path, errors);
     }
 
-    private static HashSet<string> ValidateVolumes(IList<Volume> volumes, string path, ValidationErrors errors)
+    /// <summary>ValidateHostAliases: an address and the names /etc/hosts gives it.</summary>
+    private static void ValidateHostAliases(IList<HostAlias> aliases, string path, ValidationErrors errors)
     {
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < volumes.Count; i++)
+        for (var i = 0; i < aliases.Count; i++)
         {
-            var volume = volumes[i];
-            var volumePath = $"{path}[{i}]";
-            if (volume.Name.Length == 0)
+            if (!NameValidation.IsIpAddress(aliases[i].Ip))
             {
-                errors.Required($"{volumePath}.name");
-            }
-            else if (!NameValidation.IsDns1123Label(volume.Name))
-            {
-                errors.Invalid($"{volumePath}.name", volume.Name, NameValidation.Dns1123LabelMessage);
-            }
-            else if (!names.Add(volume.Name))
-            {
-                errors.Duplicate($"{volumePath}.name", volume.Name);
+                errors.Invalid($"{path}[{i}].ip", aliases[i].Ip, NameValidation.IpAddressMessage);
             }
 
-            if (volume.HostPath is not null && volume.EmptyDir is not null)
+            for (var j = 0; j < aliases[i].Hostnames.Count; j++)
             {
-                errors.Forbidden($"{volumePath}.emptyDir", "may not specify more than 1 volume type");
-                continue;
-            }
-
-            if (volume.EmptyDir is { } emptyDir)
-            {
-                if (emptyDir.Medium is not ("" or "Memory"))
+                if (!NameValidation.IsDns1123Subdomain(aliases[i].Hostnames[j]))
                 {
-                    errors.NotSupported($"{volumePath}.emptyDir.medium", emptyDir.Medium, "", "Memory");
+                    errors.Invalid($"{path}[{i}].hostnames[{j}]", aliases[i].Hostnames[j], NameValidation.Dns1123SubdomainMessage);
                 }
-
-                if (emptyDir.SizeLimit.Length > 0)
-                {
-                    errors.Forbidden($"{volumePath}.emptyDir.sizeLimit", "not supported: HostDaemons does not limit or evict on emptyDir size");
-                }
-
-                continue;
-            }
-
-            if (volume.HostPath is null)
-            {
-                errors.Required(volumePath, "must specify a volume type");
-                continue;
-            }
-
-            if (volume.HostPath.Path.Length == 0)
-            {
-                errors.Required($"{volumePath}.hostPath.path");
-            }
-            else if (!volume.HostPath.Path.StartsWith('/'))
-            {
-                errors.Invalid($"{volumePath}.hostPath.path", volume.HostPath.Path, "must be an absolute path");
-            }
-            else if (volume.HostPath.Path.Split('/').Contains(".."))
-            {
-                errors.Invalid($"{volumePath}.hostPath.path", volume.HostPath.Path, "must not contain '..'");
-            }
-
-            if (!s_hostPathTypes.Contains(volume.HostPath.Type))
-            {
-                errors.NotSupported($"{volumePath}.hostPath.type", volume.HostPath.Type, s_hostPathTypes);
-            }
-        }
-
-        return names;
-    }
-
-    private static void ValidateContainer(Container container, string path, HashSet<string> volumeNames, ValidationErrors errors)
-    {
-        if (container.Name.Length == 0)
-        {
-            errors.Required($"{path}.name");
-        }
-        else if (!NameValidation.IsDns1123Label(container.Name))
-        {
-            errors.Invalid($"{path}.name", container.Name, NameValidation.Dns1123LabelMessage);
-        }
-
-        if (container.Image.Trim().Length == 0)
-        {
-            errors.Required($"{path}.image");
-        }
-        else if (container.Image != container.Image.Trim())
-        {
-            errors.Invalid($"{path}.image", container.Image, "must not have leading or trailing whitespace");
-        }
-
-        if (container.ImagePullPolicy.Length > 0 && !s_pullPolicies.Contains(container.ImagePullPolicy))
-        {
-            errors.NotSupported($"{path}.imagePullPolicy", container.ImagePullPolicy, s_pullPolicies);
-        }
-
-        for (var i = 0; i < container.Env.Count; i++)
-        {
-            var name = container.Env[i].Name;
-            if (name.Length == 0)
-            {
-                errors.Required($"{path}.env[{i}].name");
-            }
-            else if (!NameValidation.IsEnvVarName(name))
-            {
-                errors.Invalid($"{path}.env[{i}].name", name, NameValidation.EnvVarNameMessage);
-            }
-
-            ContainerFieldsValidator.ValidateEnvSource(container.Env[i], $"{path}.env[{i}]", errors);
-        }
-
-        var mountPaths = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < container.VolumeMounts.Count; i++)
-        {
-            var mount = container.VolumeMounts[i];
-            var mountPath = $"{path}.volumeMounts[{i}]";
-            if (mount.Name.Length == 0)
-            {
-                errors.Required($"{mountPath}.name");
-            }
-            else if (!volumeNames.Contains(mount.Name))
-            {
-                errors.NotFound($"{mountPath}.name", mount.Name);
-            }
-
-            if (mount.MountPath.Length == 0)
-            {
-                errors.Required($"{mountPath}.mountPath");
-            }
-            else if (!mount.MountPath.StartsWith('/'))
-            {
-                errors.Invalid($"{mountPath}.mountPath", mount.MountPath, "must be an absolute path");
-            }
-
-            if (mount.SubPath.StartsWith('/'))
-            {
-                errors.Invalid($"{mountPath}.subPath", mount.SubPath, "must be a relative path");
-            }
-            else if (mount.SubPath.Split('/').Contains(".."))
-            {
-                errors.Invalid($"{mountPath}.subPath", mount.SubPath, "must not contain '..'");
-            }
-            else if (!mountPaths.Add(mount.MountPath))
-            {
-                errors.Invalid($"{mountPath}.mountPath", mount.MountPath, "must be unique");
-            }
-        }
-
-        ValidateResources(container.Resources, $"{path}.resources", errors);
-    }
-
-    private static void ValidateResources(ResourceRequirements? resources, string path, ValidationErrors errors)
-    {
-        if (resources is null)
-        {
-            return;
-        }
-
-        var limits = ValidateResourceList(resources.Limits, $"{path}.limits", errors);
-        var requests = ValidateResourceList(resources.Requests, $"{path}.requests", errors);
-        foreach (var (name, request) in requests)
-        {
-            if (limits.TryGetValue(name, out var limit) && request > limit)
-            {
-                errors.Invalid($"{path}.requests", resources.Requests[name], $"must be less than or equal to {name} limit of {resources.Limits[name]}");
             }
         }
     }
 
-    private static Dictionary<string, decimal> ValidateResourceList(IDictionary<string, string> list, string path, ValidationErrors errors)
+    /// <summary>
+    /// The fields of a scheduler HostDaemons is: a priority class is a name (PriorityClass objects resolve it), and the
+    /// scheduler's name a subdomain, which Kubernetes leaves to its scheduler's configuration.
+    /// </summary>
+    private static void ValidateScheduling(PodSpec spec, string path, ValidationErrors errors)
     {
-        var parsed = new Dictionary<string, decimal>(StringComparer.Ordinal);
-        foreach (var (name, text) in list)
+        if (spec.PriorityClassName.Length > 0 && !NameValidation.IsDns1123Subdomain(spec.PriorityClassName))
         {
-            if (!s_resourceNames.Contains(name))
-            {
-                errors.NotSupported($"{path}[{name}]", name, s_resourceNames);
-                continue;
-            }
-
-            if (!Quantity.TryParse(text, out var value))
-            {
-                errors.Invalid($"{path}[{name}]", text, $"quantities {Quantity.FormatError}");
-                continue;
-            }
-
-            if (value < 0)
-            {
-                errors.Invalid($"{path}[{name}]", text, "must be greater than or equal to 0");
-                continue;
-            }
-
-            parsed[name] = value;
+            errors.Invalid($"{path}.priorityClassName", spec.PriorityClassName, NameValidation.Dns1123SubdomainMessage);
         }
 
-        return parsed;
+        if (spec.PreemptionPolicy.Length > 0 && !s_preemptionPolicies.Contains(spec.PreemptionPolicy))
+        {
+            errors.NotSupported($"{path}.preemptionPolicy", spec.PreemptionPolicy, s_preemptionPolicies);
+        }
+
+        if (spec.SchedulerName.Length > 0 && !NameValidation.IsDns1123Subdomain(spec.SchedulerName))
+        {
+            errors.Invalid($"{path}.schedulerName", spec.SchedulerName, NameValidation.Dns1123SubdomainMessage);
+        }
     }
 
     private static void ValidateDns(PodSpec spec, string path, ValidationErrors errors)
@@ -321,13 +141,9 @@ public static class PodSpecValidator
 
         for (var i = 0; i < config.Nameservers.Count; i++)
         {
-            // Only the canonical form: .NET also reads "8.8.8" or "0x7f.0.0.1", which resolv.conf would not.
-            var text = config.Nameservers[i];
-            if (!System.Net.IPAddress.TryParse(text, out var address)
-                || (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 && address.ScopeId != 0)
-                || !string.Equals(address.ToString(), text, StringComparison.OrdinalIgnoreCase))
+            if (!NameValidation.IsIpAddress(config.Nameservers[i]))
             {
-                errors.Invalid($"{path}.dnsConfig.nameservers[{i}]", text, "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)");
+                errors.Invalid($"{path}.dnsConfig.nameservers[{i}]", config.Nameservers[i], NameValidation.IpAddressMessage);
             }
         }
 

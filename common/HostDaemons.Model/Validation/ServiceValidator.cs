@@ -273,7 +273,7 @@ public static class ServiceValidator
         {
             if (!IPAddress.TryParse(spec.ExternalIps[i], out var address) || address.AddressFamily is not (AddressFamily.InterNetwork or AddressFamily.InterNetworkV6))
             {
-                errors.Invalid($"spec.externalIPs[{i}]", spec.ExternalIps[i], "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)");
+                errors.Invalid($"spec.externalIPs[{i}]", spec.ExternalIps[i], NameValidation.IpAddressMessage);
             }
         }
 

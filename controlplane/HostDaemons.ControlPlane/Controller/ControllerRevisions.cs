@@ -23,11 +23,12 @@ internal static class ControllerRevisions
 
     /// <summary>
     /// The template's hash, as Kubernetes' ComputeHash: the collision count, when the DaemonSet has one, is hashed in,
-    /// so that a collision gives another name.
+    /// so that a collision gives another name. Defaults added in later versions are left out, so an upgrade keeps the
+    /// hash of every stored template and rolls no pod.
     /// </summary>
     public static string Hash(DaemonSet ds)
     {
-        var canonical = ObjectEncoder.Encode(ds.Spec.Template).ToJsonString();
+        var canonical = ObjectEncoder.Encode(ObjectDefaults.WithoutLateDefaults(ds.Spec.Template)).ToJsonString();
         var collisions = ds.Status?.HasCollisionCount == true ? ds.Status.CollisionCount : 0;
         return ObjectHash.Compute(collisions == 0 ? canonical : canonical + "/" + collisions.ToString(CultureInfo.InvariantCulture));
     }
@@ -39,8 +40,14 @@ internal static class ControllerRevisions
 
     public static PodTemplateSpec? Template(ControllerRevision revision) => revision.Data?.Spec?.Template;
 
-    /// <summary>Whether the revision holds exactly the DaemonSet's template (Kubernetes compares the stored patch bytes).</summary>
-    public static bool Matches(ControllerRevision revision, DaemonSet ds) => Equals(Template(revision), ds.Spec.Template);
+    /// <summary>
+    /// Whether the revision holds the DaemonSet's template (Kubernetes compares the stored patch bytes), defaults added
+    /// since the revision was stored aside.
+    /// </summary>
+    public static bool Matches(ControllerRevision revision, DaemonSet ds) =>
+        Template(revision) is { } template && ds.Spec.Template is not null
+            ? Equals(ObjectDefaults.WithoutLateDefaults(template), ObjectDefaults.WithoutLateDefaults(ds.Spec.Template))
+            : Equals(Template(revision), ds.Spec.Template);
 
     public static bool IsOwnedBy(ControllerRevision revision, DaemonSet ds) => revision.Metadata.ControllerRef()?.Uid == ds.Metadata.Uid;
 

@@ -1,4 +1,5 @@
 using HostDaemons.Model.Hashing;
+using HostDaemons.Model.Objects;
 using HostDaemons.Model.V1;
 
 namespace HostDaemons.ControlPlane.Controller;
@@ -36,6 +37,7 @@ internal static class PodFactory
         pod.Metadata.Labels[RevisionHashLabel] = hash;
         pod.Metadata.OwnerReferences.Add(OwnerReference(ds));
         pod.Spec.NodeName = nodeName;
+        ObjectDefaults.ApplyPodOnly(pod.Spec);
         DefaultTolerations.AddTo(pod.Spec);
         return pod;
     }

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using HostDaemons.Agent.Reconcile;
 using HostDaemons.Agent.StaticPods;
 using HostDaemons.Model.V1;
@@ -102,6 +104,21 @@ public sealed class StaticPodManifestTests
         var explicitPolicy = Monitor.Replace("    image: busybox:latest\n", "    image: busybox:latest\n    imagePullPolicy: IfNotPresent\n", StringComparison.Ordinal);
 
         Assert.Equal(Valid(Monitor).Metadata.Uid, Valid(explicitPolicy).Metadata.Uid);
+    }
+
+    // Defaults a later version added to existing fields must not change the uid, or an upgrade would replace the pod:
+    // the uid is still the digest of the pod as the earlier defaults left it.
+    [Fact]
+    public void Parse_PodFromBeforeLaterDefaults_KeepsItsUid()
+    {
+        var before = Assert.IsType<Pod>(Assert.Single(Model.Serialization.ManifestReader.Read(Monitor, Path).Objects).Value).Clone();
+        before.Spec.SchedulerName = "";
+        before.Spec.ClearEnableServiceLinks();
+        before.Spec.Containers[0].TerminationMessagePath = "";
+        before.Spec.Containers[0].TerminationMessagePolicy = "";
+        var digest = SHA256.HashData(Encoding.UTF8.GetBytes(Model.Serialization.ObjectEncoder.Encode(before).ToJsonString() + "host:" + Node));
+
+        Assert.Equal(Convert.ToHexStringLower(digest[..16]), Valid(Monitor).Metadata.Uid);
     }
 
     [Theory]

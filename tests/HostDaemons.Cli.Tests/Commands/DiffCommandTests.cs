@@ -121,7 +121,7 @@ public sealed class DiffCommandTests : IDisposable
             + "+      - image: busybox:2\n"
             + "         imagePullPolicy: IfNotPresent\n"
             + "         name: main\n"
-            + "       dnsPolicy: ClusterFirst\n",
+            + "         terminationMessagePath: /dev/termination-log\n",
             output);
     }
 

@@ -1,4 +1,5 @@
 using HostDaemons.ControlPlane.Controller;
+using HostDaemons.Model.Objects;
 using HostDaemons.Model.V1;
 using static HostDaemons.ControlPlane.Tests.TestServices.TestObjects;
 
@@ -121,5 +122,28 @@ public sealed class RolloutHistoryTests
         var old = Enumerable.Range(1, 3).Select(i => Revision($"busybox:{i}", i)).ToList();
 
         Assert.Equal(3, RevisionHistory.Cleanup(ds, old, []).Count);
+    }
+
+    /// <summary>A DaemonSet as the previous version stored it: without the defaults issue 13 added to existing fields.</summary>
+    private static DaemonSet StoredBeforeLateDefaults()
+    {
+        var ds = Ds("busybox:1");
+        ds.Spec.Template.Spec.SchedulerName = "";
+        ds.Spec.Template.Spec.Containers[0].TerminationMessagePath = "";
+        ds.Spec.Template.Spec.Containers[0].TerminationMessagePolicy = "";
+        return ds;
+    }
+
+    [Fact]
+    public void Hash_SameManifestAppliedAfterAnUpgradeAddedDefaults_IsTheStoredRevisionsHash()
+    {
+        var stored = StoredBeforeLateDefaults();
+        var revision = ControllerRevisions.Snapshot(stored, ControllerRevisions.Hash(stored), 1);
+        var reapplied = stored.Clone();
+        ObjectDefaults.Apply(reapplied);
+        Assert.NotEqual(stored.Spec.Template, reapplied.Spec.Template);
+
+        Assert.Equal(ControllerRevisions.HashOf(revision), ControllerRevisions.Hash(reapplied));
+        Assert.True(ControllerRevisions.Matches(revision, reapplied));
     }
 }

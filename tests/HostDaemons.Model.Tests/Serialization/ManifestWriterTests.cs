@@ -98,8 +98,11 @@ public sealed class ManifestWriterTests
                   - image: busybox
                     imagePullPolicy: IfNotPresent
                     name: main
+                    terminationMessagePath: /dev/termination-log
+                    terminationMessagePolicy: File
                   dnsPolicy: ClusterFirst
                   restartPolicy: Always
+                  schedulerName: default-scheduler
                   terminationGracePeriodSeconds: 30
               updateStrategy:
                 rollingUpdate:
@@ -121,6 +124,8 @@ public sealed class ManifestWriterTests
     [InlineData("-1")]
     [InlineData("1e3")]
     [InlineData("0x1F")]
+    [InlineData("0644")]
+    [InlineData("0b101")]
     [InlineData("true")]
     [InlineData("false")]
     [InlineData("True")]

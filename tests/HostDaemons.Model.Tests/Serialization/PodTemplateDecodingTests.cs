@@ -107,7 +107,7 @@ public sealed class PodTemplateDecodingTests
     }
 
     [Theory]
-    [InlineData("securityContext:\n  runAsNonRoot: true", 18, 11, "securityContext", "runAsNonRoot", "SecurityContext", null)]
+    [InlineData("securityContext:\n  seLinuxOptions: {level: s0}", 18, 11, "securityContext", "seLinuxOptions", "SecurityContext", null)]
     [InlineData("readinessProbe:\n  grpc: {port: 1}", 18, 11, "readinessProbe", "grpc", "Probe", null)]
     [InlineData("readinessProbe:\n  httpget: {port: 1}", 18, 11, "readinessProbe", "httpget", "Probe", "httpGet")]
     [InlineData("ports:\n- containerport: 80", 18, 11, "ports[0]", "containerport", "ContainerPort", "containerPort")]

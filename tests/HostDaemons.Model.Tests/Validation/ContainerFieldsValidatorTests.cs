@@ -8,7 +8,8 @@ namespace HostDaemons.Model.Tests.Validation;
 /// <summary>A container's ports, security context, terminal flags and env sources, read from a DaemonSet manifest.</summary>
 public sealed class ContainerFieldsValidatorTests
 {
-    private const string FieldPaths = "\"metadata.name\", \"metadata.namespace\", \"metadata.uid\", \"spec.nodeName\", \"spec.serviceAccountName\", \"status.hostIP\", \"status.podIP\"";
+    private const string FieldPaths =
+        "\"metadata.name\", \"metadata.namespace\", \"metadata.uid\", \"spec.nodeName\", \"spec.serviceAccountName\", \"status.hostIP\", \"status.hostIPs\", \"status.podIP\", \"status.podIPs\"";
 
     // Ports
 
@@ -66,16 +67,48 @@ public sealed class ContainerFieldsValidatorTests
         Assert.Equal([Invalid(18, 11, $"{ContainerPath}.ports[0].containerPort: Required value")], problems);
     }
 
+    // Without hostNetwork the agent publishes the port through Docker, as the kubelet's portmap does: any host port.
     [Fact]
-    public void Read_HostPortWithoutHostNetwork_IsForbidden()
+    public void Read_HostPortWithoutHostNetwork_IsValidAndMayDifferFromContainerPort()
     {
-        var problems = Problems("""
+        var spec = Spec("""
             ports:
-            - containerPort: 8080
+            - containerPort: 80
               hostPort: 8080
+              hostIP: 127.0.0.1
             """);
 
-        Assert.Equal([Invalid(19, 11, $"{ContainerPath}.ports[0].hostPort: Forbidden: requires hostNetwork: true (pods without hostNetwork have no network to publish a port on)")], problems);
+        Assert.Equal((80, 8080, "127.0.0.1"), (spec.Containers[0].Ports[0].ContainerPort_, spec.Containers[0].Ports[0].HostPort, spec.Containers[0].Ports[0].HostIp));
+    }
+
+    [Theory]
+    [InlineData("localhost")]
+    [InlineData("10.0.0")]
+    [InlineData("::1%lo")]
+    public void Read_HostIpNotAnAddress_IsInvalid(string hostIp)
+    {
+        var problems = Problems($"""
+            ports:
+            - containerPort: 80
+              hostPort: 8080
+              hostIP: "{hostIp}"
+            """);
+
+        Assert.Equal([Invalid(20, 11, $"{ContainerPath}.ports[0].hostIP: Invalid value: \"{hostIp}\": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)")], problems);
+    }
+
+    [Fact]
+    public void Read_SameHostPortOnTwoAddresses_IsValid()
+    {
+        Spec("""
+            ports:
+            - containerPort: 80
+              hostPort: 8080
+              hostIP: 127.0.0.1
+            - containerPort: 81
+              hostPort: 8080
+              hostIP: 10.0.0.1
+            """);
     }
 
     [Fact]
@@ -116,8 +149,7 @@ public sealed class ContainerFieldsValidatorTests
             ports:
             - containerPort: 8080
               hostPort: {hostPort}
-            """,
-            "hostNetwork: true");
+            """);
 
         Assert.Equal([Invalid(19, 11, $"{ContainerPath}.ports[0].hostPort: Invalid value: {hostPort}: must be between 1 and 65535, inclusive")], problems);
     }
@@ -235,7 +267,7 @@ public sealed class ContainerFieldsValidatorTests
             hostNetwork: true
             """);
 
-        Assert.Equal([Invalid(24, 11, "spec.template.spec.containers[1].ports[0].hostPort: Duplicate value: \"8080/TCP\"")], problems);
+        Assert.Equal([Invalid(24, 11, "spec.template.spec.containers[1].ports[0].hostPort: Duplicate value: \"TCP//8080\"")], problems);
     }
 
     [Fact]
@@ -253,7 +285,7 @@ public sealed class ContainerFieldsValidatorTests
             """,
             "hostNetwork: true");
 
-        Assert.Equal([Invalid(22, 11, $"{ContainerPath}.ports[1].hostPort: Duplicate value: \"53/UDP\"")], problems);
+        Assert.Equal([Invalid(22, 11, $"{ContainerPath}.ports[1].hostPort: Duplicate value: \"UDP//53\"")], problems);
     }
 
     [Fact]
@@ -435,7 +467,11 @@ public sealed class ContainerFieldsValidatorTests
     [InlineData("spec.nodeName")]
     [InlineData("spec.serviceAccountName")]
     [InlineData("status.hostIP")]
+    [InlineData("status.hostIPs")]
     [InlineData("status.podIP")]
+    [InlineData("status.podIPs")]
+    [InlineData("metadata.labels['app.kubernetes.io/name']")]
+    [InlineData("metadata.annotations['Example.com/Owner']")]
     public void Read_SupportedFieldRef_IsValidAndDefaultsApiVersion(string fieldPath)
     {
         var spec = Spec($"""
@@ -443,7 +479,7 @@ public sealed class ContainerFieldsValidatorTests
             - name: VALUE
               valueFrom:
                 fieldRef:
-                  fieldPath: {fieldPath}
+                  fieldPath: "{fieldPath}"
             """);
 
         var field = spec.Containers[0].Env[0].ValueFrom.FieldRef;
@@ -451,23 +487,44 @@ public sealed class ContainerFieldsValidatorTests
         Assert.Equal("v1", field.ApiVersion);
     }
 
+    private static string[] FieldRefProblems(string fieldPath) => Problems($"""
+        env:
+        - name: VALUE
+          valueFrom:
+            fieldRef:
+              fieldPath: "{fieldPath}"
+        """);
+
+    // Fields of a pod that Kubernetes knows but an env var may not read.
     [Theory]
     [InlineData("metadata.labels")]
-    [InlineData("metadata.annotations['a']")]
+    [InlineData("metadata.annotations")]
     [InlineData("status.phase")]
-    [InlineData("spec.hostNetwork")]
-    [InlineData("metadata.Name")]
-    public void Read_UnsupportedFieldRef_ListsSupportedPaths(string fieldPath)
+    [InlineData("spec.restartPolicy")]
+    public void Read_FieldRefNotForEnv_ListsSupportedPaths(string fieldPath)
     {
-        var problems = Problems($"""
-            env:
-            - name: VALUE
-              valueFrom:
-                fieldRef:
-                  fieldPath: "{fieldPath}"
-            """);
+        Assert.Equal(
+            [Invalid(21, 15, $"{ContainerPath}.env[0].valueFrom.fieldRef.fieldPath: Unsupported value: \"{fieldPath}\": supported values: {FieldPaths}")],
+            FieldRefProblems(fieldPath));
+    }
 
-        Assert.Equal([Invalid(21, 15, $"{ContainerPath}.env[0].valueFrom.fieldRef.fieldPath: Unsupported value: \"{fieldPath}\": supported values: {FieldPaths}")], problems);
+    [Theory]
+    [InlineData("spec.hostNetwork", "field label not supported: spec.hostNetwork")]
+    [InlineData("metadata.Name", "field label not supported: metadata.Name")]
+    [InlineData("spec.nodeName['x']", "field label does not support subscript: spec.nodeName['x']")]
+    public void Read_FieldRefKubernetesCannotConvert_SaysWhy(string fieldPath, string reason)
+    {
+        Assert.Equal(
+            [Invalid(21, 15, $"{ContainerPath}.env[0].valueFrom.fieldRef.fieldPath: Invalid value: \"{fieldPath}\": error converting fieldPath: {reason}")],
+            FieldRefProblems(fieldPath));
+    }
+
+    [Fact]
+    public void Read_FieldRefLabelKeyNotQualified_IsInvalidAtTheSelector()
+    {
+        Assert.Equal(
+            [Invalid(20, 13, $"{ContainerPath}.env[0].valueFrom.fieldRef: Invalid value: \"a b\": {NameValidation.QualifiedNameMessage}")],
+            FieldRefProblems("metadata.labels['a b']"));
     }
 
     [Fact]
@@ -485,7 +542,7 @@ public sealed class ContainerFieldsValidatorTests
     }
 
     [Fact]
-    public void Read_FieldRefApiVersionOtherThanV1_IsUnsupported()
+    public void Read_FieldRefApiVersionOtherThanV1_CannotConvert()
     {
         var problems = Problems("""
             env:
@@ -496,7 +553,7 @@ public sealed class ContainerFieldsValidatorTests
                   fieldPath: metadata.name
             """);
 
-        Assert.Equal([Invalid(21, 15, $"{ContainerPath}.env[0].valueFrom.fieldRef.apiVersion: Unsupported value: \"v2\": supported values: \"v1\"")], problems);
+        Assert.Equal([Invalid(22, 15, $"{ContainerPath}.env[0].valueFrom.fieldRef.fieldPath: Invalid value: \"metadata.name\": error converting fieldPath: unsupported pod version: v2")], problems);
     }
 
     [Fact]
@@ -515,7 +572,7 @@ public sealed class ContainerFieldsValidatorTests
     }
 
     [Fact]
-    public void Read_EmptyValueFrom_NeedsFieldRef()
+    public void Read_EmptyValueFrom_MustSpecifyASource()
     {
         var problems = Problems("""
             env:
@@ -523,21 +580,7 @@ public sealed class ContainerFieldsValidatorTests
               valueFrom: {}
             """);
 
-        Assert.Equal([Invalid(19, 11, $"{ContainerPath}.env[0].valueFrom.fieldRef: Required value: HostDaemons supports fieldRef sources")], problems);
-    }
-
-    [Fact]
-    public void Read_SecretKeyRef_IsAnUnknownField()
-    {
-        var problems = Problems("""
-            env:
-            - name: VALUE
-              valueFrom:
-                secretKeyRef: {name: s, key: k}
-            """);
-
-        var problem = Assert.Single(problems);
-        Assert.StartsWith($"{FileName}:20:13: {ContainerPath}.env[0].valueFrom: unknown field \"secretKeyRef\" in EnvVarSource", problem, StringComparison.Ordinal);
+        Assert.Equal([Invalid(19, 11, $"{ContainerPath}.env[0].valueFrom: Invalid value: \"\": must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`")], problems);
     }
 
     // The same rules on a Pod, through ObjectValidator
@@ -570,7 +613,6 @@ public sealed class ContainerFieldsValidatorTests
         Assert.Equal(
             [
                 $"spec.containers[0].env[0].valueFrom.fieldRef.fieldPath: Unsupported value: \"status.phase\": supported values: {FieldPaths}",
-                "spec.containers[0].ports[0].hostPort: Forbidden: requires hostNetwork: true (pods without hostNetwork have no network to publish a port on)",
                 "spec.containers[0].tty: Forbidden: HostDaemons runs daemons without a terminal",
             ],
             errors);

@@ -105,12 +105,17 @@ public sealed class PodSpecValidatorTests
     }
 
     [Fact]
-    public void Validate_UnknownResourceName_IsUnsupported()
+    public void Validate_UnqualifiedUnknownResourceName_IsNeitherStandardNorForContainers()
     {
         var spec = Spec();
         spec.Containers[0].Resources = new ResourceRequirements { Requests = { ["gpu"] = "1" } };
 
-        Assert.Equal(["spec.containers[0].resources.requests[gpu]: Unsupported value: \"gpu\": supported values: \"cpu\", \"memory\""], Validate(spec));
+        Assert.Equal(
+            [
+                "spec.containers[0].resources.requests[gpu]: Invalid value: \"gpu\": must be a standard resource type or fully qualified",
+                "spec.containers[0].resources.requests[gpu]: Invalid value: \"gpu\": must be a standard resource for containers",
+            ],
+            Validate(spec));
     }
 
     [Fact]

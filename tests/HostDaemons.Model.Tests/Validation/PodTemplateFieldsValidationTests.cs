@@ -44,7 +44,7 @@ public sealed class PodTemplateFieldsValidationTests
     }
 
     [Fact]
-    public void Read_VolumeWithHostPathAndEmptyDir_IsForbiddenAtEmptyDir()
+    public void Read_VolumeWithHostPathAndEmptyDir_IsForbiddenAtTheSecondInKubernetesOrder()
     {
         var problems = Problems(pod: """
             volumes:
@@ -54,7 +54,7 @@ public sealed class PodTemplateFieldsValidationTests
               emptyDir: {}
             """);
 
-        Assert.Equal([Invalid(21, 9, $"{PodSpecPath}.volumes[0].emptyDir: Forbidden: may not specify more than 1 volume type")], problems);
+        Assert.Equal([Invalid(19, 9, $"{PodSpecPath}.volumes[0].hostPath: Forbidden: may not specify more than 1 volume type")], problems);
     }
 
     [Fact]

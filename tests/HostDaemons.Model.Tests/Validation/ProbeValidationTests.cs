@@ -66,11 +66,12 @@ public sealed class ProbeValidationTests
               {second}
             """);
 
-        Assert.Equal([Invalid(17, 9, $"{ContainerPath}.livenessProbe: Forbidden: may not specify more than 1 handler type")], problems);
+        var field = second[..second.IndexOf(':', StringComparison.Ordinal)];
+        Assert.Equal([Invalid(19, 11, $"{ContainerPath}.livenessProbe.{field}: Forbidden: may not specify more than 1 handler type")], problems);
     }
 
     [Fact]
-    public void Read_ProbeWithThreeHandlers_IsForbiddenOnce()
+    public void Read_ProbeWithThreeHandlers_IsForbiddenAtEachExtraHandler()
     {
         var problems = Problems("""
             livenessProbe:
@@ -79,7 +80,12 @@ public sealed class ProbeValidationTests
               tcpSocket: {port: 80}
             """);
 
-        Assert.Equal([Invalid(17, 9, $"{ContainerPath}.livenessProbe: Forbidden: may not specify more than 1 handler type")], problems);
+        Assert.Equal(
+            [
+                Invalid(19, 11, $"{ContainerPath}.livenessProbe.httpGet: Forbidden: may not specify more than 1 handler type"),
+                Invalid(20, 11, $"{ContainerPath}.livenessProbe.tcpSocket: Forbidden: may not specify more than 1 handler type"),
+            ],
+            problems);
     }
 
     [Theory]
