@@ -27,14 +27,13 @@ public static class ObjectValidator
                 ObjectDefaults.ApplyPodOnly(pod.Spec);
                 break;
             case Node node:
-                node.ApiVersion = ResourceKinds.Node.ApiVersion;
-                node.Kind = ResourceKinds.Node.KindName;
-                node.Metadata ??= new ObjectMeta();
+                ApplyTypeDefaults(node);
                 break;
             case Secret secret:
                 SecretValidator.ApplyDefaults(secret);
                 break;
             case Namespace ns:
+                ApplyTypeDefaults(ns);
                 NamespaceValidator.ApplyDefaults(ns);
                 break;
             case Service service:
@@ -57,14 +56,21 @@ public static class ObjectValidator
         }
     }
 
-    /// <summary>apiVersion, kind and (for namespaced kinds) the default namespace: what every kind's defaults start with.</summary>
+    /// <summary>
+    /// apiVersion, kind and the namespace: the default one for namespaced kinds, none for cluster-scoped ones (a
+    /// namespace written on a ClusterRoleBinding is dropped, as the API server drops it): what every kind's defaults start with.
+    /// </summary>
     internal static void ApplyTypeDefaults(IKubeObject value)
     {
         var info = ResourceKinds.Get(value.ResourceKind);
         value.Descriptor.FindFieldByName("api_version")?.Accessor.SetValue(value, info.ApiVersion);
         value.Descriptor.FindFieldByName("kind")?.Accessor.SetValue(value, info.KindName);
         value.Metadata ??= new ObjectMeta();
-        if (info.Namespaced && value.Metadata.Namespace.Length == 0)
+        if (!info.Namespaced)
+        {
+            value.Metadata.Namespace = "";
+        }
+        else if (value.Metadata.Namespace.Length == 0)
         {
             value.Metadata.Namespace = ObjectDefaults.DefaultNamespace;
         }

@@ -506,13 +506,16 @@ public sealed class ManifestReaderTests
         Assert.Equal(8, result.Objects[1].StartLine);
     }
 
-    [Fact]
-    public void Read_NodeWithNamespace_IsForbidden()
+    [Theory]
+    [InlineData("v1", "Node")]
+    [InlineData("rbac.authorization.k8s.io/v1", "ClusterRole")]
+    public void Read_ClusterScopedWithNamespace_NamespaceDropped(string apiVersion, string kind)
     {
-        var problem = Assert.Single(ManifestReader.Read("apiVersion: v1\nkind: Node\nmetadata:\n  name: n\n  namespace: default\n", "x.yaml").Problems);
+        // As the API server does: upstream manifests write a namespace on cluster-scoped objects (local-static-provisioner's bindings).
+        var result = ManifestReader.Read($"apiVersion: {apiVersion}\nkind: {kind}\nmetadata:\n  name: n\n  namespace: default\n", "x.yaml");
 
-        Assert.Equal(5, problem.Position?.Line);
-        Assert.Equal("The Node \"n\" is invalid: metadata.namespace: Forbidden: not allowed on this type", problem.Message);
+        Assert.Empty(result.Problems);
+        Assert.Equal("", Assert.Single(result.Objects).Value.Metadata.Namespace);
     }
 
     [Fact]
