@@ -42,5 +42,8 @@ internal sealed class CliEnvironment(TextWriter output, TextWriter error, TextRe
 
     public string ServerFor(ParseResult parse) => Connect(parse).Server;
 
+    /// <summary>An environment variable of the caller (tests pass their own).</summary>
+    public string? Variable(string name) => variables.GetValueOrDefault(name);
+
     public void Dispose() => _connection?.Dispose();
 }

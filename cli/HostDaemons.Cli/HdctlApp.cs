@@ -96,6 +96,7 @@ internal static class HdctlApp
         var create = new ApplyCommand(env, ApplyMode.Create);
         create.Subcommands.Add(new CreateSecretCommand(env));
         create.Subcommands.Add(new CreateNamespaceCommand(env));
+        create.Subcommands.Add(new CreateConfigMapCommand(env));
         root.Subcommands.Add(create);
         root.Subcommands.Add(new GetCommand(env));
         root.Subcommands.Add(new DescribeCommand(env));

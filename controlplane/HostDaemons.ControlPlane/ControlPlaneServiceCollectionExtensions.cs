@@ -37,8 +37,11 @@ public static class ControlPlaneServiceCollectionExtensions
         services.TryAddSingleton<INodeIdentity, HeaderNodeIdentity>();
         services.AddHostedService(sp => sp.GetRequiredService<NodeAssignmentHub>());
         services.AddHostedService(sp => sp.GetRequiredService<NodeLeases>());
+        services.AddHostedService<SystemPriorityClassBootstrap>();
         services.AddHostedService<DaemonSetController>();
         services.AddHostedService<NamespaceController>();
+        services.AddHostedService<ServiceAccountController>();
+        services.AddHostedService<EndpointSliceController>();
 
         services.AddGrpc(o =>
         {

@@ -157,7 +157,7 @@ public sealed class HdctlAppTests : IDisposable
         var dir = _temp.Combine("manifests");
         Directory.CreateDirectory(dir);
         File.WriteAllText(Path.Combine(dir, "one.yaml"), "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  nme: x\n");
-        File.WriteAllText(Path.Combine(dir, "two.json"), "{\"apiVersion\": \"v1\", \"kind\": \"Service\"}");
+        File.WriteAllText(Path.Combine(dir, "two.json"), "{\"apiVersion\": \"networking.k8s.io/v1\", \"kind\": \"Ingress\"}");
         File.WriteAllText(Path.Combine(dir, "notes.txt"), "not a manifest");
 
         var (code, _, error) = await RunAsync(["apply", "-f", dir]);
@@ -167,7 +167,7 @@ public sealed class HdctlAppTests : IDisposable
         Assert.Equal(2, lines.Length);
         Assert.StartsWith($"error: {Path.Combine(dir, "one.yaml")}:4:3: metadata: unknown field \"nme\" in ObjectMeta (did you mean \"name\"?)", lines[0], StringComparison.Ordinal);
         Assert.StartsWith($"error: {Path.Combine(dir, "two.json")}:1:", lines[1], StringComparison.Ordinal);
-        Assert.Contains("no matches for kind \"Service\" in version \"v1\"", lines[1], StringComparison.Ordinal);
+        Assert.Contains("no matches for kind \"Ingress\" in version \"networking.k8s.io/v1\"", lines[1], StringComparison.Ordinal);
     }
 
     [Fact]

@@ -53,7 +53,7 @@ internal sealed class ApplyCommand : Command
             throw new CliException($"error: unable to match a printer suitable for the output format \"{output}\", allowed formats are: wide");
         }
 
-        var read = ManifestFiles.Read(parse.GetValue(_files) ?? [], _env.Input);
+        var read = ManifestFiles.Read(parse.GetValue(_files) ?? [], _env.Input, _env.Error);
         if (!read.Succeeded)
         {
             foreach (var problem in read.Problems)
@@ -101,6 +101,7 @@ internal sealed class ApplyCommand : Command
         var suffix = DryRunOption.Suffix(dryRun);
         foreach (var item in objects)
         {
+            await ManifestFiles.WriteWarningsAsync(item, error);
             try
             {
                 ApplyOutcome outcome;

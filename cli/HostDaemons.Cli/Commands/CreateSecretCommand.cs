@@ -1,11 +1,7 @@
 using System.CommandLine;
-using Grpc.Core;
-using HostDaemons.Api.V1;
 using HostDaemons.Cli.Client;
-using HostDaemons.Cli.Printing;
 using HostDaemons.Model.Objects;
 using HostDaemons.Model.V1;
-using HostDaemons.Model.Validation;
 
 namespace HostDaemons.Cli.Commands;
 
@@ -29,8 +25,6 @@ internal sealed class CreateDockerRegistrySecretCommand : Command
     /// <summary>kubectl's default server: Docker Hub.</summary>
     public const string DefaultServer = "https://index.docker.io/v1/";
 
-    private const string Usage = "See 'hdctl create secret docker-registry --help' for usage.";
-
     private readonly Argument<string[]> _name = new Argument<string[]>("NAME") { Arity = ArgumentArity.ZeroOrMore, Description = "The secret's name" }.RejectingFlags();
     private readonly Option<string> _server = new("--docker-server")
     {
@@ -42,7 +36,7 @@ internal sealed class CreateDockerRegistrySecretCommand : Command
     private readonly Option<string?> _password = new("--docker-password") { Description = "Password for the registry" };
     private readonly Option<string?> _email = new("--docker-email") { Description = "Email for the registry" };
     private readonly Option<string?> _namespace = CommonOptions.Namespace();
-    private readonly Option<string?> _output = new("--output", "-o") { Description = "Output format: json, yaml or name" };
+    private readonly Option<string?> _output = FlagCreation.OutputOption();
     private readonly Option<string?> _dryRun = DryRunOption.Create();
 
     private readonly CliEnvironment _env;
@@ -76,14 +70,9 @@ internal sealed class CreateDockerRegistrySecretCommand : Command
         return secret;
     }
 
-    private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
+    private Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
-        var names = parse.GetValue(_name) ?? [];
-        if (names.Length != 1)
-        {
-            throw new CliException($"error: exactly one NAME is required, got {names.Length}\n{Usage}");
-        }
-
+        var name = FlagCreation.SingleName(parse.GetValue(_name), "hdctl create secret docker-registry");
         var server = parse.GetValue(_server) ?? "";
         var username = parse.GetValue(_username) ?? "";
         var password = parse.GetValue(_password) ?? "";
@@ -92,52 +81,8 @@ internal sealed class CreateDockerRegistrySecretCommand : Command
             throw new CliException("error: either --from-file or the combination of --docker-username, --docker-password and --docker-server is required");
         }
 
-        if (!OutputFormats.TryParse(parse.GetValue(_output), out var format) || format == OutputFormat.Wide)
-        {
-            throw new CliException($"error: unable to match a printer suitable for the output format \"{parse.GetValue(_output)}\", allowed formats are: json, yaml, name");
-        }
-
-        var (dryRun, warning) = DryRunOption.Parse(parse, _dryRun);
-        if (warning is not null)
-        {
-            await _env.Error.WriteLineAsync(warning);
-        }
-
-        var secret = Build(names[0], CommonOptions.EffectiveNamespace(parse.GetValue(_namespace)), server, username, password, parse.GetValue(_email) ?? "");
-        ObjectValidator.ApplyDefaults(secret);
-        var errors = ObjectValidator.Validate(secret);
-        if (errors.Count > 0)
-        {
-            throw new CliException($"error: failed to create secret {ServerMessage(ValidationErrors.Summarize(ResourceKinds.Secret.KindName, names[0], errors))}");
-        }
-
-        if (dryRun != DryRunStrategy.Client)
-        {
-            try
-            {
-                var response = await _env.Connect(parse).Client.ApplyAsync(new ApplyRequest { Object = secret.Wrap(), Mode = ApplyMode.Create, DryRun = dryRun == DryRunStrategy.Server },
-                    deadline: AdminConnection.Deadline(), cancellationToken: cancellationToken);
-                secret = response.Object.Secret;
-            }
-            catch (RpcException ex) when (ex.StatusCode is StatusCode.AlreadyExists or StatusCode.InvalidArgument)
-            {
-                throw new CliException($"error: failed to create secret {ServerMessage(ex.Status.Detail)}");
-            }
-        }
-
-        if (format is OutputFormat.Yaml or OutputFormat.Json or OutputFormat.Name)
-        {
-            new ResourcePrinter(format, withNamespace: false, showLabels: false, _env.Time).Print(ResourceKind.Secret, [secret], single: true, _env.Output);
-        }
-        else
-        {
-            await _env.Output.WriteLineAsync($"{ResourcePrinter.NameOf(secret)} created{DryRunOption.Suffix(dryRun)}");
-        }
-
-        return ExitCodes.Success;
+        var format = FlagCreation.ParseOutput(parse, _output);
+        var secret = Build(name, CommonOptions.EffectiveNamespace(parse.GetValue(_namespace)), server, username, password, parse.GetValue(_email) ?? "");
+        return FlagCreation.CreateAsync(_env, parse, secret, _dryRun, format, "failed to create secret ", cancellationToken);
     }
-
-    /// <summary>The API server's wording, which kubectl prints after "failed to create secret": without apply's "The ".</summary>
-    private static string ServerMessage(string detail) =>
-        detail.StartsWith("The ", StringComparison.Ordinal) ? detail[4..] : detail;
 }

@@ -217,7 +217,7 @@ internal sealed class DeleteCommand : Command
                 throw new CliException("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form or with -f");
             }
 
-            var read = ManifestFiles.Read(files, _env.Input);
+            var read = ManifestFiles.Read(files, _env.Input, _env.Error);
             var fatal = read.Problems.Count > 0 ? read.Problems[0] : null;
             if (read.Objects.Count == 0 && fatal is not null)
             {

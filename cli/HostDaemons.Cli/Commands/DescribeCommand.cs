@@ -9,7 +9,7 @@ using HostDaemons.Model.V1;
 
 namespace HostDaemons.Cli.Commands;
 
-/// <summary><c>hdctl describe TYPE [NAME...]</c> or <c>TYPE/NAME</c>: kubectl's long form of daemonsets, pods, nodes (with their events) and namespaces.</summary>
+/// <summary><c>hdctl describe TYPE [NAME...]</c> or <c>TYPE/NAME</c>: kubectl's long form of every kind but events and revisions, with their events.</summary>
 internal sealed class DescribeCommand : Command
 {
     private readonly Argument<string[]> _resources = new Argument<string[]>("TYPE[/NAME]") { Arity = ArgumentArity.OneOrMore, Description = "The resource type and, optionally, names" }.RejectingFlags();
@@ -33,9 +33,9 @@ internal sealed class DescribeCommand : Command
     {
         var arguments = parse.GetValue(_resources) ?? [];
         var (kind, names) = ResourceArguments.Parse(arguments);
-        if (kind.Kind is not (ResourceKind.DaemonSet or ResourceKind.Pod or ResourceKind.Node or ResourceKind.Namespace))
+        if (!s_describable.Contains(kind.Kind))
         {
-            throw new CliException($"error: hdctl describe supports daemonsets, pods, nodes and namespaces, not {kind.Plural}");
+            throw NotDescribable(kind);
         }
 
         var client = _env.Connect(parse).Client;
@@ -131,8 +131,55 @@ internal sealed class DescribeCommand : Command
                 return describer.Node(node, everyPod, await EventsAsync(client, ns: null, cancellationToken));
             case Namespace namespaceObject:
                 return Describer.Namespace(namespaceObject);
+            case ConfigMap cm:
+                return describer.ConfigMap(cm, await EventsAsync(client, ns, cancellationToken));
+            case ServiceAccount account:
+                return describer.ServiceAccount(account, await SecretsAsync(client, ns, cancellationToken), await EventsAsync(client, ns, cancellationToken));
+            case Service service:
+                var slices = await ListAsync<EndpointSlice>(client, new ListRequest
+                {
+                    Kind = ResourceKind.EndpointSlice,
+                    Namespace = ns,
+                    LabelSelector = $"{EndpointSliceLabels.ServiceName}={service.Metadata.Name}",
+                }, cancellationToken);
+                return describer.Service(service, slices, await EventsAsync(client, ns, cancellationToken));
+            case EndpointSlice slice:
+                return describer.EndpointSlice(slice, await EventsAsync(client, ns, cancellationToken));
+            case Role role:
+                return Describer.Role(role);
+            case ClusterRole role:
+                return Describer.ClusterRole(role);
+            case RoleBinding binding:
+                return Describer.RoleBinding(binding);
+            case ClusterRoleBinding binding:
+                return Describer.ClusterRoleBinding(binding);
+            case PriorityClass priorityClass:
+                return describer.PriorityClass(priorityClass, await EventsAsync(client, ns: null, cancellationToken));
             default:
-                throw new CliException($"error: hdctl describe supports daemonsets, pods, nodes and namespaces, not {ResourceKinds.Get(value.ResourceKind).Plural}");
+                throw NotDescribable(ResourceKinds.Get(value.ResourceKind));
+        }
+    }
+
+    private static readonly ResourceKind[] s_describable =
+    [
+        ResourceKind.DaemonSet, ResourceKind.Pod, ResourceKind.Node, ResourceKind.Namespace, ResourceKind.ConfigMap, ResourceKind.ServiceAccount,
+        ResourceKind.Service, ResourceKind.EndpointSlice, ResourceKind.Role, ResourceKind.ClusterRole, ResourceKind.RoleBinding,
+        ResourceKind.ClusterRoleBinding, ResourceKind.PriorityClass,
+    ];
+
+    private static CliException NotDescribable(ResourceKindInfo kind) =>
+        new($"error: hdctl describe supports {string.Join(", ", s_describable.Select(k => ResourceKinds.Get(k).Plural))}, not {kind.Plural}");
+
+    /// <summary>The namespace's secrets, for a service account's description to mark those it lists that do not exist; null when they cannot be listed.</summary>
+    private static async Task<List<Secret>?> SecretsAsync(AdminService.AdminServiceClient client, string ns, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ListAsync<Secret>(client, new ListRequest { Kind = ResourceKind.Secret, Namespace = ns }, cancellationToken);
+        }
+        catch (RpcException ex) when (ex.StatusCode is not (StatusCode.Cancelled or StatusCode.Unavailable or StatusCode.DeadlineExceeded))
+        {
+            return null;
         }
     }
 

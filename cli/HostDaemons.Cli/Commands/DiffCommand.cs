@@ -47,7 +47,7 @@ internal sealed class DiffCommand : Command
     {
         try
         {
-            var read = ManifestFiles.Read(parse.GetValue(_files) ?? [], _env.Input);
+            var read = ManifestFiles.Read(parse.GetValue(_files) ?? [], _env.Input, _env.Error);
             if (!read.Succeeded)
             {
                 foreach (var problem in read.Problems)
@@ -104,6 +104,7 @@ internal sealed class DiffCommand : Command
         var files = new List<DiffFile>();
         foreach (var item in objects)
         {
+            await ManifestFiles.WriteWarningsAsync(item, error);
             var meta = item.Value.Metadata;
             var ns = item.Kind.Namespaced ? (meta.Namespace.Length == 0 ? ObjectDefaults.DefaultNamespace : meta.Namespace) : "";
             IKubeObject? live;

@@ -38,7 +38,7 @@ internal sealed class ExplainPlacementCommand : Command
         var requests = new List<(string Title, ExplainPlacementRequest Request)>();
         if (files.Length > 0)
         {
-            var read = ManifestFiles.Read(files, _env.Input);
+            var read = ManifestFiles.Read(files, _env.Input, _env.Error);
             if (!read.Succeeded)
             {
                 throw new CliException(string.Join("\n", read.Problems.Select(p => $"error: {p}")));

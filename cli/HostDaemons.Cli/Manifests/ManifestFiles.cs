@@ -7,13 +7,20 @@ internal static class ManifestFiles
 {
     private static readonly string[] s_extensions = [".yaml", ".yml", ".json"];
 
-    public static ManifestReadResult Read(IEnumerable<string> paths, TextReader stdin)
+    /// <summary>The names kustomize looks for in a directory.</summary>
+    private static readonly HashSet<string> s_kustomizationFiles = new(StringComparer.Ordinal) { "kustomization.yaml", "kustomization.yml", "Kustomization" };
+
+    /// <summary>
+    /// Reads every manifest. A directory's kustomization file (kubectl's <c>-k</c> input, which hdctl does not build) is
+    /// skipped with a warning on <paramref name="error"/>, so a directory that ships one beside its manifests applies as they are.
+    /// </summary>
+    public static ManifestReadResult Read(IEnumerable<string> paths, TextReader stdin, TextWriter error)
     {
         var objects = new List<ManifestObject>();
         var problems = new List<ManifestProblem>();
         foreach (var path in paths)
         {
-            foreach (var (source, text) in Expand(path, stdin))
+            foreach (var (source, text) in Expand(path, stdin, error))
             {
                 var result = ManifestReader.Read(text, source);
                 objects.AddRange(result.Objects);
@@ -24,7 +31,16 @@ internal static class ManifestFiles
         return new ManifestReadResult(objects, problems);
     }
 
-    private static IEnumerable<(string Source, string Text)> Expand(string path, TextReader stdin)
+    /// <summary>What the manifest reader warns about an object (an older API version), as kubectl prints a server's warnings.</summary>
+    public static async Task WriteWarningsAsync(ManifestObject item, TextWriter error)
+    {
+        foreach (var warning in item.Warnings)
+        {
+            await error.WriteLineAsync($"Warning: {warning}");
+        }
+    }
+
+    private static IEnumerable<(string Source, string Text)> Expand(string path, TextReader stdin, TextWriter error)
     {
         if (path == "-")
         {
@@ -45,6 +61,12 @@ internal static class ManifestFiles
 
             foreach (var file in files)
             {
+                if (s_kustomizationFiles.Contains(Path.GetFileName(file)))
+                {
+                    error.WriteLine($"Warning: skipping {file}: a kustomization is built by 'kubectl apply -k', which hdctl does not do; the directory's other manifests are read as they are");
+                    continue;
+                }
+
                 yield return (file, File.ReadAllText(file));
             }
 

@@ -6,7 +6,7 @@ using HostDaemons.Model.V1;
 namespace HostDaemons.Cli.Printing;
 
 /// <summary>The columns kubectl prints for each kind, default and wide.</summary>
-internal static class ResourceTable
+internal static partial class ResourceTable
 {
     public static string[] Header(ResourceKind kind, bool wide) => kind switch
     {
@@ -19,6 +19,17 @@ internal static class ResourceTable
         ResourceKind.Secret => ["NAME", "TYPE", "DATA", "AGE"],
         ResourceKind.Namespace => ["NAME", "STATUS", "AGE"],
         ResourceKind.ControllerRevision => ["NAME", "CONTROLLER", "REVISION", "AGE"],
+        ResourceKind.ConfigMap => ["NAME", "DATA", "AGE"],
+        ResourceKind.ServiceAccount => ["NAME", "SECRETS", "AGE"],
+        ResourceKind.Role or ResourceKind.ClusterRole => ["NAME", "CREATED AT"],
+        ResourceKind.RoleBinding or ResourceKind.ClusterRoleBinding => wide
+            ? ["NAME", "ROLE", "AGE", "USERS", "GROUPS", "SERVICEACCOUNTS"]
+            : ["NAME", "ROLE", "AGE"],
+        ResourceKind.Service => wide
+            ? ["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE", "SELECTOR"]
+            : ["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"],
+        ResourceKind.EndpointSlice => ["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"],
+        ResourceKind.PriorityClass => ["NAME", "VALUE", "GLOBAL-DEFAULT", "AGE", "PREEMPTIONPOLICY"],
         ResourceKind.Event => wide
             ? ["LAST SEEN", "TYPE", "REASON", "OBJECT", "SUBOBJECT", "SOURCE", "MESSAGE", "FIRST SEEN", "COUNT", "NAME"]
             : ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
@@ -36,6 +47,14 @@ internal static class ResourceTable
         Namespace ns => [ns.Metadata.Name, ns.Status?.Phase ?? "", Age(ns, now)],
         ControllerRevision revision => [revision.Metadata.Name, Controller(revision.Metadata), revision.Revision.ToString(CultureInfo.InvariantCulture), Age(revision, now)],
         Event e => EventRow(e, wide, now),
+        ConfigMap cm => [cm.Metadata.Name, N(cm.Data.Count + cm.BinaryData.Count), Age(cm, now)],
+        ServiceAccount sa => [sa.Metadata.Name, N(sa.Secrets.Count), Age(sa, now)],
+        Role or ClusterRole => [value.Metadata.Name, CreatedAt(value)],
+        RoleBinding binding => BindingRow(binding.Metadata.Name, binding.RoleRef, binding.Subjects, Age(binding, now), wide),
+        ClusterRoleBinding binding => BindingRow(binding.Metadata.Name, binding.RoleRef, binding.Subjects, Age(binding, now), wide),
+        Service service => ServiceRow(service, wide, now),
+        EndpointSlice slice => EndpointSliceRow(slice, now),
+        PriorityClass pc => [pc.Metadata.Name, N(pc.Value), pc.GlobalDefault ? "true" : "false", Age(pc, now), pc.PreemptionPolicy],
         _ => [value.Metadata.Name],
     };
 

@@ -11,6 +11,9 @@ public sealed record ManifestObject(ResourceKindInfo Kind, IKubeObject Value, Fi
     /// configuration holds what the user wrote (as kubectl's does). <see cref="Value"/> when the reader did not default.
     /// </summary>
     public IKubeObject AsWritten { get; init; } = Value;
+
+    /// <summary>What to warn about when the object is sent: an older API version it was written in, read as the current one.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
 }
 
 /// <summary>A problem in a manifest: <c>file:line:column: message</c>.</summary>
@@ -111,7 +114,8 @@ public static class ManifestReader
         }
 
         var info = ResourceKinds.FindByKindName(kind);
-        if (info is null || info.ApiVersion != apiVersion)
+        var deprecation = info is null ? null : DeprecatedApiVersions.Warning(info, apiVersion);
+        if (info is null || (info.ApiVersion != apiVersion && deprecation is null))
         {
             var known = string.Join(", ", ResourceKinds.All.Select(k => $"{k.ApiVersion} {k.KindName}"));
             problems.Add(new ManifestProblem(source, mapping.Find("kind")?.Position ?? mapping.Position,
@@ -120,6 +124,12 @@ public static class ManifestReader
         }
 
         var decoded = Decode(info, mapping);
+        if (deprecation is not null && decoded.Succeeded)
+        {
+            // Read as the current version: what is sent, stored and recorded as last applied says v1.
+            info.Descriptor.FindFieldByName("api_version")?.Accessor.SetValue(decoded.Value, info.ApiVersion);
+        }
+
         foreach (var error in decoded.Errors.Where(e => !partial || e.IsUnknownField))
         {
             problems.Add(new ManifestProblem(source, error.Position, error.FieldPath is null ? error.Message : $"{error.FieldPath}: {error.Message}"));
@@ -149,7 +159,11 @@ public static class ManifestReader
             }
         }
 
-        objects.Add(new ManifestObject(info, decoded.Value, decoded.Positions, source, startLine) { AsWritten = asWritten });
+        objects.Add(new ManifestObject(info, decoded.Value, decoded.Positions, source, startLine)
+        {
+            AsWritten = asWritten,
+            Warnings = deprecation is null ? [] : [deprecation],
+        });
     }
 
     private static (IKubeObject Value, IReadOnlyList<ManifestError> Errors, FieldPositions Positions, bool Succeeded) Decode(ResourceKindInfo info, MappingNode mapping)

@@ -26,17 +26,24 @@ public static class ThreeWayMerge
 
     /// <summary>
     /// The merge key of a list field, as Kubernetes' <c>patchMergeKey</c> tags declare it, or null for a list that is
-    /// replaced as a whole (<c>command</c>, <c>args</c>, <c>tolerations</c>, <c>matchExpressions</c>...). Each of these
-    /// names means one field in HostDaemons' schema, so the field's name is enough to know its strategy.
+    /// replaced as a whole (<c>command</c>, <c>args</c>, <c>tolerations</c>, <c>matchExpressions</c>, <c>rules</c>,
+    /// <c>subjects</c>...). The field's name is enough to know its strategy: <c>ports</c>, the one name two fields share,
+    /// holds a container's ports (every item has the required <c>containerPort</c>) or a Service's (<c>port</c>), so its
+    /// key is the one every applied item has.
     /// </summary>
-    public static string? MergeKey(string listField) => listField switch
+    public static string? MergeKey(string listField, JsonArray items)
     {
-        "containers" or "initContainers" or "volumes" or "env" or "imagePullSecrets" => "name",
-        "volumeMounts" => "mountPath",
-        "ports" => "containerPort",
-        "ownerReferences" => "uid",
-        _ => null,
-    };
+        ArgumentNullException.ThrowIfNull(items);
+        string[] candidates = listField switch
+        {
+            "containers" or "initContainers" or "volumes" or "env" or "imagePullSecrets" or "secrets" => ["name"],
+            "volumeMounts" => ["mountPath"],
+            "ports" => ["containerPort", "port"],
+            "ownerReferences" => ["uid"],
+            _ => [],
+        };
+        return candidates.FirstOrDefault(key => items.All(item => KeyOf(item, key) is not null));
+    }
 
     /// <summary>Whether the items of a merged list keep only the keys the applied item has (Kubernetes' <c>retainKeys</c>).</summary>
     public static bool RetainsKeys(string listField) => listField == "volumes";
@@ -77,8 +84,7 @@ public static class ThreeWayMerge
             return MergeObject(original as JsonObject, modifiedObject, currentObject);
         }
 
-        if (modified is JsonArray modifiedList && current is JsonArray currentList && MergeKey(field) is { } mergeKey
-            && modifiedList.All(item => KeyOf(item, mergeKey) is not null))
+        if (modified is JsonArray modifiedList && current is JsonArray currentList && MergeKey(field, modifiedList) is { } mergeKey)
         {
             return MergeList(field, mergeKey, original as JsonArray, modifiedList, currentList);
         }

@@ -18,6 +18,7 @@ public sealed record FieldError(string Path, FieldErrorType Type, string Detail 
             FieldErrorType.NotFound => $"Not found: {FormatValue(BadValue)}",
             FieldErrorType.Forbidden => "Forbidden",
             FieldErrorType.TooLong => "Too long",
+            FieldErrorType.TooMany => $"Too many: {FormatValue(BadValue)}",
             _ => "Invalid value",
         };
         return Detail.Length == 0 ? $"{Path}: {text}" : $"{Path}: {text}: {Detail}";
@@ -44,4 +45,5 @@ public enum FieldErrorType
     NotFound,
     Forbidden,
     TooLong,
+    TooMany,
 }

@@ -20,11 +20,46 @@ public static partial class NameValidation
     public const string EnvVarNameMessage =
         "a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnvName1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')";
 
+    public const string Dns1035LabelMessage =
+        "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
+
     public const string IpAddressMessage = "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)";
 
     public static bool IsDns1123Subdomain(string value) => value.Length is > 0 and <= 253 && Dns1123Subdomain().IsMatch(value);
 
     public static bool IsDns1123Label(string value) => value.Length is > 0 and <= 63 && Dns1123Label().IsMatch(value);
+
+    /// <summary>Kubernetes' IsDNS1035Label (Service names): the reasons <paramref name="value"/> is not one.</summary>
+    public static IEnumerable<string> CheckDns1035Label(string value)
+    {
+        if (value.Length > 63)
+        {
+            yield return "must be no more than 63 characters";
+        }
+
+        if (!Dns1035Label().IsMatch(value))
+        {
+            yield return Dns1035LabelMessage;
+        }
+    }
+
+    /// <summary>Kubernetes' IsValidPathSegmentName (RBAC names): the reasons <paramref name="value"/> is not a path segment.</summary>
+    public static IEnumerable<string> CheckPathSegmentName(string value)
+    {
+        if (value is "." or "..")
+        {
+            yield return $"may not be '{value}'";
+            yield break;
+        }
+
+        foreach (var illegal in (string[])["/", "%"])
+        {
+            if (value.Contains(illegal, StringComparison.Ordinal))
+            {
+                yield return $"may not contain '{illegal}'";
+            }
+        }
+    }
 
     public static bool IsLabelValue(string value) => value.Length <= 63 && LabelValue().IsMatch(value);
 
@@ -106,6 +141,9 @@ public static partial class NameValidation
 
     [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
     private static partial Regex Dns1123Label();
+
+    [GeneratedRegex("^[a-z]([-a-z0-9]*[a-z0-9])?$")]
+    private static partial Regex Dns1035Label();
 
     [GeneratedRegex("^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")]
     private static partial Regex LabelValue();

@@ -2,10 +2,30 @@ using HostDaemons.Model.V1;
 
 namespace HostDaemons.Model.Validation;
 
+/// <summary>The rule a kind's names follow, as each Kubernetes kind's ValidateXName says.</summary>
+public enum ObjectNameRule
+{
+    /// <summary>Most kinds: a DNS-1123 subdomain.</summary>
+    Dns1123Subdomain,
+
+    /// <summary>Namespaces: a DNS-1123 label.</summary>
+    Dns1123Label,
+
+    /// <summary>Services: a DNS-1035 label (starts with a letter).</summary>
+    Dns1035Label,
+
+    /// <summary>RBAC roles and bindings: anything usable as a URL path segment (<c>system:node</c>).</summary>
+    PathSegment,
+}
+
 public static class ObjectMetaValidator
 {
     /// <summary>Kubernetes' ValidateObjectMeta. The name is a DNS-1123 subdomain, or a label where <paramref name="labelName"/> says so (namespaces).</summary>
-    public static void Validate(ObjectMeta? metadata, bool namespaced, string path, ValidationErrors errors, bool labelName = false)
+    public static void Validate(ObjectMeta? metadata, bool namespaced, string path, ValidationErrors errors, bool labelName = false) =>
+        Validate(metadata, namespaced, path, errors, labelName ? ObjectNameRule.Dns1123Label : ObjectNameRule.Dns1123Subdomain);
+
+    /// <summary>Kubernetes' ValidateObjectMeta, with the kind's name rule.</summary>
+    public static void Validate(ObjectMeta? metadata, bool namespaced, string path, ValidationErrors errors, ObjectNameRule nameRule)
     {
         if (metadata is null || (metadata.Name.Length == 0 && metadata.GenerateName.Length == 0))
         {
@@ -13,13 +33,12 @@ public static class ObjectMetaValidator
             return;
         }
 
-        if (labelName && metadata.Name.Length > 0 && !NameValidation.IsDns1123Label(metadata.Name))
+        if (metadata.Name.Length > 0)
         {
-            errors.Invalid($"{path}.name", metadata.Name, metadata.Name.Length > 63 ? "must be no more than 63 characters" : NameValidation.Dns1123LabelMessage);
-        }
-        else if (metadata.Name.Length > 0 && !NameValidation.IsDns1123Subdomain(metadata.Name))
-        {
-            errors.Invalid($"{path}.name", metadata.Name, NameValidation.Dns1123SubdomainMessage);
+            foreach (var problem in NameProblems(metadata.Name, nameRule))
+            {
+                errors.Invalid($"{path}.name", metadata.Name, problem);
+            }
         }
 
         if (namespaced && metadata.Namespace.Length > 0 && !NameValidation.IsDns1123Label(metadata.Namespace))
@@ -35,4 +54,14 @@ public static class ObjectMetaValidator
         NameValidation.ValidateLabels(metadata.Labels, $"{path}.labels", errors);
         NameValidation.ValidateAnnotationKeys(metadata.Annotations, $"{path}.annotations", errors);
     }
+
+    private static IEnumerable<string> NameProblems(string name, ObjectNameRule rule) => rule switch
+    {
+        ObjectNameRule.Dns1123Label when !NameValidation.IsDns1123Label(name) =>
+            [name.Length > 63 ? "must be no more than 63 characters" : NameValidation.Dns1123LabelMessage],
+        ObjectNameRule.Dns1123Subdomain when !NameValidation.IsDns1123Subdomain(name) => [NameValidation.Dns1123SubdomainMessage],
+        ObjectNameRule.Dns1035Label => NameValidation.CheckDns1035Label(name),
+        ObjectNameRule.PathSegment => NameValidation.CheckPathSegmentName(name),
+        _ => [],
+    };
 }

@@ -27,15 +27,28 @@ public static class ObjectValidator
                 ObjectDefaults.ApplyPodOnly(pod.Spec);
                 break;
             case Node node:
-                node.ApiVersion = ResourceKinds.Node.ApiVersion;
-                node.Kind = ResourceKinds.Node.KindName;
-                node.Metadata ??= new ObjectMeta();
+                ApplyTypeDefaults(node);
                 break;
             case Secret secret:
                 SecretValidator.ApplyDefaults(secret);
                 break;
             case Namespace ns:
+                ApplyTypeDefaults(ns);
                 NamespaceValidator.ApplyDefaults(ns);
+                break;
+            case Service service:
+                ServiceValidator.ApplyDefaults(service);
+                break;
+            case PriorityClass priorityClass:
+                PriorityClassValidator.ApplyDefaults(priorityClass);
+                break;
+            case RoleBinding binding:
+                ApplyTypeDefaults(binding);
+                RoleBindingValidator.ApplyDefaults(binding.RoleRef, binding.Subjects);
+                break;
+            case ClusterRoleBinding binding:
+                ApplyTypeDefaults(binding);
+                RoleBindingValidator.ApplyDefaults(binding.RoleRef, binding.Subjects);
                 break;
             default:
                 ApplyTypeDefaults(value);
@@ -43,14 +56,21 @@ public static class ObjectValidator
         }
     }
 
-    /// <summary>apiVersion, kind and (for namespaced kinds) the default namespace.</summary>
-    private static void ApplyTypeDefaults(IKubeObject value)
+    /// <summary>
+    /// apiVersion, kind and the namespace: the default one for namespaced kinds, none for cluster-scoped ones (a
+    /// namespace written on a ClusterRoleBinding is dropped, as the API server drops it): what every kind's defaults start with.
+    /// </summary>
+    internal static void ApplyTypeDefaults(IKubeObject value)
     {
         var info = ResourceKinds.Get(value.ResourceKind);
         value.Descriptor.FindFieldByName("api_version")?.Accessor.SetValue(value, info.ApiVersion);
         value.Descriptor.FindFieldByName("kind")?.Accessor.SetValue(value, info.KindName);
         value.Metadata ??= new ObjectMeta();
-        if (info.Namespaced && value.Metadata.Namespace.Length == 0)
+        if (!info.Namespaced)
+        {
+            value.Metadata.Namespace = "";
+        }
+        else if (value.Metadata.Namespace.Length == 0)
         {
             value.Metadata.Namespace = ObjectDefaults.DefaultNamespace;
         }
@@ -79,10 +99,43 @@ public static class ObjectValidator
                 return SecretValidator.Validate(secret);
             case Namespace ns:
                 return NamespaceValidator.Validate(ns);
+            case ConfigMap cm:
+                return ConfigMapValidator.Validate(cm);
+            case ServiceAccount sa:
+                return ServiceAccountValidator.Validate(sa);
+            case Role role:
+                return RoleValidator.Validate(role);
+            case ClusterRole role:
+                return RoleValidator.Validate(role);
+            case RoleBinding binding:
+                return RoleBindingValidator.Validate(binding);
+            case ClusterRoleBinding binding:
+                return RoleBindingValidator.Validate(binding);
+            case Service service:
+                return ServiceValidator.Validate(service);
+            case EndpointSlice slice:
+                return EndpointSliceValidator.Validate(slice);
+            case PriorityClass priorityClass:
+                return PriorityClassValidator.Validate(priorityClass);
             default:
                 var metaErrors = new ValidationErrors();
                 ObjectMetaValidator.Validate(value.Metadata, ResourceKinds.Get(value.ResourceKind).Namespaced, "metadata", metaErrors);
                 return metaErrors;
         }
     }
+
+    /// <summary>
+    /// The rules an update of <paramref name="existing"/> to <paramref name="updated"/> (both defaulted, of one kind)
+    /// must follow besides <see cref="Validate"/>: the fields Kubernetes keeps immutable. Empty for kinds without such.
+    /// </summary>
+    public static ValidationErrors ValidateUpdate(IKubeObject updated, IKubeObject existing) => (updated, existing) switch
+    {
+        (Secret u, Secret e) => SecretValidator.ValidateUpdate(u, e),
+        (ConfigMap u, ConfigMap e) => ConfigMapValidator.ValidateUpdate(u, e),
+        (RoleBinding u, RoleBinding e) => RoleBindingValidator.ValidateUpdate(u.RoleRef, e.RoleRef),
+        (ClusterRoleBinding u, ClusterRoleBinding e) => RoleBindingValidator.ValidateUpdate(u.RoleRef, e.RoleRef),
+        (Service u, Service e) => ServiceValidator.ValidateUpdate(u, e),
+        (PriorityClass u, PriorityClass e) => PriorityClassValidator.ValidateUpdate(u, e),
+        _ => [],
+    };
 }

@@ -22,14 +22,7 @@ public static partial class SecretValidator
     public static void ApplyDefaults(Secret secret)
     {
         ArgumentNullException.ThrowIfNull(secret);
-        secret.ApiVersion = ResourceKinds.Secret.ApiVersion;
-        secret.Kind = ResourceKinds.Secret.KindName;
-        secret.Metadata ??= new ObjectMeta();
-        if (secret.Metadata.Namespace.Length == 0)
-        {
-            secret.Metadata.Namespace = ObjectDefaults.DefaultNamespace;
-        }
-
+        ObjectValidator.ApplyTypeDefaults(secret);
         if (secret.Type.Length == 0)
         {
             secret.Type = SecretTypes.Opaque;
@@ -49,16 +42,8 @@ public static partial class SecretValidator
         var errors = new ValidationErrors();
         ObjectMetaValidator.Validate(secret.Metadata, namespaced: true, "metadata", errors);
 
-        var total = 0L;
-        foreach (var (key, value) in secret.Data.OrderBy(d => d.Key, StringComparer.Ordinal))
-        {
-            foreach (var problem in CheckConfigKey(key))
-            {
-                errors.Invalid($"data[{key}]", key, problem);
-            }
-
-            total += value.Length;
-        }
+        ValidateConfigKeys(secret.Data.Keys, "data", errors);
+        var total = secret.Data.Values.Sum(v => (long)v.Length);
 
         if (total > SecretTypes.MaxSize)
         {
@@ -103,7 +88,7 @@ public static partial class SecretValidator
         return errors;
     }
 
-    /// <summary>Kubernetes' type check on update: a secret's type never changes.</summary>
+    /// <summary>Kubernetes' checks on update: a secret's type never changes, nor the data of an immutable one.</summary>
     public static ValidationErrors ValidateUpdate(Secret updated, Secret existing)
     {
         ArgumentNullException.ThrowIfNull(updated);
@@ -114,7 +99,20 @@ public static partial class SecretValidator
             errors.Invalid("type", updated.Type, "field is immutable");
         }
 
+        errors.AddRange(ImmutableData.Check(existing.Immutable, updated.Immutable, ("data", updated.Data.Equals(existing.Data))));
         return errors;
+    }
+
+    /// <summary>Each key of a data map (<c>data</c>, <c>binaryData</c>) must be a config key: <c>data[KEY]: Invalid value</c>.</summary>
+    internal static void ValidateConfigKeys(IEnumerable<string> keys, string field, ValidationErrors errors)
+    {
+        foreach (var key in keys.Order(StringComparer.Ordinal))
+        {
+            foreach (var problem in CheckConfigKey(key))
+            {
+                errors.Invalid($"{field}[{key}]", key, problem);
+            }
+        }
     }
 
     /// <summary>Kubernetes' IsConfigMapKey: the reasons a data key is invalid.</summary>

@@ -72,39 +72,8 @@ internal sealed partial class AdminService(
             case Pod pod:
                 await terminator.TerminateAsync(pod, request.HasGracePeriodSeconds && request.GracePeriodSeconds >= 0 ? request.GracePeriodSeconds : null, ct).ConfigureAwait(false);
                 break;
-            case Secret secret:
-                await store.DeleteAsync<Secret>(secret.Metadata.Namespace, secret.Metadata.Name, secret.Metadata.Uid, ct).ConfigureAwait(false);
-                break;
-            case ControllerRevision revision:
-                await store.DeleteAsync<ControllerRevision>(revision.Metadata.Namespace, revision.Metadata.Name, revision.Metadata.Uid, ct).ConfigureAwait(false);
-                break;
-            case ConfigMap cm:
-                await DeleteAsync(cm, ct).ConfigureAwait(false);
-                break;
-            case ServiceAccount sa:
-                await DeleteAsync(sa, ct).ConfigureAwait(false);
-                break;
-            case Role role:
-                await DeleteAsync(role, ct).ConfigureAwait(false);
-                break;
-            case ClusterRole role:
-                await DeleteAsync(role, ct).ConfigureAwait(false);
-                break;
-            case RoleBinding binding:
-                await DeleteAsync(binding, ct).ConfigureAwait(false);
-                break;
-            case ClusterRoleBinding binding:
-                await DeleteAsync(binding, ct).ConfigureAwait(false);
-                break;
-            case Service service:
-                await DeleteAsync(service, ct).ConfigureAwait(false);
-                break;
-            case EndpointSlice slice:
-                await DeleteAsync(slice, ct).ConfigureAwait(false);
-                break;
-            case PriorityClass priorityClass:
-                await DeleteAsync(priorityClass, ct).ConfigureAwait(false);
-                break;
+            case PriorityClass priorityClass when SystemPriorityClasses.Find(priorityClass.Metadata.Name) is not null:
+                throw ApiErrors.Forbidden(ResourceKind.PriorityClass, priorityClass.Metadata.Name, "this is a system priority class and cannot be deleted");
             case Model.V1.Namespace namespaceObject:
                 await Namespaces.BeginDeletionAsync(store, namespaceObject, time.GetUtcNow(), ct).ConfigureAwait(false);
                 break;
@@ -113,6 +82,11 @@ internal sealed partial class AdminService(
                 mirrors.Forget(node.Metadata.Name);
                 await Task.WhenAll(store.PodsOnNode(node.Metadata.Name).Select(p =>
                     store.DeleteAsync<Pod>(p.Metadata.Namespace, p.Metadata.Name, p.Metadata.Uid, ct))).ConfigureAwait(false);
+                break;
+            default:
+                // Secrets, ConfigMaps, ServiceAccounts, RBAC objects, Services (their EndpointSlices follow), EndpointSlices
+                // (made again from their Service), PriorityClasses, revisions: nothing depends on them being there.
+                await store.DeleteAsync(key, existing.Metadata.Uid, ct).ConfigureAwait(false);
                 break;
         }
 
@@ -200,14 +174,7 @@ internal sealed partial class AdminService(
             return changed;
         }
 
-        IKubeObject? updated = key.Kind switch
-        {
-            ResourceKind.DaemonSet => await store.MutateAsync<DaemonSet>(key.Namespace, key.Name, Relabel, context.CancellationToken).ConfigureAwait(false),
-            ResourceKind.Pod => await store.MutateAsync<Pod>(key.Namespace, key.Name, Relabel, context.CancellationToken).ConfigureAwait(false),
-            ResourceKind.Secret => await store.MutateAsync<Secret>(key.Namespace, key.Name, Relabel, context.CancellationToken).ConfigureAwait(false),
-            ResourceKind.Namespace => await store.MutateAsync<Model.V1.Namespace>(key.Namespace, key.Name, Relabel, context.CancellationToken).ConfigureAwait(false),
-            _ => await store.MutateAsync<Node>(key.Namespace, key.Name, Relabel, context.CancellationToken).ConfigureAwait(false),
-        };
+        var updated = await store.MutateAsync(key, Relabel, context.CancellationToken).ConfigureAwait(false);
         return new LabelResponse { Object = (updated ?? throw ApiErrors.NotFound(key.Kind, key.Name)).Wrap(), Changed = changed };
     }
 
@@ -253,10 +220,6 @@ internal sealed partial class AdminService(
 
     public override Task<VersionResponse> Version(VersionRequest request, ServerCallContext context) =>
         Task.FromResult(new VersionResponse { Version = DaemonCommandLine.Version });
-
-    private Task DeleteAsync<T>(T value, CancellationToken cancellationToken)
-        where T : class, IKubeObject<T> =>
-        store.DeleteAsync<T>(value.Metadata.Namespace, value.Metadata.Name, value.Metadata.Uid, cancellationToken);
 
     private async Task DeleteDaemonSetAsync(DaemonSet ds, string policy, CancellationToken cancellationToken)
     {

@@ -11,7 +11,8 @@ using HostDaemons.Model.Validation;
 namespace HostDaemons.ControlPlane.Api;
 
 /// <summary>
-/// <c>apply</c> and <c>create</c> of the kinds users write (DaemonSets, Secrets, Namespaces), one path for all: server
+/// <c>apply</c> and <c>create</c> of the kinds users write (DaemonSets, Secrets, Namespaces, ConfigMaps, ServiceAccounts,
+/// RBAC roles and bindings, Services, PriorityClasses), one path for all: server
 /// fields dropped, the object validated as written, created with its defaults and the last-applied configuration, or
 /// merged three ways into the live object (kubectl's apply), checked for the kind's immutable fields, and stored unless
 /// nothing changed or it is a dry run.
@@ -20,22 +21,29 @@ internal sealed class ObjectApplier(IObjectStore store, TimeProvider time)
 {
     private const int Attempts = 5;
 
-    public Task<ApplyResponse> ApplyAsync(IKubeObject value, ApplyRequest request, CancellationToken cancellationToken) => value switch
+    public async Task<ApplyResponse> ApplyAsync(IKubeObject value, ApplyRequest request, CancellationToken cancellationToken) => value switch
     {
-        DaemonSet ds => ApplyAsync(ds, request, CheckDaemonSetUpdate, cancellationToken),
-        Secret secret => ApplyAsync(secret, request, SecretValidator.ValidateUpdate, cancellationToken),
-        Namespace ns => ApplyAsync(ns, request, static (_, _) => [], cancellationToken),
-        ConfigMap cm => ApplyAsync(cm, request, static (_, _) => [], cancellationToken),
-        ServiceAccount sa => ApplyAsync(sa, request, static (_, _) => [], cancellationToken),
-        Role role => ApplyAsync(role, request, static (_, _) => [], cancellationToken),
-        ClusterRole role => ApplyAsync(role, request, static (_, _) => [], cancellationToken),
-        RoleBinding binding => ApplyAsync(binding, request, static (_, _) => [], cancellationToken),
-        ClusterRoleBinding binding => ApplyAsync(binding, request, static (_, _) => [], cancellationToken),
-        Service service => ApplyAsync(service, request, static (_, _) => [], cancellationToken),
-        PriorityClass priorityClass => ApplyAsync(priorityClass, request, static (_, _) => [], cancellationToken),
+        DaemonSet ds => await ApplyAsync(ds, request, CheckDaemonSetUpdate, cancellationToken).ConfigureAwait(false),
+        Secret secret => await ApplyAsync(secret, request, cancellationToken).ConfigureAwait(false),
+        Namespace ns => await ApplyAsync(ns, request, cancellationToken).ConfigureAwait(false),
+        ConfigMap cm => await ApplyAsync(cm, request, cancellationToken).ConfigureAwait(false),
+        ServiceAccount sa => await ApplyAsync(sa, request, cancellationToken).ConfigureAwait(false),
+        Role role => await ApplyAsync(role, request, cancellationToken).ConfigureAwait(false),
+        ClusterRole role => await ApplyAsync(role, request, cancellationToken).ConfigureAwait(false),
+        RoleBinding binding => await ApplyAsync(binding, request, cancellationToken).ConfigureAwait(false),
+        ClusterRoleBinding binding => await ApplyAsync(binding, request, cancellationToken).ConfigureAwait(false),
+        Service service => ServiceWarnings.Add(await ApplyAsync(service, request, cancellationToken).ConfigureAwait(false)),
+        PriorityClass priorityClass => await ApplyAsync(priorityClass, request, CheckPriorityClassUpdate, cancellationToken).ConfigureAwait(false),
+        EndpointSlice => throw ApiErrors.BadRequest(
+            "endpointslices.discovery.k8s.io cannot be applied: the control plane keeps the EndpointSlices of every Service with a selector, from the pods it matches"),
         _ => throw ApiErrors.BadRequest(
             $"{ResourceKinds.Get(value.ResourceKind).Plural} cannot be applied: HostDaemons creates pods from DaemonSets and static manifests, and nodes when their agents register"),
     };
+
+    /// <summary>Kinds whose only update rules are Kubernetes' immutable fields (<see cref="ObjectValidator.ValidateUpdate"/>).</summary>
+    private Task<ApplyResponse> ApplyAsync<T>(T applied, ApplyRequest request, CancellationToken cancellationToken)
+        where T : class, IKubeObject<T> =>
+        ApplyAsync(applied, request, static (updated, existing) => ObjectValidator.ValidateUpdate(updated, existing), cancellationToken);
 
     private async Task<ApplyResponse> ApplyAsync<T>(T applied, ApplyRequest request, Func<T, T, IReadOnlyList<FieldError>> checkUpdate,
         CancellationToken cancellationToken)
@@ -85,6 +93,32 @@ internal sealed class ObjectApplier(IObjectStore store, TimeProvider time)
         }
     }
 
+    /// <summary>
+    /// The Priority admission's rule for classes (one global default at most, checked against the others as they are
+    /// now) and the built-in classes, which cannot change at all.
+    /// </summary>
+    private IReadOnlyList<FieldError> CheckPriorityClassUpdate(PriorityClass updated, PriorityClass existing)
+    {
+        if (SystemPriorityClasses.Find(existing.Metadata.Name) is { } system
+            && (updated.Description != system.Description || updated.Value != system.Value || updated.GlobalDefault != system.GlobalDefault
+                || updated.PreemptionPolicy != system.PreemptionPolicy))
+        {
+            throw ApiErrors.Forbidden(ResourceKind.PriorityClass, existing.Metadata.Name, "this is a system priority class and cannot be changed");
+        }
+
+        CheckSingleGlobalDefault(updated);
+        return ObjectValidator.ValidateUpdate(updated, existing);
+    }
+
+    private void CheckSingleGlobalDefault(PriorityClass value)
+    {
+        if (value.GlobalDefault && store.List<PriorityClass>().FirstOrDefault(c => c.GlobalDefault && c.Metadata.Name != value.Metadata.Name) is { } other)
+        {
+            throw ApiErrors.Forbidden(ResourceKind.PriorityClass, value.Metadata.Name,
+                $"PriorityClass {other.Metadata.Name} is already marked as default. Only one default can exist");
+        }
+    }
+
     /// <summary>A DaemonSet being deleted takes no more changes, and its selector is immutable (apps/v1).</summary>
     private static IReadOnlyList<FieldError> CheckDaemonSetUpdate(DaemonSet updated, DaemonSet existing)
     {
@@ -107,6 +141,11 @@ internal sealed class ObjectApplier(IObjectStore store, TimeProvider time)
     {
         var created = request.Mode == ApplyMode.Apply ? LastAppliedConfiguration.WithAnnotation(applied) : (T)applied.CloneObject();
         ObjectValidator.ApplyDefaults(created);
+        if (created is PriorityClass priorityClass)
+        {
+            CheckSingleGlobalDefault(priorityClass);
+        }
+
         if (request.DryRun)
         {
             created.Metadata.Uid = Guid.NewGuid().ToString();

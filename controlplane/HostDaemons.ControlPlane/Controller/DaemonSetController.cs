@@ -34,7 +34,7 @@ internal sealed partial class DaemonSetController(
     {
         using var subscription = store.Subscribe();
         EnqueueAll();
-        var tasks = new[] { PumpAsync(subscription, stoppingToken), ResyncAsync(stoppingToken), WorkAsync(stoppingToken) };
+        var tasks = new[] { PumpAsync(subscription, stoppingToken), ResyncAsync(stoppingToken), _queue.ProcessAsync(SyncAsync, (key, ex) => Log.SyncFailed(logger, key, ex), stoppingToken) };
         await await Task.WhenAny(tasks).ConfigureAwait(false);
     }
 
@@ -66,6 +66,12 @@ internal sealed partial class DaemonSetController(
                     }
 
                     break;
+                case ServiceAccount account when e.Type == StoreEventType.Added:
+                    EnqueueWhere(ds => ds.Metadata.Namespace == account.Metadata.Namespace && ds.Spec?.Template?.Spec?.ServiceAccountName == account.Metadata.Name);
+                    break;
+                case PriorityClass priorityClass when e.Type == StoreEventType.Added:
+                    EnqueueWhere(ds => ds.Spec?.Template?.Spec?.PriorityClassName == priorityClass.Metadata.Name);
+                    break;
                 case ControllerRevision revision when revision.Metadata.ControllerRef() is { Kind: "DaemonSet" } revisionOwner:
                     // A revision deleted or changed by hand: the history is constructed again.
                     _queue.Add($"{revision.Metadata.Namespace}/{revisionOwner.Name}");
@@ -89,6 +95,15 @@ internal sealed partial class DaemonSetController(
         }
     }
 
+    /// <summary>Queues the DaemonSets a newly created object can unblock: those whose pods were refused for want of it.</summary>
+    private void EnqueueWhere(Func<DaemonSet, bool> waitsFor)
+    {
+        foreach (var ds in store.List<DaemonSet>().Where(waitsFor))
+        {
+            _queue.Add(ds.Key());
+        }
+    }
+
     private async Task ResyncAsync(CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
@@ -96,24 +111,6 @@ internal sealed partial class DaemonSetController(
             await Task.Delay(options.Value.ResyncPeriod, time, cancellationToken).ConfigureAwait(false);
             _failedPods.Collect();
             EnqueueAll();
-        }
-    }
-
-    private async Task WorkAsync(CancellationToken cancellationToken)
-    {
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            var key = await _queue.TakeAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                await SyncAsync(key, cancellationToken).ConfigureAwait(false);
-                _queue.Forget(key);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                Log.SyncFailed(logger, key, ex);
-                _queue.AddRateLimited(key);
-            }
         }
     }
 
@@ -215,9 +212,22 @@ internal sealed partial class DaemonSetController(
         var deleting = Task.WhenAll(deletes);
         try
         {
-            foreach (var batch in plan.NodesNeedingPods.Chunk(CreateBatchSize))
+            if (plan.NodesNeedingPods.Count > 0)
             {
-                await Task.WhenAll(batch.Select(node => CreatePodAsync(ds, key, node, hash, cancellationToken))).ConfigureAwait(false);
+                var admission = PodAdmission.Evaluate(ds.Spec.Template.Spec, ds.Metadata.Namespace, store);
+                if (admission.Refusal is { } refusal)
+                {
+                    // As the API server refuses the pod; the ServiceAccount or PriorityClass appearing queues this DaemonSet again.
+                    Log.PodsRefused(logger, key, refusal);
+                    await RecordAsync(ds, "Warning", "FailedCreate", $"Error creating: pods \"{ds.Metadata.Name}-\" is forbidden: {refusal}", cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    foreach (var batch in plan.NodesNeedingPods.Chunk(CreateBatchSize))
+                    {
+                        await Task.WhenAll(batch.Select(node => CreatePodAsync(ds, key, node, hash, admission, cancellationToken))).ConfigureAwait(false);
+                    }
+                }
             }
         }
         finally
@@ -226,11 +236,12 @@ internal sealed partial class DaemonSetController(
         }
     }
 
-    private async Task CreatePodAsync(DaemonSet ds, string key, string nodeName, string hash, CancellationToken cancellationToken)
+    private async Task CreatePodAsync(DaemonSet ds, string key, string nodeName, string hash, PodAdmission admission, CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
         {
             var pod = PodFactory.Create(ds, nodeName, hash, PodFactory.NewName(ds));
+            admission.Apply(pod.Spec);
             try
             {
                 pod = await store.CreateAsync(pod, cancellationToken).ConfigureAwait(false);
@@ -346,5 +357,8 @@ internal sealed partial class DaemonSetController(
 
         [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "Deleting pod {Pod} on node {Node} of DaemonSet {DaemonSet}: {Reason}")]
         public static partial void DeletingPod(ILogger logger, string pod, string node, string daemonSet, DeletionReason reason);
+
+        [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "Pods of DaemonSet {DaemonSet} are not created: {Reason}")]
+        public static partial void PodsRefused(ILogger logger, string daemonSet, string reason);
     }
 }

@@ -10,7 +10,8 @@ namespace HostDaemons.ControlPlane.Controller;
 /// <summary>
 /// Kubernetes' namespace controller. A Terminating namespace is emptied — its DaemonSets deleted with the background
 /// cascade (the DaemonSet controller then terminates their pods, which the agents stop gracefully), any other pod
-/// terminated, its secrets and events deleted — and goes once nothing is left in it. It also creates the initial
+/// terminated, its secrets, config maps, service accounts, roles, bindings, services, endpoint slices and events
+/// deleted — and goes once nothing is left in it. It also creates the initial
 /// namespaces at start, gives objects found in a namespace that does not exist their namespace back (a store written
 /// before namespaces were objects), and deletes events reported late about a namespace already gone.
 /// </summary>
@@ -25,7 +26,14 @@ internal sealed partial class NamespaceController(
     /// <summary>How often terminating namespaces are looked at without an event: the safety net.</summary>
     private static readonly TimeSpan s_resyncPeriod = TimeSpan.FromSeconds(10);
 
-    private static readonly ResourceKind[] s_contentKinds = [ResourceKind.DaemonSet, ResourceKind.Pod, ResourceKind.Secret, ResourceKind.Event];
+    /// <summary>Namespaced kinds deleted with their namespace as they are, without a grace period or a cascade of their own.</summary>
+    private static readonly ResourceKind[] s_plainKinds =
+    [
+        ResourceKind.Secret, ResourceKind.ConfigMap, ResourceKind.ServiceAccount, ResourceKind.Role, ResourceKind.RoleBinding,
+        ResourceKind.Service, ResourceKind.EndpointSlice,
+    ];
+
+    private static readonly ResourceKind[] s_contentKinds = [ResourceKind.DaemonSet, ResourceKind.Pod, .. s_plainKinds, ResourceKind.Event];
 
     private readonly WorkQueue _queue = new(time);
 
@@ -54,7 +62,7 @@ internal sealed partial class NamespaceController(
             _queue.Add(name);
         }
 
-        var tasks = new[] { PumpAsync(subscription, stoppingToken), ResyncAsync(stoppingToken), WorkAsync(stoppingToken) };
+        var tasks = new[] { PumpAsync(subscription, stoppingToken), ResyncAsync(stoppingToken), _queue.ProcessAsync(SyncAsync, (key, ex) => Log.SyncFailed(logger, key, ex), stoppingToken) };
         await await Task.WhenAny(tasks).ConfigureAwait(false);
     }
 
@@ -98,24 +106,6 @@ internal sealed partial class NamespaceController(
             foreach (var ns in store.List<Namespace>().Where(n => n.IsTerminating()))
             {
                 _queue.Add(ns.Metadata.Name);
-            }
-        }
-    }
-
-    private async Task WorkAsync(CancellationToken cancellationToken)
-    {
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            var name = await _queue.TakeAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                await SyncAsync(name, cancellationToken).ConfigureAwait(false);
-                _queue.Forget(name);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                Log.SyncFailed(logger, name, ex);
-                _queue.AddRateLimited(name);
             }
         }
     }
@@ -167,7 +157,7 @@ internal sealed partial class NamespaceController(
 
         var work = new List<Task>();
         work.AddRange(store.List<Pod>(name).Where(p => !p.IsTerminating()).Select(p => terminator.TerminateAsync(p, null, cancellationToken)));
-        work.AddRange(store.List<Secret>(name).Select(s => store.DeleteAsync<Secret>(name, s.Metadata.Name, s.Metadata.Uid, cancellationToken)));
+        work.AddRange(s_plainKinds.SelectMany(k => store.List(k, name)).Select(o => store.DeleteAsync(ObjectKey.Of(o), o.Metadata.Uid, cancellationToken)));
         work.Add(DeleteEventsAsync(name, cancellationToken));
         await Task.WhenAll(work).ConfigureAwait(false);
     }

@@ -120,6 +120,28 @@ internal sealed class WorkQueue(TimeProvider time)
         }
     }
 
+    /// <summary>
+    /// A controller's worker: takes one key at a time and syncs it; a sync that fails is reported to
+    /// <paramref name="failed"/> and its key comes back after its back-off, one that succeeds clears the back-off.
+    /// </summary>
+    public async Task ProcessAsync(Func<string, CancellationToken, Task> sync, Action<string, Exception> failed, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var key = await TakeAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await sync(key, cancellationToken).ConfigureAwait(false);
+                Forget(key);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                failed(key, ex);
+                AddRateLimited(key);
+            }
+        }
+    }
+
     public async ValueTask<string> TakeAsync(CancellationToken cancellationToken)
     {
         var key = await _channel.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);

@@ -43,9 +43,15 @@ internal interface IObjectStore
     Task<T?> MutateAsync<T>(string @namespace, string name, Func<T, bool> mutate, CancellationToken cancellationToken)
         where T : class, IKubeObject<T>;
 
+    /// <summary><see cref="MutateAsync{T}"/> for an object of any kind.</summary>
+    Task<IKubeObject?> MutateAsync(ObjectKey key, Func<IKubeObject, bool> mutate, CancellationToken cancellationToken);
+
     /// <summary>Deletes the object (only if its uid matches, when given) and returns its last state; null when nothing was deleted.</summary>
     Task<T?> DeleteAsync<T>(string @namespace, string name, string? uid, CancellationToken cancellationToken)
         where T : class, IKubeObject<T>;
+
+    /// <summary><see cref="DeleteAsync{T}"/> for an object of any kind.</summary>
+    Task<IKubeObject?> DeleteAsync(ObjectKey key, string? uid, CancellationToken cancellationToken);
 
     /// <summary>
     /// Changes committed after <paramref name="afterRevision"/> (null: from now on), in order. Throws

@@ -106,17 +106,18 @@ internal sealed partial class ObjectStore : IObjectStore, IAsyncDisposable
     }
 
     public async Task<T?> MutateAsync<T>(string @namespace, string name, Func<T, bool> mutate, CancellationToken cancellationToken)
-        where T : class, IKubeObject<T>
-    {
-        var key = new ObjectKey(T.StaticKind, @namespace, name);
-        var result = await EnqueueAsync(key, current =>
+        where T : class, IKubeObject<T> =>
+        await MutateAsync(new ObjectKey(T.StaticKind, @namespace, name), o => mutate((T)o), cancellationToken) as T;
+
+    public Task<IKubeObject?> MutateAsync(ObjectKey key, Func<IKubeObject, bool> mutate, CancellationToken cancellationToken) =>
+        EnqueueAsync(key, current =>
         {
             if (current is null)
             {
                 return Decision.Unchanged;
             }
 
-            var copy = ((T)current).Clone();
+            var copy = current.CloneObject();
             if (!mutate(copy))
             {
                 return Decision.Unchanged;
@@ -125,24 +126,13 @@ internal sealed partial class ObjectStore : IObjectStore, IAsyncDisposable
             KeepIdentity(copy, current);
             return Decision.Write(copy);
         }, cancellationToken);
-        return result as T;
-    }
 
     public async Task<T?> DeleteAsync<T>(string @namespace, string name, string? uid, CancellationToken cancellationToken)
-        where T : class, IKubeObject<T>
-    {
-        var key = new ObjectKey(T.StaticKind, @namespace, name);
-        var result = await EnqueueAsync(key, current =>
-        {
-            if (current is null || (uid is not null && current.Metadata.Uid != uid))
-            {
-                return Decision.NotApplied;
-            }
+        where T : class, IKubeObject<T> =>
+        await DeleteAsync(new ObjectKey(T.StaticKind, @namespace, name), uid, cancellationToken) as T;
 
-            return Decision.Delete;
-        }, cancellationToken);
-        return result as T;
-    }
+    public Task<IKubeObject?> DeleteAsync(ObjectKey key, string? uid, CancellationToken cancellationToken) =>
+        EnqueueAsync(key, current => current is null || (uid is not null && current.Metadata.Uid != uid) ? Decision.NotApplied : Decision.Delete, cancellationToken);
 
     public (IReadOnlyList<IKubeObject> Snapshot, long Revision, StoreSubscription Subscription) SnapshotAndSubscribe(ResourceKind kind)
     {

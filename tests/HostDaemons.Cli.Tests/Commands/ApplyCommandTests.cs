@@ -43,6 +43,55 @@ public sealed class ApplyCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task ApplyAsync_RbacV1beta1_KubectlsDeprecationWarningThenSentAsV1()
+    {
+        const string binding = "apiVersion: rbac.authorization.k8s.io/v1beta1\nkind: ClusterRoleBinding\nmetadata:\n  name: fluentd\n"
+            + "roleRef:\n  kind: ClusterRole\n  name: view\n  apiGroup: rbac.authorization.k8s.io\nsubjects:\n- kind: ServiceAccount\n  name: fluentd\n  namespace: kube-system\n";
+        var client = new FakeApplyClient();
+        using var output = new StringWriter { NewLine = "\n" };
+        using var error = new StringWriter { NewLine = "\n" };
+
+        var code = await ApplyCommand.ApplyAsync(client, ManifestReader.Read(binding, "rbac.yaml").Objects, ApplyMode.Apply, DryRunStrategy.None, output, error,
+            TestContext.Current.CancellationToken).DefaultTimeout();
+
+        Assert.Equal(0, code);
+        Assert.Equal("clusterrolebinding.rbac.authorization.k8s.io/fluentd created\n", output.ToString());
+        Assert.Equal("Warning: rbac.authorization.k8s.io/v1beta1 ClusterRoleBinding is deprecated in v1.17+, unavailable in v1.22+; "
+            + "use rbac.authorization.k8s.io/v1 ClusterRoleBinding\n", error.ToString());
+        Assert.Equal("rbac.authorization.k8s.io/v1", Assert.Single(client.Applies).Object.ClusterRoleBinding.ApiVersion);
+    }
+
+    [Fact]
+    public async Task ApplyAsync_ServerWarning_PrintedAsKubectlDoes()
+    {
+        var client = new FakeApplyClient
+        {
+            Respond = request => new ApplyResponse { Object = request.Object, Outcome = ApplyOutcome.Created, Warnings = { "something to know" } },
+        };
+
+        var (code, _, error) = await ApplyAsync(client, DryRunStrategy.None);
+
+        Assert.Equal(0, code);
+        Assert.Equal("Warning: something to know\n", error);
+    }
+
+    [Fact]
+    public async Task Run_DirectoryWithKustomization_SkippedWithAWarningTheRestRead()
+    {
+        var dir = _temp.Combine("vector");
+        Directory.CreateDirectory(dir);
+        await File.WriteAllTextAsync(Path.Combine(dir, "kustomization.yaml"), "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [ds.yaml]\n",
+            TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(dir, "ds.yaml"), Manifest, TestContext.Current.CancellationToken);
+
+        var (code, output, error) = await HdctlRunner.RunAsync("create", "-f", dir, "--dry-run=client");
+
+        Assert.Equal(0, code);
+        Assert.Equal("daemonset.apps/x created (dry run)\n", output);
+        Assert.StartsWith($"Warning: skipping {Path.Combine(dir, "kustomization.yaml")}: a kustomization is built by 'kubectl apply -k'", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ApplyAsync_ClientDryRunNewObject_CreatedDryRunAndNothingApplied()
     {
         var client = new FakeApplyClient();

@@ -161,7 +161,9 @@ public sealed class DescribeCommandTests
 
         Assert.Equal(1, code);
         Assert.Equal("", output);
-        Assert.Equal($"error: hdctl describe supports daemonsets, pods, nodes and namespaces, not {(args[0] == "ev" ? "events" : "secrets")}\n", error);
+        Assert.Equal(
+            "error: hdctl describe supports daemonsets, pods, nodes, namespaces, configmaps, serviceaccounts, services, endpointslices, roles, clusterroles, "
+            + $"rolebindings, clusterrolebindings, priorityclasses, not {(args[0] == "ev" ? "events" : "secrets")}\n", error);
     }
 
     [Fact]

@@ -111,6 +111,33 @@ public sealed class NamespaceControllerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SyncAsync_TerminatingNamespaceWithConfigAndDiscoveryObjects_AllGoThenTheNamespace()
+    {
+        const string ns = "monitoring";
+        await Namespaces.EnsureAsync(_store.Store, ns, Token).DefaultTimeout();
+        var meta = (string name) => new ObjectMeta { Name = name, Namespace = ns };
+        await CreateAsync(new ConfigMap { Metadata = meta("cfg") });
+        await CreateAsync(new ServiceAccount { Metadata = meta("default") });
+        await CreateAsync(new Role { Metadata = meta("reader") });
+        await CreateAsync(new RoleBinding { Metadata = meta("read"), RoleRef = new RoleRef { Kind = "Role", Name = "reader" } });
+        await CreateAsync(new Service { Metadata = meta("web"), Spec = new ServiceSpec { ClusterIp = "None" } });
+        await CreateAsync(new EndpointSlice { Metadata = meta("web-abcde"), AddressType = "IPv4" });
+        await CreateAsync(new ClusterRole { Metadata = new ObjectMeta { Name = "cluster-wide" } });
+        await TerminateAsync(ns);
+
+        await SyncAsync(ns);
+        await SyncAsync(ns);
+
+        foreach (var kind in new[] { ResourceKind.ConfigMap, ResourceKind.ServiceAccount, ResourceKind.Role, ResourceKind.RoleBinding, ResourceKind.Service, ResourceKind.EndpointSlice })
+        {
+            Assert.Empty(_store.Store.List(kind, ns));
+        }
+
+        Assert.Null(StoredNamespace(ns));
+        Assert.NotNull(_store.Store.Get<ClusterRole>("", "cluster-wide"));
+    }
+
+    [Fact]
     public async Task SyncAsync_LastPodGone_DeletesTheNamespace()
     {
         var (_, daemon, orphan) = await PopulateAsync("infra");

@@ -19,13 +19,20 @@ public sealed class ResourceKindsTests
     [InlineData("namespace", ResourceKind.Namespace)]
     [InlineData("namespaces", ResourceKind.Namespace)]
     [InlineData("Namespace", ResourceKind.Namespace)]
+    [InlineData("cm", ResourceKind.ConfigMap)]
+    [InlineData("sa", ResourceKind.ServiceAccount)]
+    [InlineData("svc", ResourceKind.Service)]
+    [InlineData("pc", ResourceKind.PriorityClass)]
+    [InlineData("endpointslices.discovery.k8s.io", ResourceKind.EndpointSlice)]
+    [InlineData("clusterrolebindings", ResourceKind.ClusterRoleBinding)]
+    [InlineData("roles.rbac.authorization.k8s.io", ResourceKind.Role)]
     public void FindByNoun_KubectlNames_Resolve(string noun, ResourceKind expected)
     {
         Assert.Equal(expected, ResourceKinds.FindByNoun(noun)?.Kind);
     }
 
     [Theory]
-    [InlineData("svc")]
+    [InlineData("ing")]
     [InlineData("pods.apps")]
     [InlineData("")]
     public void FindByNoun_Unknown_Null(string noun)

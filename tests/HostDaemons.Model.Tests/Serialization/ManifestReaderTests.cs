@@ -88,13 +88,57 @@ public sealed class ManifestReaderTests
     }
 
     [Fact]
+    public void Read_SeedRbacV1beta1_ReadAsV1WithKubectlsDeprecationWarning()
+    {
+        var result = ManifestReader.Read(Example("fluentd/fluentd-rbac.yaml"), "fluentd-rbac.yaml");
+
+        Assert.Empty(result.Problems);
+        Assert.Equal(2, result.Objects.Count);
+        Assert.Empty(result.Objects[0].Warnings);
+        var binding = result.Objects[1];
+        Assert.Equal(ResourceKind.ClusterRoleBinding, binding.Kind.Kind);
+        Assert.Equal("rbac.authorization.k8s.io/v1", ((ClusterRoleBinding)binding.Value).ApiVersion);
+        Assert.Equal("rbac.authorization.k8s.io/v1", ((ClusterRoleBinding)binding.AsWritten).ApiVersion);
+        Assert.Equal(
+            ["rbac.authorization.k8s.io/v1beta1 ClusterRoleBinding is deprecated in v1.17+, unavailable in v1.22+; use rbac.authorization.k8s.io/v1 ClusterRoleBinding"],
+            binding.Warnings);
+    }
+
+    [Theory]
+    [InlineData("Role")]
+    [InlineData("ClusterRole")]
+    [InlineData("RoleBinding")]
+    public void Read_OtherRbacKindsInV1beta1_WarnWithTheirKind(string kind)
+    {
+        var yaml = $"apiVersion: rbac.authorization.k8s.io/v1beta1\nkind: {kind}\nmetadata:\n  name: x\n"
+            + (kind.EndsWith("Binding", StringComparison.Ordinal) ? "roleRef:\n  kind: ClusterRole\n  name: view\n" : "");
+
+        var result = ManifestReader.Read(yaml, "rbac.yaml");
+
+        Assert.Empty(result.Problems);
+        Assert.Equal($"rbac.authorization.k8s.io/v1beta1 {kind} is deprecated in v1.17+, unavailable in v1.22+; use rbac.authorization.k8s.io/v1 {kind}",
+            Assert.Single(Assert.Single(result.Objects).Warnings));
+    }
+
+    [Theory]
+    [InlineData("apps/v1beta1", "DaemonSet")]
+    [InlineData("rbac.authorization.k8s.io/v1alpha1", "ClusterRole")]
+    [InlineData("rbac.authorization.k8s.io/v1beta1", "ConfigMap")]
+    public void Read_OlderVersionNotServed_NoMatches(string apiVersion, string kind)
+    {
+        var result = ManifestReader.Read($"apiVersion: {apiVersion}\nkind: {kind}\nmetadata:\n  name: x\n", "old.yaml");
+
+        Assert.Contains($"no matches for kind \"{kind}\" in version \"{apiVersion}\"", Assert.Single(result.Problems).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Read_UnknownKind_SaysNoMatches()
     {
-        var result = ManifestReader.Read("apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: x\n", "sa.yaml");
+        var result = ManifestReader.Read("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: x\n", "ing.yaml");
 
         var problem = Assert.Single(result.Problems);
         Assert.Equal(2, problem.Position?.Line);
-        Assert.Contains("no matches for kind \"ServiceAccount\" in version \"v1\"", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("no matches for kind \"Ingress\" in version \"networking.k8s.io/v1\"", problem.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -462,13 +506,16 @@ public sealed class ManifestReaderTests
         Assert.Equal(8, result.Objects[1].StartLine);
     }
 
-    [Fact]
-    public void Read_NodeWithNamespace_IsForbidden()
+    [Theory]
+    [InlineData("v1", "Node")]
+    [InlineData("rbac.authorization.k8s.io/v1", "ClusterRole")]
+    public void Read_ClusterScopedWithNamespace_NamespaceDropped(string apiVersion, string kind)
     {
-        var problem = Assert.Single(ManifestReader.Read("apiVersion: v1\nkind: Node\nmetadata:\n  name: n\n  namespace: default\n", "x.yaml").Problems);
+        // As the API server does: upstream manifests write a namespace on cluster-scoped objects (local-static-provisioner's bindings).
+        var result = ManifestReader.Read($"apiVersion: {apiVersion}\nkind: {kind}\nmetadata:\n  name: n\n  namespace: default\n", "x.yaml");
 
-        Assert.Equal(5, problem.Position?.Line);
-        Assert.Equal("The Node \"n\" is invalid: metadata.namespace: Forbidden: not allowed on this type", problem.Message);
+        Assert.Empty(result.Problems);
+        Assert.Equal("", Assert.Single(result.Objects).Value.Metadata.Namespace);
     }
 
     [Fact]

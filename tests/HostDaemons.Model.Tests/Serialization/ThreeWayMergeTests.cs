@@ -139,8 +139,21 @@ public sealed class ThreeWayMergeTests
         AssertJson($$"""{"{{field}}":[{"{{key}}":{{second}}},{"{{key}}":"others"}]}""", merged);
     }
 
+    [Fact]
+    public void Merge_ServicePorts_MergeByPort()
+    {
+        var merged = Merge(
+            original: """{"ports":[{"name":"http","port":80},{"name":"metrics","port":9090}]}""",
+            modified: """{"ports":[{"name":"http","port":80,"targetPort":"web"}]}""",
+            current: """{"ports":[{"name":"http","port":80,"protocol":"TCP","targetPort":80},{"name":"metrics","port":9090,"protocol":"TCP"},{"name":"added","port":1}]}""");
+
+        AssertJson("""{"ports":[{"name":"http","port":80,"protocol":"TCP","targetPort":"web"},{"name":"added","port":1}]}""", merged);
+    }
+
     [Theory]
     [InlineData("args")]
+    [InlineData("rules")]
+    [InlineData("subjects")]
     [InlineData("tolerations")]
     [InlineData("matchExpressions")]
     public void Merge_ListWithoutMergeKey_IsReplaced(string field)

@@ -95,12 +95,15 @@ public sealed class NamespaceValidatorTests
     }
 
     [Fact]
-    public void Validate_MetadataNamespace_Forbidden()
+    public void Validate_MetadataNamespace_DroppedByDefaultsElseForbidden()
     {
         var ns = Namespace("team-a");
         ns.Metadata.Namespace = "default";
 
-        Assert.Equal(["metadata.namespace: Forbidden: not allowed on this type"], Validate(ns));
+        Assert.Empty(Validate(ns));
+        Assert.Equal("", ns.Metadata.Namespace);
+        ns.Metadata.Namespace = "default";
+        Assert.Equal(["metadata.namespace: Forbidden: not allowed on this type"], ObjectValidator.Validate(ns).Select(e => e.ToString()));
     }
 
     [Fact]
