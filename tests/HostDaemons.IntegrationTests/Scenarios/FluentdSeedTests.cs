@@ -25,7 +25,7 @@ public sealed class FluentdSeedTests
 
             // Seed 002: both host paths read-write, cpu and memory limits.
             var cloudLogging = await cluster.Docker.InspectAsync(running.Single(c => c.Labels["io.hostdaemons.owner"] == "DaemonSet/fluentd-cloud-logging").ID);
-            Assert.Equal(["/var/log:/var/log", "/var/lib/docker/containers:/var/lib/docker/containers"], cloudLogging.HostConfig!.Binds);
+            Assert.Equal(["/var/log:/var/log", "/var/lib/docker/containers:/var/lib/docker/containers"], VolumeBinds(cloudLogging));
             Assert.Equal(200L * 1024 * 1024, cloudLogging.HostConfig!.Memory);
             Assert.Equal(100_000_000L, cloudLogging.HostConfig!.NanoCPUs);
             Assert.Contains("FLUENTD_ARGS=-q", cloudLogging.Config!.Env);
@@ -33,7 +33,7 @@ public sealed class FluentdSeedTests
 
             // Seed 003: /var/log read-write, /var/lib/docker/containers read-only, a memory limit.
             var elasticsearch = await cluster.Docker.InspectAsync(running.Single(c => c.Labels["io.hostdaemons.owner"] == "DaemonSet/fluentd-elasticsearch").ID);
-            Assert.Equal(["/var/log:/var/log", "/var/lib/docker/containers:/var/lib/docker/containers:ro"], elasticsearch.HostConfig!.Binds);
+            Assert.Equal(["/var/log:/var/log", "/var/lib/docker/containers:/var/lib/docker/containers:ro"], VolumeBinds(elasticsearch));
             Assert.Equal(200L * 1024 * 1024, elasticsearch.HostConfig!.Memory);
             Assert.Equal(0L, elasticsearch.HostConfig!.NanoCPUs);
             Assert.Equal(102L, elasticsearch.HostConfig!.CPUShares);
@@ -44,6 +44,14 @@ public sealed class FluentdSeedTests
             var ds = await cluster.Hdctl.RunAsync("get", "ds", "-n", "kube-system");
             return ds.Row("fluentd-cloud-logging")?[1..6].All(c => c == "2") == true && ds.Row("fluentd-elasticsearch")?[1..6].All(c => c == "2") == true;
         }, "both DaemonSets to report 2 2 2 2 2");
+    }
+
+    /// <summary>The binds of the pod's volumes: every container also gets its termination message file, as in Kubernetes.</summary>
+    private static List<string> VolumeBinds(Docker.DotNet.Models.ContainerInspectResponse container)
+    {
+        var binds = container.HostConfig!.Binds;
+        Assert.Single(binds, b => b.EndsWith(":/dev/termination-log", StringComparison.Ordinal));
+        return [.. binds.Where(b => !b.EndsWith(":/dev/termination-log", StringComparison.Ordinal))];
     }
 
     private static string Suffix() => Guid.NewGuid().ToString("N")[..6];
