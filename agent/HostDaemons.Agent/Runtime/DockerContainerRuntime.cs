@@ -320,6 +320,12 @@ internal sealed class DockerContainerRuntime : IContainerRuntime, IDisposable
             ? 0u
             : (uint)Math.Min(Math.Ceiling(gracePeriod.TotalSeconds), uint.MaxValue);
         DockerLog.StoppingContainer(_logger, containerId, graceSeconds);
+        if (graceSeconds == 0)
+        {
+            await KillNowAsync(containerId, cancellationToken);
+            return;
+        }
+
         try
         {
             // An already stopped container answers 304, which the library reports as false, not as an error.
@@ -331,6 +337,31 @@ internal sealed class DockerContainerRuntime : IContainerRuntime, IDisposable
         catch (DockerContainerNotFoundException)
         {
             DockerLog.StopMissing(_logger, containerId);
+        }
+        catch (DockerApiException ex)
+        {
+            throw new ContainerRuntimeException("KillContainerError", EngineMessage(ex), ex);
+        }
+    }
+
+    /// <summary>
+    /// A stop without grace: SIGKILL, then wait for the exit, as <c>docker stop -t 0</c>. The library leaves a zero
+    /// <c>t</c> out of the stop request (it skips default values), so the engine would apply its own 10 s default.
+    /// </summary>
+    private async Task KillNowAsync(string containerId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.Containers.KillContainerAsync(containerId, new ContainerKillParameters { Signal = "SIGKILL" }, cancellationToken);
+            await _client.Containers.WaitContainerAsync(containerId, cancellationToken);
+        }
+        catch (DockerContainerNotFoundException)
+        {
+            DockerLog.StopMissing(_logger, containerId);
+        }
+        catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.Conflict)
+        {
+            // "Container ... is not running": already stopped, as a stop of a stopped container is.
         }
         catch (DockerApiException ex)
         {
