@@ -8,9 +8,11 @@ using HostDaemons.Model.V1;
 namespace HostDaemons.Agent.Reconcile;
 
 /// <summary>
-/// Maps a pod's containers to Docker: command and args (with <c>$(VAR)</c> expansion), env (values and field refs),
-/// volumes (hostPath and emptyDir binds, subPath, read-only), limits and requests, ports, security context, the pod's
-/// network, PID namespace and DNS, log limits, and the labels that let the agent find and adopt them.
+/// Maps a pod's containers (init containers and sidecars too) to Docker: command and args (with <c>$(VAR)</c>
+/// expansion), env (values and field refs), volumes (hostPath and emptyDir binds, subPath, read-only, propagation),
+/// limits and requests, ports, security context (with <see cref="ContainerSecurity"/>), the pod's network, PID and IPC
+/// namespaces, DNS and hosts entries (on the sandbox, <see cref="PodSandboxSpec"/>, when there is one), log limits,
+/// and the labels that let the agent find and adopt them.
 /// </summary>
 internal static class ContainerSpecBuilder
 {
@@ -21,38 +23,54 @@ internal static class ContainerSpecBuilder
         var owner = pod.Metadata.OwnerReferences.FirstOrDefault(o => o.Controller) is { } controller
             ? $"{controller.Kind}/{controller.Name}"
             : SourceAuthority.StaticOwner;
+        var inits = pod.Spec.InitContainers
+            .Select(c => BuildContainer(pod, c, node, owner) with { Kind = c.RestartPolicy == "Always" ? ContainerKind.Sidecar : ContainerKind.Init })
+            .ToList();
         var containers = pod.Spec.Containers.Select(c => BuildContainer(pod, c, node, owner)).ToList();
-        if (pod.Spec.HostNetwork || containers.Count < 2)
+        var (networkSysctls, otherSysctls) = ContainerSecurity.Sysctls(pod);
+        if (!PodSandboxSpec.IsNeeded(pod, node, inits.Count + containers.Count))
         {
-            return new DesiredPod(pod, containers, owner);
+            return new DesiredPod(pod, containers, owner) { InitContainers = inits };
         }
 
-        // The containers share the sandbox's network namespace; Docker takes DNS settings from the sandbox only.
-        var joined = containers.Select(c => c with { Launch = c.Launch with { DnsServers = [], DnsSearches = [], DnsOptions = [] }, JoinsSandbox = true }).ToList();
-        return new DesiredPod(pod, joined, owner, Sandbox(pod, containers[0].Launch, node, owner));
+        // The containers share the sandbox's network namespace; Docker takes DNS, hosts entries and published ports
+        // from the sandbox only, and the net.* sysctls belong to its namespace.
+        var sandbox = PodSandboxSpec.Build(pod, containers[0].Launch, node, PodLabels(pod, node, ContainerLabels.SandboxContainerName, owner), networkSysctls);
+        DesiredContainer Join(DesiredContainer c) => c with
+        {
+            Launch = c.Launch with { DnsServers = [], DnsSearches = [], DnsOptions = [], ExtraHosts = [], Sysctls = otherSysctls },
+            JoinsSandbox = true,
+            SharesSandboxPid = pod.Spec.ShareProcessNamespace,
+        };
+        return new DesiredPod(pod, [.. containers.Select(Join)], owner, sandbox) { InitContainers = [.. inits.Select(Join)] };
     }
 
-    /// <summary>The pod's sandbox: the pause program in network none, holding the pod's DNS settings.</summary>
-    private static ContainerLaunchSpec Sandbox(Pod pod, ContainerLaunchSpec first, NodeContext node, string owner) => new()
+    /// <summary>
+    /// The launch spec of a container with the pod's address in its env (<c>status.podIP</c>) and in the command and
+    /// args that refer to it: known only once the pod's sandbox runs, so the spec hash never depends on it.
+    /// </summary>
+    public static ContainerLaunchSpec WithPodIp(DesiredContainer container, string podIp)
     {
-        Name = "",
-        Image = PauseImage.Name,
-        Entrypoint = ["/pause"],
-        NetworkMode = "none",
-        PidMode = first.PidMode,
-        DnsServers = first.DnsServers,
-        DnsSearches = first.DnsSearches,
-        DnsOptions = first.DnsOptions,
-        LogLimits = node.LogLimits,
-        Labels = new Dictionary<string, string>(PodLabels(pod, node, ContainerLabels.SandboxContainerName, owner), StringComparer.Ordinal)
+        var pod = container.Pod;
+        var spec = container.Container;
+        if (pod.Spec.HostNetwork || podIp.Length == 0 || container.Node is not { } node
+            || !spec.Env.Any(e => e.ValueFrom?.FieldRef?.FieldPath == "status.podIP"))
         {
-            [ContainerLabels.Sandbox] = "true",
-            [ContainerLabels.GracePeriod] = "0",
-        },
-    };
+            return container.Launch;
+        }
+
+        var environment = Environment(pod, spec, node, podIp);
+        var variables = environment.ToDictionary(e => e.Name, e => e.Value, StringComparer.Ordinal);
+        return container.Launch with
+        {
+            Entrypoint = spec.Command.Count > 0 ? [.. spec.Command.Select(c => EnvExpansion.Expand(c, variables))] : null,
+            Arguments = spec.Args.Count > 0 ? [.. spec.Args.Select(a => EnvExpansion.Expand(a, variables))] : null,
+            Environment = [.. environment.Select(e => $"{e.Name}={e.Value}")],
+        };
+    }
 
     /// <summary>The labels every container of the pod carries: its node, pod, container name and owner.</summary>
-    private static Dictionary<string, string> PodLabels(Pod pod, NodeContext node, string container, string owner) => new(StringComparer.Ordinal)
+    internal static Dictionary<string, string> PodLabels(Pod pod, NodeContext node, string container, string owner) => new(StringComparer.Ordinal)
     {
         [ContainerLabels.Node] = node.NodeName,
         [ContainerLabels.Namespace] = pod.Metadata.Namespace,
@@ -99,27 +117,38 @@ internal static class ContainerSpecBuilder
             DnsOptions = [.. spec.DnsConfig?.Options.Select(o => o.HasValue ? $"{o.Name}:{o.Value}" : o.Name) ?? []],
             LogLimits = node.LogLimits,
         };
-        var hash = Hash(launch);
-        var grace = spec.HasTerminationGracePeriodSeconds ? spec.TerminationGracePeriodSeconds : 30;
+        var (securityOptions, seccompFile) = ContainerSecurity.Options(pod, container, node);
         launch = launch with
         {
-            Labels = new Dictionary<string, string>(PodLabels(pod, node, container.Name, owner), StringComparer.Ordinal)
-            {
-                [ContainerLabels.SpecHash] = hash,
-                [ContainerLabels.GracePeriod] = grace.ToString(CultureInfo.InvariantCulture),
-            },
+            IpcMode = spec.HostIpc ? "host" : "",
+            SecurityOptions = securityOptions,
+            SeccompProfileFile = seccompFile,
+            Sysctls = podSecurity?.Sysctls.ToDictionary(s => s.Name, s => s.Value, StringComparer.Ordinal) ?? [],
+            ExtraHosts = PodSandboxSpec.ExtraHosts(pod),
         };
-        return new DesiredContainer(pod, container, launch, hash);
+        var hash = Hash(launch);
+        var grace = spec.HasTerminationGracePeriodSeconds ? spec.TerminationGracePeriodSeconds : 30;
+        var labels = new Dictionary<string, string>(PodLabels(pod, node, container.Name, owner), StringComparer.Ordinal)
+        {
+            [ContainerLabels.SpecHash] = hash,
+            [ContainerLabels.GracePeriod] = grace.ToString(CultureInfo.InvariantCulture),
+        };
+        foreach (var (key, value) in Lifecycle.PreStopLabel.For(pod, container))
+        {
+            labels[key] = value;
+        }
+
+        return new DesiredContainer(pod, container, launch with { Labels = labels }, hash) { Node = node };
     }
 
     /// <summary>Env values in order, field refs resolved and earlier variables expanded, as the kubelet does.</summary>
-    private static List<(string Name, string Value)> Environment(Pod pod, Container container, NodeContext node)
+    private static List<(string Name, string Value)> Environment(Pod pod, Container container, NodeContext node, string podIp = "")
     {
         var result = new List<(string Name, string Value)>();
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var env in container.Env)
         {
-            var value = env.ValueFrom?.FieldRef is { } field ? FieldValue(pod, field.FieldPath, node) : EnvExpansion.Expand(env.Value, seen);
+            var value = env.ValueFrom?.FieldRef is { } field ? FieldValue(pod, field.FieldPath, node, podIp) : EnvExpansion.Expand(env.Value, seen);
             seen[env.Name] = value;
             result.RemoveAll(e => e.Name == env.Name);
             result.Add((env.Name, value));
@@ -128,7 +157,8 @@ internal static class ContainerSpecBuilder
         return result;
     }
 
-    private static string FieldValue(Pod pod, string path, NodeContext node) => path switch
+    /// <remarks>A pod without hostNetwork learns its address at creation (<see cref="WithPodIp"/>): empty before.</remarks>
+    private static string FieldValue(Pod pod, string path, NodeContext node, string podIp) => path switch
     {
         "metadata.name" => pod.Metadata.Name,
         "metadata.namespace" => pod.Metadata.Namespace,
@@ -136,7 +166,7 @@ internal static class ContainerSpecBuilder
         "spec.nodeName" => node.NodeName,
         "spec.serviceAccountName" => pod.Spec.ServiceAccountName,
         "status.hostIP" => node.HostIp,
-        "status.podIP" => pod.Spec.HostNetwork ? node.HostIp : "",
+        "status.podIP" => pod.Spec.HostNetwork ? node.HostIp : podIp,
         _ => "",
     };
 
@@ -158,7 +188,7 @@ internal static class ContainerSpecBuilder
                 source = Path.Combine(source, mount.SubPath);
             }
 
-            binds.Add(new BindMount(source, mount.MountPath, mount.ReadOnly));
+            binds.Add(new BindMount(source, mount.MountPath, mount.ReadOnly, ContainerSecurity.Propagation(mount)));
         }
 
         return binds;
@@ -182,7 +212,7 @@ internal static class ContainerSpecBuilder
         Append(text, "args", spec.Arguments);
         text.Append("workdir=").Append(spec.WorkingDirectory).Append('\n');
         Append(text, "env", spec.Environment);
-        Append(text, "binds", spec.Binds.Select(b => $"{b.HostPath}:{b.ContainerPath}:{(b.ReadOnly ? "ro" : "rw")}").ToList());
+        Append(text, "binds", spec.Binds.Select(b => $"{b.HostPath}:{b.ContainerPath}:{(b.ReadOnly ? "ro" : "rw")}{(b.Propagation.Length > 0 ? ":" + b.Propagation : "")}").ToList());
         text.Append(CultureInfo.InvariantCulture, $"memory={spec.MemoryLimitBytes}\nnanocpus={spec.NanoCpus}\nshares={spec.CpuShares}\nnetwork={spec.NetworkMode}\n");
         text.Append(CultureInfo.InvariantCulture, $"pid={spec.PidMode}\nprivileged={spec.Privileged}\nuser={spec.User}\nreadonly={spec.ReadOnlyRootFilesystem}\n");
         Append(text, "ports", spec.ExposedPorts);
@@ -192,7 +222,40 @@ internal static class ContainerSpecBuilder
         Append(text, "dns", spec.DnsServers);
         Append(text, "dnssearch", spec.DnsSearches);
         Append(text, "dnsoptions", spec.DnsOptions);
+        AppendNewerFields(text, spec);
         return ObjectHash.Compute(text.ToString());
+    }
+
+    /// <summary>
+    /// Fields the agent maps since issue 13, each written only when set: a container that uses none of them keeps the
+    /// hash earlier agents gave it, so an upgrade restarts nothing.
+    /// </summary>
+    private static void AppendNewerFields(StringBuilder text, ContainerLaunchSpec spec)
+    {
+        if (spec.IpcMode.Length > 0)
+        {
+            text.Append("ipc=").Append(spec.IpcMode).Append('\n');
+        }
+
+        if (spec.SecurityOptions.Count > 0)
+        {
+            Append(text, "securityoptions", spec.SecurityOptions);
+        }
+
+        if (spec.SeccompProfileFile is { } seccomp)
+        {
+            text.Append("seccompfile=").Append(seccomp).Append('\n');
+        }
+
+        if (spec.Sysctls.Count > 0)
+        {
+            Append(text, "sysctls", [.. spec.Sysctls.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key}={s.Value}")]);
+        }
+
+        if (spec.ExtraHosts.Count > 0)
+        {
+            Append(text, "extrahosts", spec.ExtraHosts);
+        }
     }
 
     private static void Append(StringBuilder text, string name, IReadOnlyList<string>? values)
