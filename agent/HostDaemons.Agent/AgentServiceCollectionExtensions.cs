@@ -3,6 +3,7 @@ using HostDaemons.Agent.ControlPlane;
 using HostDaemons.Agent.Desired;
 using HostDaemons.Agent.Events;
 using HostDaemons.Agent.Hosting;
+using HostDaemons.Agent.Lifecycle;
 using HostDaemons.Agent.Network;
 using HostDaemons.Agent.Probes;
 using HostDaemons.Agent.Reconcile;
@@ -37,6 +38,7 @@ public static class AgentServiceCollectionExtensions
         services.TryAddSingleton<PodVolumes>();
         services.TryAddSingleton<ReconcileSignal>();
         services.TryAddSingleton<RestartTracker>();
+        services.TryAddSingleton<ContainerLifecycle>();
         services.TryAddSingleton<PodWorkers>();
         services.TryAddSingleton<IProber, Prober>();
         services.TryAddSingleton<ProbeManager>();

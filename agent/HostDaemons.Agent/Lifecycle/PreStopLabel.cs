@@ -1,4 +1,3 @@
-using HostDaemons.Agent.Probes;
 using HostDaemons.Agent.Runtime;
 using HostDaemons.Model.Serialization;
 using HostDaemons.Model.V1;
@@ -20,13 +19,7 @@ internal static class PreStopLabel
             yield break;
         }
 
-        var resolved = handler.Clone();
-        if (resolved.HttpGet is { } http && Prober.ResolvePort(http.Port, container) is { } port)
-        {
-            http.Port = new IntOrString { IntValue = port };
-        }
-
-        yield return new(ContainerLabels.PreStop, ObjectEncoder.Encode(resolved).ToJsonString());
+        yield return new(ContainerLabels.PreStop, ObjectEncoder.Encode(LifecycleHookRunner.WithResolvedPort(handler, container)).ToJsonString());
         if (pod.Spec.HostNetwork)
         {
             yield return new(ContainerLabels.HostNetwork, "true");

@@ -45,6 +45,9 @@ internal static class ContainerSpecBuilder
         return new DesiredPod(pod, [.. containers.Select(Join)], owner, sandbox) { InitContainers = [.. inits.Select(Join)] };
     }
 
+    /// <summary>True when the container's env refers to the pod's address (<c>status.podIP</c>).</summary>
+    public static bool UsesPodIp(Container container) => container.Env.Any(e => e.ValueFrom?.FieldRef?.FieldPath == "status.podIP");
+
     /// <summary>
     /// The launch spec of a container with the pod's address in its env (<c>status.podIP</c>) and in the command and
     /// args that refer to it: known only once the pod's sandbox runs, so the spec hash never depends on it.
@@ -53,8 +56,7 @@ internal static class ContainerSpecBuilder
     {
         var pod = container.Pod;
         var spec = container.Container;
-        if (pod.Spec.HostNetwork || podIp.Length == 0 || container.Node is not { } node
-            || !spec.Env.Any(e => e.ValueFrom?.FieldRef?.FieldPath == "status.podIP"))
+        if (pod.Spec.HostNetwork || podIp.Length == 0 || container.Node is not { } node || !UsesPodIp(spec))
         {
             return container.Launch;
         }
