@@ -33,12 +33,15 @@ internal static class ContainerSpecBuilder
             return new DesiredPod(pod, containers, owner) { InitContainers = inits };
         }
 
-        // The containers share the sandbox's network namespace; Docker takes DNS, hosts entries and published ports
-        // from the sandbox only, and the net.* sysctls belong to its namespace.
-        var sandbox = PodSandboxSpec.Build(pod, containers[0].Launch, node, PodLabels(pod, node, ContainerLabels.SandboxContainerName, owner), networkSysctls);
+        // The containers share the sandbox's network namespace; Docker takes DNS, hosts entries and exposed and
+        // published ports from the sandbox only, and the net.* sysctls belong to its namespace.
+        var sandbox = PodSandboxSpec.Build(pod, containers[0].Launch, node, PodLabels(pod, node, ContainerLabels.SandboxContainerName, owner), networkSysctls) with
+        {
+            ExposedPorts = [.. inits.Concat(containers).SelectMany(c => c.Launch.ExposedPorts).Distinct(StringComparer.Ordinal)],
+        };
         DesiredContainer Join(DesiredContainer c) => c with
         {
-            Launch = c.Launch with { DnsServers = [], DnsSearches = [], DnsOptions = [], ExtraHosts = [], Sysctls = otherSysctls },
+            Launch = c.Launch with { DnsServers = [], DnsSearches = [], DnsOptions = [], ExtraHosts = [], ExposedPorts = [], Sysctls = otherSysctls },
             JoinsSandbox = true,
             SharesSandboxPid = pod.Spec.ShareProcessNamespace,
         };

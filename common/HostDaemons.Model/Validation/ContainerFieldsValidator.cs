@@ -102,11 +102,7 @@ internal static class ContainerFieldsValidator
             {
                 errors.Invalid($"{portPath}.hostPort", port.HostPort, "must be between 1 and 65535, inclusive");
             }
-            else if (port.HostPort > 0 && !hostNetwork)
-            {
-                errors.Forbidden($"{portPath}.hostPort", "requires hostNetwork: true (pods without hostNetwork have no network to publish a port on)");
-            }
-            else if (port.HostPort > 0 && port.HostPort != port.ContainerPort_)
+            else if (hostNetwork && port.HostPort > 0 && port.HostPort != port.ContainerPort_)
             {
                 errors.Invalid($"{portPath}.hostPort", port.HostPort, "must match `containerPort` when `hostNetwork` is true");
             }
@@ -128,7 +124,7 @@ internal static class ContainerFieldsValidator
                 }
             }
 
-            if (port.HostIp.Length > 0)
+            if (port.HostIp.Length > 0 && hostNetwork)
             {
                 errors.Forbidden($"{portPath}.hostIP", "not supported: a hostNetwork pod listens on the addresses it binds itself");
             }

@@ -20,9 +20,10 @@ public sealed class TestAgent : IAsyncDisposable
 
     public IServiceProvider Services => _host?.Services ?? throw new InvalidOperationException("the agent is not running");
 
-    public static async Task<TestAgent> StartAsync(string server, string nodeName, string stateDir, string manifestDir, string? labels = null)
+    /// <summary>Starts an agent with the given flags, and <paramref name="extraArgs"/> (<c>--pod-network NAME</c>) after them.</summary>
+    public static async Task<TestAgent> StartAsync(string server, string nodeName, string stateDir, string manifestDir, string? labels = null, IReadOnlyList<string>? extraArgs = null)
     {
-        string[] args = ["--server", server, "--node-name", nodeName, "--state-dir", stateDir, "--manifest-dir", manifestDir];
+        string[] args = ["--server", server, "--node-name", nodeName, "--state-dir", stateDir, "--manifest-dir", manifestDir, .. extraArgs ?? []];
         if (labels is not null)
         {
             args = [.. args, "--node-labels", labels];

@@ -34,11 +34,11 @@ public sealed class TestCluster : IAsyncDisposable
         return cluster;
     }
 
-    /// <summary>Starts an agent for a node and waits until the node is registered.</summary>
-    public async Task<TestAgent> AddNodeAsync(string nodeName, string? labels = null)
+    /// <summary>Starts an agent for a node (with <paramref name="agentArgs"/>, such as <c>--pod-network</c>) and waits until the node is registered.</summary>
+    public async Task<TestAgent> AddNodeAsync(string nodeName, string? labels = null, IReadOnlyList<string>? agentArgs = null)
     {
         _nodeNames.Add(nodeName);
-        var agent = await TestAgent.StartAsync(ControlPlane.Url, nodeName, _directory.Combine("agents", nodeName), _directory.Combine("manifests", nodeName), labels);
+        var agent = await TestAgent.StartAsync(ControlPlane.Url, nodeName, _directory.Combine("agents", nodeName), _directory.Combine("manifests", nodeName), labels, agentArgs);
         _agents[nodeName] = agent;
         await AsyncTestHelpers.WaitUntilAsync(async () => (await Hdctl.RunAsync("get", "node", nodeName)).ExitCode == 0, $"node {nodeName} to register");
         return agent;

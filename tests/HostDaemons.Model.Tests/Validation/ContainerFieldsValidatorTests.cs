@@ -67,15 +67,16 @@ public sealed class ContainerFieldsValidatorTests
     }
 
     [Fact]
-    public void Read_HostPortWithoutHostNetwork_IsForbidden()
+    public void Read_HostPortWithoutHostNetwork_IsValid()
     {
-        var problems = Problems("""
+        var spec = Spec("""
             ports:
             - containerPort: 8080
-              hostPort: 8080
+              hostPort: 18080
+              hostIP: 127.0.0.1
             """);
 
-        Assert.Equal([Invalid(19, 11, $"{ContainerPath}.ports[0].hostPort: Forbidden: requires hostNetwork: true (pods without hostNetwork have no network to publish a port on)")], problems);
+        Assert.Equal((18080, "127.0.0.1"), (spec.Containers[0].Ports[0].HostPort, spec.Containers[0].Ports[0].HostIp));
     }
 
     [Fact]
@@ -570,7 +571,6 @@ public sealed class ContainerFieldsValidatorTests
         Assert.Equal(
             [
                 $"spec.containers[0].env[0].valueFrom.fieldRef.fieldPath: Unsupported value: \"status.phase\": supported values: {FieldPaths}",
-                "spec.containers[0].ports[0].hostPort: Forbidden: requires hostNetwork: true (pods without hostNetwork have no network to publish a port on)",
                 "spec.containers[0].tty: Forbidden: HostDaemons runs daemons without a terminal",
             ],
             errors);
