@@ -38,9 +38,9 @@ public sealed class InitContainerPlanTests
     public void Plan_FirstInitContainerRunning_WaitsForIt()
     {
         var pod = Build(Inits("first", "second"));
-        var sandbox = Sandbox(pod);
+        var sandbox = TestPods.Sandbox(pod);
 
-        var plan = Plan(pod, [sandbox, In(sandbox, Instance(pod, "first", 0, ContainerRunState.Running))]);
+        var plan = Plan(pod, [sandbox, TestPods.Joined(sandbox, TestPods.Instance(pod, "first", 0, ContainerRunState.Running))]);
 
         Assert.Empty(plan.Work);
         Assert.Null(plan.WakeUpAfter);
@@ -50,9 +50,9 @@ public sealed class InitContainerPlanTests
     public void Plan_FirstCompleted_CreatesTheSecondInTheSandbox()
     {
         var pod = Build(Inits("first", "second"));
-        var sandbox = Sandbox(pod);
+        var sandbox = TestPods.Sandbox(pod);
 
-        var plan = Plan(pod, [sandbox, In(sandbox, Instance(pod, "first", 0, ContainerRunState.Exited))]);
+        var plan = Plan(pod, [sandbox, TestPods.Joined(sandbox, TestPods.Instance(pod, "first", 0, ContainerRunState.Exited))]);
 
         var create = Assert.IsType<CreateContainerCommand>(Assert.Single(Assert.Single(plan.Work).Commands));
         Assert.Equal(("second", sandbox.Id), (create.ContainerName, create.SandboxId));
@@ -62,9 +62,9 @@ public sealed class InitContainerPlanTests
     public void Plan_EveryInitContainerCompleted_CreatesTheAppContainersAndKeepsTheInitOnes()
     {
         var pod = Build(Inits("first", "second"), "app", "logger");
-        var sandbox = Sandbox(pod);
+        var sandbox = TestPods.Sandbox(pod);
 
-        var plan = Plan(pod, [sandbox, In(sandbox, Instance(pod, "first", 0, ContainerRunState.Exited)), In(sandbox, Instance(pod, "second", 0, ContainerRunState.Exited))]);
+        var plan = Plan(pod, [sandbox, TestPods.Joined(sandbox, TestPods.Instance(pod, "first", 0, ContainerRunState.Exited)), TestPods.Joined(sandbox, TestPods.Instance(pod, "second", 0, ContainerRunState.Exited))]);
 
         var commands = Assert.Single(plan.Work).Commands;
         Assert.All(commands, c => Assert.IsType<CreateContainerCommand>(c));
@@ -75,8 +75,8 @@ public sealed class InitContainerPlanTests
     public void Plan_InitContainerFailedFirstTime_RestartedAtOnceAsARestart()
     {
         var pod = Build(Inits("first"));
-        var sandbox = Sandbox(pod);
-        var failed = In(sandbox, Instance(pod, "first", 0, ContainerRunState.Exited, exitCode: 1, finishedAt: _time.GetUtcNow()));
+        var sandbox = TestPods.Sandbox(pod);
+        var failed = TestPods.Joined(sandbox, TestPods.Instance(pod, "first", 0, ContainerRunState.Exited, exitCode: 1, finishedAt: _time.GetUtcNow()));
 
         var plan = Plan(pod, [sandbox, failed]);
 
@@ -89,11 +89,11 @@ public sealed class InitContainerPlanTests
     public void Plan_InitContainerFailedAgainWithinBackOff_WaitsAndWakesUpWhenItEnds()
     {
         var pod = Build(Inits("first"));
-        var sandbox = Sandbox(pod);
+        var sandbox = TestPods.Sandbox(pod);
         var key = RestartTracker.Key(pod.Uid, "first");
         _restarts.RecordRestart(key, pod.InitContainers[0].SpecHash, _time.GetUtcNow());
         _time.Advance(TimeSpan.FromSeconds(2));
-        var failed = In(sandbox, Instance(pod, "first", 1, ContainerRunState.Exited, exitCode: 1, finishedAt: _time.GetUtcNow()));
+        var failed = TestPods.Joined(sandbox, TestPods.Instance(pod, "first", 1, ContainerRunState.Exited, exitCode: 1, finishedAt: _time.GetUtcNow()));
 
         var plan = Plan(pod, [sandbox, failed]);
 
@@ -105,9 +105,9 @@ public sealed class InitContainerPlanTests
     public void Plan_InitContainerFailedWithRestartPolicyNever_NotRestarted()
     {
         var pod = Build(Inits("first"), configure: p => p.Spec.RestartPolicy = "Never");
-        var sandbox = Sandbox(pod);
+        var sandbox = TestPods.Sandbox(pod);
 
-        var plan = Plan(pod, [sandbox, In(sandbox, Instance(pod, "first", 0, ContainerRunState.Exited, exitCode: 1))]);
+        var plan = Plan(pod, [sandbox, TestPods.Joined(sandbox, TestPods.Instance(pod, "first", 0, ContainerRunState.Exited, exitCode: 1))]);
 
         Assert.Empty(plan.Work);
     }
@@ -116,9 +116,9 @@ public sealed class InitContainerPlanTests
     public void Plan_AppStartedAndInitInstancesGone_InitContainersNotRunAgain()
     {
         var pod = Build(Inits("first", "second"));
-        var sandbox = Sandbox(pod);
+        var sandbox = TestPods.Sandbox(pod);
 
-        var plan = Plan(pod, [sandbox, In(sandbox, Instance(pod, "main", 0, ContainerRunState.Running))]);
+        var plan = Plan(pod, [sandbox, TestPods.Joined(sandbox, TestPods.Instance(pod, "main", 0, ContainerRunState.Running))]);
 
         Assert.Empty(plan.Work);
     }
@@ -127,10 +127,10 @@ public sealed class InitContainerPlanTests
     public void Plan_AppCrashedInTheCurrentSandbox_RestartedWithoutInitContainers()
     {
         var pod = Build(Inits("first"));
-        var sandbox = Sandbox(pod);
-        var crashed = In(sandbox, Instance(pod, "main", 0, ContainerRunState.Exited, exitCode: 2, finishedAt: _time.GetUtcNow()));
+        var sandbox = TestPods.Sandbox(pod);
+        var crashed = TestPods.Joined(sandbox, TestPods.Instance(pod, "main", 0, ContainerRunState.Exited, exitCode: 2, finishedAt: _time.GetUtcNow()));
 
-        var plan = Plan(pod, [sandbox, In(sandbox, Instance(pod, "first", 0, ContainerRunState.Exited)), crashed]);
+        var plan = Plan(pod, [sandbox, TestPods.Joined(sandbox, TestPods.Instance(pod, "first", 0, ContainerRunState.Exited)), crashed]);
 
         var create = Assert.IsType<CreateContainerCommand>(Assert.Single(Assert.Single(plan.Work).Commands));
         Assert.Equal(("main", 1), (create.ContainerName, create.Attempt));
@@ -140,9 +140,9 @@ public sealed class InitContainerPlanTests
     public void Plan_SandboxDied_InitContainersRunAgainInTheNewOne()
     {
         var pod = Build(Inits("first"));
-        var dead = Sandbox(pod, ContainerRunState.Exited);
-        var done = In(dead, Instance(pod, "first", 0, ContainerRunState.Exited));
-        var app = In(dead, Instance(pod, "main", 0, ContainerRunState.Running));
+        var dead = TestPods.Sandbox(pod, ContainerRunState.Exited);
+        var done = TestPods.Joined(dead, TestPods.Instance(pod, "first", 0, ContainerRunState.Exited));
+        var app = TestPods.Joined(dead, TestPods.Instance(pod, "main", 0, ContainerRunState.Running));
 
         var commands = Assert.Single(Plan(pod, [dead, done, app]).Work).Commands;
 
@@ -156,8 +156,8 @@ public sealed class InitContainerPlanTests
     public void Plan_InitCompletedInAnOlderSandbox_RunsAgainInTheCurrentOne()
     {
         var pod = Build(Inits("first"));
-        var sandbox = Sandbox(pod);
-        var old = Instance(pod, "first", 0, ContainerRunState.Exited) is var i ? i with { Labels = new Dictionary<string, string>(i.Labels) { [ContainerLabels.SandboxId] = "older" } } : null!;
+        var sandbox = TestPods.Sandbox(pod);
+        var old = TestPods.Instance(pod, "first", 0, ContainerRunState.Exited) is var i ? i with { Labels = new Dictionary<string, string>(i.Labels) { [ContainerLabels.SandboxId] = "older" } } : null!;
 
         var create = Assert.IsType<CreateContainerCommand>(Assert.Single(Assert.Single(Plan(pod, [sandbox, old]).Work).Commands));
 
@@ -168,8 +168,8 @@ public sealed class InitContainerPlanTests
     public void Plan_SidecarRunningButNotStarted_NextInitContainerWaits()
     {
         var pod = Build([Sidecar("proxy", startupProbe: true), Init("migrate")]);
-        var sandbox = Sandbox(pod);
-        var proxy = In(sandbox, Instance(pod, "proxy", 0, ContainerRunState.Running));
+        var sandbox = TestPods.Sandbox(pod);
+        var proxy = TestPods.Joined(sandbox, TestPods.Instance(pod, "proxy", 0, ContainerRunState.Running));
 
         Assert.Empty(Plan(pod, [sandbox, proxy]).Work);
     }
@@ -178,8 +178,8 @@ public sealed class InitContainerPlanTests
     public void Plan_SidecarStarted_NextInitContainerCreated()
     {
         var pod = Build([Sidecar("proxy", startupProbe: true), Init("migrate")]);
-        var sandbox = Sandbox(pod);
-        var proxy = In(sandbox, Instance(pod, "proxy", 0, ContainerRunState.Running));
+        var sandbox = TestPods.Sandbox(pod);
+        var proxy = TestPods.Joined(sandbox, TestPods.Instance(pod, "proxy", 0, ContainerRunState.Running));
         var probes = new StubProbeResults().Set(proxy.Id, ProbeKind.Startup, ProbeResult.Success);
 
         var create = Assert.IsType<CreateContainerCommand>(Assert.Single(Assert.Single(Plan(pod, [sandbox, proxy], probes).Work).Commands));
@@ -191,9 +191,9 @@ public sealed class InitContainerPlanTests
     public void Plan_SidecarWithoutStartupProbeRunning_AppContainersCreated()
     {
         var pod = Build([Sidecar("proxy")]);
-        var sandbox = Sandbox(pod);
+        var sandbox = TestPods.Sandbox(pod);
 
-        var create = Assert.IsType<CreateContainerCommand>(Assert.Single(Assert.Single(Plan(pod, [sandbox, In(sandbox, Instance(pod, "proxy", 0, ContainerRunState.Running))]).Work).Commands));
+        var create = Assert.IsType<CreateContainerCommand>(Assert.Single(Assert.Single(Plan(pod, [sandbox, TestPods.Joined(sandbox, TestPods.Instance(pod, "proxy", 0, ContainerRunState.Running))]).Work).Commands));
 
         Assert.Equal(("main", ContainerKind.App), (create.ContainerName, create.Container.Kind));
     }
@@ -202,10 +202,10 @@ public sealed class InitContainerPlanTests
     public void Plan_SidecarExitedWhileTheAppRuns_RestartedAndTheAppLeftAlone()
     {
         var pod = Build([Sidecar("proxy")]);
-        var sandbox = Sandbox(pod);
-        var exited = In(sandbox, Instance(pod, "proxy", 0, ContainerRunState.Exited, exitCode: 137, finishedAt: _time.GetUtcNow()));
+        var sandbox = TestPods.Sandbox(pod);
+        var exited = TestPods.Joined(sandbox, TestPods.Instance(pod, "proxy", 0, ContainerRunState.Exited, exitCode: 137, finishedAt: _time.GetUtcNow()));
 
-        var plan = Plan(pod, [sandbox, exited, In(sandbox, Instance(pod, "main", 0, ContainerRunState.Running))]);
+        var plan = Plan(pod, [sandbox, exited, TestPods.Joined(sandbox, TestPods.Instance(pod, "main", 0, ContainerRunState.Running))]);
 
         var create = Assert.IsType<CreateContainerCommand>(Assert.Single(Assert.Single(plan.Work).Commands));
         Assert.Equal(("proxy", 1, exited.FinishedAt), (create.ContainerName, create.Attempt, create.RestartOf));
@@ -215,11 +215,11 @@ public sealed class InitContainerPlanTests
     public void Plan_SidecarFailedLiveness_Killed()
     {
         var pod = Build([Sidecar("proxy", livenessProbe: true)]);
-        var sandbox = Sandbox(pod);
-        var proxy = In(sandbox, Instance(pod, "proxy", 0, ContainerRunState.Running));
+        var sandbox = TestPods.Sandbox(pod);
+        var proxy = TestPods.Joined(sandbox, TestPods.Instance(pod, "proxy", 0, ContainerRunState.Running));
         var probes = new StubProbeResults().Set(proxy.Id, ProbeKind.Liveness, ProbeResult.Failure);
 
-        var plan = Plan(pod, [sandbox, proxy, In(sandbox, Instance(pod, "main", 0, ContainerRunState.Running))], probes);
+        var plan = Plan(pod, [sandbox, proxy, TestPods.Joined(sandbox, TestPods.Instance(pod, "main", 0, ContainerRunState.Running))], probes);
 
         Assert.Equal(proxy.Id, Assert.IsType<KillContainerCommand>(Assert.Single(Assert.Single(plan.Work).Commands)).Instance.Id);
     }
@@ -228,9 +228,9 @@ public sealed class InitContainerPlanTests
     public void Plan_TerminatingPodWithSidecars_AppsFirstThenSidecarsInReverseThenTheSandbox()
     {
         var pod = Build([Sidecar("first-sidecar"), Init("setup"), Sidecar("second-sidecar")], "main", "other");
-        var sandbox = Sandbox(pod);
+        var sandbox = TestPods.Sandbox(pod);
         var instances = new[] { "first-sidecar", "setup", "second-sidecar", "main", "other" }
-            .Select(n => In(sandbox, Instance(pod, n, 0, n == "setup" ? ContainerRunState.Exited : ContainerRunState.Running))).Append(sandbox).ToList();
+            .Select(n => TestPods.Joined(sandbox, TestPods.Instance(pod, n, 0, n == "setup" ? ContainerRunState.Exited : ContainerRunState.Running))).Append(sandbox).ToList();
         var terminating = ContainerSpecBuilder.Build(TestPods.Terminating(pod.Pod, gracePeriodSeconds: 20), TestPods.Node);
 
         var stops = Assert.Single(Plan(terminating, instances).Work).Commands.Cast<StopContainerCommand>().ToList();
@@ -274,20 +274,4 @@ public sealed class InitContainerPlanTests
 
         return sidecar;
     }
-
-    private static RuntimeContainer Instance(DesiredPod pod, string name, int attempt, ContainerRunState state, int exitCode = 0, DateTimeOffset? finishedAt = null) =>
-        TestPods.Instance(pod.AllContainers.Single(c => c.Container.Name == name), attempt, state, createdAt: AgentHarness.Epoch.AddMinutes(-10),
-            exitCode: exitCode, finishedAt: finishedAt ?? (state == ContainerRunState.Exited ? AgentHarness.Epoch.AddMinutes(-5) : null));
-
-    private static RuntimeContainer Sandbox(DesiredPod pod, ContainerRunState state = ContainerRunState.Running) => new()
-    {
-        Id = "sandbox-0",
-        Name = ContainerSpecBuilder.ContainerName(pod.Pod, ContainerLabels.SandboxContainerName, 0),
-        Image = PauseImage.Name,
-        Labels = new Dictionary<string, string>(pod.Sandbox!.Labels, StringComparer.Ordinal) { [ContainerLabels.Attempt] = "0" },
-        State = state,
-    };
-
-    private static RuntimeContainer In(RuntimeContainer sandbox, RuntimeContainer instance) =>
-        instance with { Labels = new Dictionary<string, string>(instance.Labels, StringComparer.Ordinal) { [ContainerLabels.SandboxId] = sandbox.Id } };
 }
