@@ -159,7 +159,13 @@ internal sealed partial class PodWorkers(IContainerRuntime runtime, PodVolumes v
     {
         if (stop.Instance.State is ContainerRunState.Running or ContainerRunState.Restarting or ContainerRunState.Paused)
         {
-            if (!stop.Instance.IsSandbox())
+            if (stop.Instance.IsSandbox())
+            {
+                // The pod's network goes once every container of the pod has stopped, however long they take.
+                await before.WaitAsync(cancellationToken).ConfigureAwait(false);
+                before = Task.CompletedTask;
+            }
+            else
             {
                 events?.Normal(stop.Instance, "Killing", $"Stopping container {stop.ContainerName}");
             }

@@ -182,7 +182,7 @@ public sealed class PodSandboxPlanTests
         Assert.Equal((1, (string?)null), (create.Attempt, create.SandboxId));
     }
 
-    private static NodeContext OnNetwork(string network) => new(TestPods.Node, "192.0.2.10", "/var/lib/hostdaemons/agent/pods", null, new Network.PodNetwork(network));
+    private static NodeContext OnNetwork(string network) => new(TestPods.Node, "192.0.2.10", "/var/lib/hostdaemons/agent/pods", null, new HostDaemons.Agent.Network.PodNetwork(network));
 
     private static Model.V1.Pod TwoContainers() => TestPods.Pod(containers: [TestPods.Container("a"), TestPods.Container("b")]);
 }
