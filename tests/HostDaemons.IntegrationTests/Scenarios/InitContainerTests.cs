@@ -17,6 +17,7 @@ public sealed class InitContainerTests
         var node = "init-order-" + Suffix();
         await using var cluster = await TestCluster.StartAsync(node);
         await ApplyAsync(cluster, "ordered", """
+            terminationGracePeriodSeconds: 0
             initContainers:
             - name: first
               image: busybox:latest
@@ -61,6 +62,7 @@ public sealed class InitContainerTests
         var node = "init-fail-" + Suffix();
         await using var cluster = await TestCluster.StartAsync(node);
         await ApplyAsync(cluster, "stuck", """
+            terminationGracePeriodSeconds: 0
             initContainers:
             - name: check
               image: busybox:latest
@@ -71,11 +73,11 @@ public sealed class InitContainerTests
 
         var pod = await WaitForPodAsync(
             cluster,
-            p => Status(p)["initContainerStatuses"]?[0]?["state"]?["waiting"]?["reason"]?.GetValue<string>() == "CrashLoopBackOff",
-            "the failing init container to wait out its crash back-off");
+            p => Status(p)["initContainerStatuses"]?[0] is { } s && s["state"]?["waiting"]?["reason"]?.GetValue<string>() == "CrashLoopBackOff"
+                && s["restartCount"]?.GetValue<int>() >= 1,
+            "the failing init container, restarted, to wait out its crash back-off");
 
         var init = Status(pod)["initContainerStatuses"]![0]!;
-        Assert.True(init["restartCount"]!.GetValue<int>() >= 1);
         Assert.Equal(3, init["lastState"]!["terminated"]!["exitCode"]!.GetValue<int>());
         Assert.Equal("PodInitializing", Status(pod)["containerStatuses"]![0]!["state"]!["waiting"]!["reason"]!.GetValue<string>());
         Assert.Equal("Pending", Status(pod)["phase"]!.GetValue<string>());
@@ -89,6 +91,7 @@ public sealed class InitContainerTests
         var node = "sidecar-" + Suffix();
         await using var cluster = await TestCluster.StartAsync(node);
         await ApplyAsync(cluster, "with-sidecar", """
+            terminationGracePeriodSeconds: 0
             initContainers:
             - name: proxy
               image: busybox:latest
@@ -123,20 +126,7 @@ public sealed class InitContainerTests
 
     private static async Task ApplyAsync(TestCluster cluster, string name, string podSpec)
     {
-        var indented = string.Join('\n', podSpec.Split('\n').Select(l => "      " + l));
-        var manifest = $"""
-            apiVersion: apps/v1
-            kind: DaemonSet
-            metadata: {"{"}name: {name}{"}"}
-            spec:
-              selector: {"{"}matchLabels: {"{"}app: {name}{"}"}{"}"}
-              template:
-                metadata: {"{"}labels: {"{"}app: {name}{"}"}{"}"}
-                spec:
-                  terminationGracePeriodSeconds: 0
-            {indented}
-            """;
-        var result = await cluster.Hdctl.RunWithInputAsync(manifest, "apply", "-f", "-");
+        var result = await cluster.Hdctl.RunWithInputAsync(TestManifests.DaemonWithPodSpec(name, podSpec), "apply", "-f", "-");
         Assert.True(result.ExitCode == 0, $"apply failed: {result.Error}");
     }
 

@@ -103,19 +103,7 @@ public sealed class LifecycleHookTests
 
     private static async Task ApplyAsync(TestCluster cluster, string name, string podSpec)
     {
-        var indented = string.Join('\n', podSpec.Split('\n').Select(l => "      " + l));
-        var manifest = $"""
-            apiVersion: apps/v1
-            kind: DaemonSet
-            metadata: {"{"}name: {name}{"}"}
-            spec:
-              selector: {"{"}matchLabels: {"{"}app: {name}{"}"}{"}"}
-              template:
-                metadata: {"{"}labels: {"{"}app: {name}{"}"}{"}"}
-                spec:
-            {indented}
-            """;
-        var result = await cluster.Hdctl.RunWithInputAsync(manifest, "apply", "-f", "-");
+        var result = await cluster.Hdctl.RunWithInputAsync(TestManifests.DaemonWithPodSpec(name, podSpec), "apply", "-f", "-");
         Assert.True(result.ExitCode == 0, $"apply failed: {result.Error}");
     }
 

@@ -19,7 +19,7 @@ public sealed class PodNetworkTests
         await using var network = await TestNetwork.CreateAsync("hd-test-" + suffix);
         await using var cluster = await TestCluster.StartAsync();
         await cluster.AddNodeAsync(node, agentArgs: ["--pod-network", network.Name]);
-        var hostPort = FreeHostPort();
+        var hostPort = FreeHostPorts.Next();
         await ApplyAsync(cluster, $$$"""
             apiVersion: apps/v1
             kind: DaemonSet
@@ -149,24 +149,6 @@ public sealed class PodNetworkTests
         return found!;
     }
 
-    /// <summary>A random high port, free on the host's loopback now (it is only published, never connected to).</summary>
-    private static int FreeHostPort()
-    {
-        while (true)
-        {
-            var port = Random.Shared.Next(20_000, 32_000);
-            try
-            {
-                var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
-                listener.Start();
-                listener.Stop();
-                return port;
-            }
-            catch (System.Net.Sockets.SocketException)
-            {
-            }
-        }
-    }
 
     private static string Suffix() => Guid.NewGuid().ToString("N")[..6];
 }
