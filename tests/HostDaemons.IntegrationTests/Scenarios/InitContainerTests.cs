@@ -16,7 +16,7 @@ public sealed class InitContainerTests
     {
         var node = "init-order-" + Suffix();
         await using var cluster = await TestCluster.StartAsync(node);
-        await ApplyAsync(cluster, "ordered", """
+        await cluster.ApplyDaemonAsync("ordered", """
             terminationGracePeriodSeconds: 0
             initContainers:
             - name: first
@@ -61,7 +61,7 @@ public sealed class InitContainerTests
     {
         var node = "init-fail-" + Suffix();
         await using var cluster = await TestCluster.StartAsync(node);
-        await ApplyAsync(cluster, "stuck", """
+        await cluster.ApplyDaemonAsync("stuck", """
             terminationGracePeriodSeconds: 0
             initContainers:
             - name: check
@@ -90,7 +90,7 @@ public sealed class InitContainerTests
     {
         var node = "sidecar-" + Suffix();
         await using var cluster = await TestCluster.StartAsync(node);
-        await ApplyAsync(cluster, "with-sidecar", """
+        await cluster.ApplyDaemonAsync("with-sidecar", """
             terminationGracePeriodSeconds: 0
             initContainers:
             - name: proxy
@@ -122,12 +122,6 @@ public sealed class InitContainerTests
         await WaitForPodAsync(cluster, p => Status(p)["initContainerStatuses"]?[0]?["restartCount"]?.GetValue<int>() == 1
             && Status(p)["initContainerStatuses"]?[0]?["state"]?["running"] is not null, "the sidecar to be restarted");
         Assert.Contains(await cluster.Docker.RunningAsync(node), c => c.ID == app.ID);
-    }
-
-    private static async Task ApplyAsync(TestCluster cluster, string name, string podSpec)
-    {
-        var result = await cluster.Hdctl.RunWithInputAsync(TestManifests.DaemonWithPodSpec(name, podSpec), "apply", "-f", "-");
-        Assert.True(result.ExitCode == 0, $"apply failed: {result.Error}");
     }
 
     private static async Task<JsonNode> WaitForPodAsync(TestCluster cluster, Func<JsonNode, bool> condition, string because)

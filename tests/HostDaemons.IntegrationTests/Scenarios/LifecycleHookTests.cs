@@ -17,7 +17,7 @@ public sealed class LifecycleHookTests
         var node = "hooks-" + Suffix();
         using var trace = new TempDirectory("hd-hooks");
         await using var cluster = await TestCluster.StartAsync(node);
-        await ApplyAsync(cluster, "hooked", $$$"""
+        await cluster.ApplyDaemonAsync("hooked", $$$"""
             terminationGracePeriodSeconds: 20
             containers:
             - name: main
@@ -50,7 +50,7 @@ public sealed class LifecycleHookTests
     {
         var node = "poststart-" + Suffix();
         await using var cluster = await TestCluster.StartAsync(node);
-        await ApplyAsync(cluster, "bad-hook", """
+        await cluster.ApplyDaemonAsync("bad-hook", """
             terminationGracePeriodSeconds: 0
             containers:
             - name: main
@@ -75,7 +75,7 @@ public sealed class LifecycleHookTests
     {
         var node = "grace-zero-" + Suffix();
         await using var cluster = await TestCluster.StartAsync(node);
-        await ApplyAsync(cluster, "stubborn", """
+        await cluster.ApplyDaemonAsync("stubborn", """
             terminationGracePeriodSeconds: 0
             containers:
             - name: main
@@ -99,12 +99,6 @@ public sealed class LifecycleHookTests
     {
         var path = trace.Combine("log");
         return File.Exists(path) ? [.. File.ReadAllLines(path)] : [];
-    }
-
-    private static async Task ApplyAsync(TestCluster cluster, string name, string podSpec)
-    {
-        var result = await cluster.Hdctl.RunWithInputAsync(TestManifests.DaemonWithPodSpec(name, podSpec), "apply", "-f", "-");
-        Assert.True(result.ExitCode == 0, $"apply failed: {result.Error}");
     }
 
     private static string Suffix() => Guid.NewGuid().ToString("N")[..6];
