@@ -128,6 +128,26 @@ public sealed class PodWorkersPodFieldsTests
         Assert.Null(_restarts.LastFailure(RestartTracker.Key(pod.Metadata.Uid, "main")));
     }
 
+    [Fact]
+    public async Task InterruptHooks_PostStartStillRunning_WorkEndsAndTheContainerIsLeftForTheStop()
+    {
+        var pod = TestPods.Pod();
+        pod.Spec.HostNetwork = true;
+        pod.Spec.Containers[0].Lifecycle = new Model.V1.Lifecycle { PostStart = new LifecycleHandler { Sleep = new SleepAction { Seconds = 3600 } } };
+        var uid = pod.Metadata.Uid;
+        _workers.Start(new PodPlan(uid, "fluentd-x7k2p", [new CreateContainerCommand(ContainerSpecBuilder.Build(pod, TestPods.Node).Containers[0], 0)]), Ct);
+        await AsyncTestHelpers.WaitUntilAsync(() => _runtime.Containers.Any(c => c.State == ContainerRunState.Running && _workers.Lifecycle.IsStarting(c.Id)),
+            "the postStart hook to be running");
+
+        _workers.InterruptHooks(uid);
+        await _workers.DrainAsync().DefaultTimeout();
+
+        var main = Assert.Single(_runtime.Containers);
+        Assert.Equal(ContainerRunState.Running, main.State);
+        Assert.False(_workers.Lifecycle.IsStarting(main.Id));
+        Assert.Null(_restarts.LastFailure(RestartTracker.Key(uid, "main")));
+    }
+
     private async Task RunAsync(params PodCommand[] commands)
     {
         _workers.Start(new PodPlan(TestPods.Pod().Metadata.Uid, "fluentd-x7k2p", commands), Ct);
