@@ -262,9 +262,6 @@ internal sealed partial class PodWorkers(IContainerRuntime runtime, PodVolumes v
             case StartContainerCommand start:
                 await runtime.StartContainerAsync(start.Instance.Id, cancellationToken).ConfigureAwait(false);
                 break;
-            case StopContainerCommand stop:
-                await StopAsync(stop, Task.CompletedTask, cancellationToken).ConfigureAwait(false);
-                break;
             case KillContainerCommand kill:
                 events?.Normal(kill.Instance, "Killing", $"Container {kill.ContainerName} {kill.Reason}, will be restarted");
                 await _lifecycle.StopAsync(kill.Instance, kill.GracePeriod, null, cancellationToken).ConfigureAwait(false);
