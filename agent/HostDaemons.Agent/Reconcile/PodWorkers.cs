@@ -136,18 +136,18 @@ internal sealed partial class PodWorkers(IContainerRuntime runtime, PodVolumes v
     /// <returns>False when one failed: the rest of the pod's plan is skipped.</returns>
     private async Task<bool> StopAllAsync(PodPlan plan, List<StopContainerCommand> stops, CancellationToken cancellationToken)
     {
-        var stopped = stops.ToDictionary(s => s, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        async Task<bool> StopOneAsync(StopContainerCommand stop)
+        var stopped = stops.Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
+        async Task<bool> StopOneAsync(StopContainerCommand stop, int index)
         {
             try
             {
                 Log.Executing(logger, plan.PodName, stop);
-                var before = Task.WhenAll(stops.Where(o => o.Order < stop.Order).Select(o => stopped[o].Task));
+                var before = Task.WhenAll(stops.Select((o, i) => (o, i)).Where(x => x.o.Order < stop.Order).Select(x => stopped[x.i].Task));
                 return await TryAsync(plan, stop, () => StopAsync(stop, before, cancellationToken), cancellationToken).ConfigureAwait(false);
             }
             finally
             {
-                stopped[stop].TrySetResult();
+                stopped[index].TrySetResult();
             }
         }
 
