@@ -164,7 +164,7 @@ internal sealed partial class Reconciler(
         foreach (var container in status.InitContainerStatuses.Concat(status.ContainerStatuses))
         {
             var reason = container.State?.Waiting?.Reason;
-            var before = previous?.ContainerStatuses.FirstOrDefault(c => c.Name == container.Name)?.State?.Waiting?.Reason;
+            var before = previous?.InitContainerStatuses.Concat(previous.ContainerStatuses).FirstOrDefault(c => c.Name == container.Name)?.State?.Waiting?.Reason;
             if (reason == before)
             {
                 continue;

@@ -100,6 +100,7 @@ public sealed class InitContainerTests
               startupProbe:
                 tcpSocket: {port: 19090}
                 periodSeconds: 1
+                failureThreshold: 30
             containers:
             - name: app
               image: busybox:latest
