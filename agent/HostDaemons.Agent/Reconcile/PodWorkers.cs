@@ -117,7 +117,7 @@ internal sealed partial class PodWorkers(IContainerRuntime runtime, PodVolumes v
                 }
 
                 var key = RestartTracker.Key(plan.PodUid, command.ContainerName);
-                if (command is CreateContainerCommand or StartContainerCommand)
+                if (command is CreateContainerCommand or StartContainerCommand or CreateSandboxCommand)
                 {
                     restarts.RecordSuccess(key);
                 }
