@@ -11,7 +11,7 @@ public sealed class AgentOptions
 
     public static IReadOnlyList<string> Flags { get; } =
         ["server", "node-name", "node-labels", "manifest-dir", "state-dir", "docker-endpoint", "resync-period", "manifest-check-period", "log-max-size", "log-max-files",
-        "pod-resource-refresh-period"];
+        "pod-resource-refresh-period", "pod-network"];
 
     public static IReadOnlySet<string> DurationFlags { get; } = new HashSet<string> { "resync-period", "manifest-check-period", "pod-resource-refresh-period" };
 
@@ -55,6 +55,12 @@ public sealed class AgentOptions
     /// <summary>How many rotated log files each container keeps.</summary>
     [Range(1, 100)]
     public int LogMaxFiles { get; set; } = 3;
+
+    /// <summary>
+    /// The Docker network of pods without hostNetwork: <c>none</c>, or a network's name. Empty: Docker's <c>bridge</c>
+    /// when the engine has it, else <c>none</c> (with a warning).
+    /// </summary>
+    public string PodNetwork { get; set; } = "";
 
     public string EffectiveNodeName => NodeName.Length > 0 ? NodeName : Environment.MachineName.ToLowerInvariant();
 

@@ -45,6 +45,15 @@ internal sealed class AgentOptionsCrossValidator : IValidateOptions<AgentOptions
             result.AddError($"must be a size such as 10m or 1g, got \"{options.LogMaxSize}\"", "log-max-size");
         }
 
+        if (options.PodNetwork.Length > 0 && !System.Text.RegularExpressions.Regex.IsMatch(options.PodNetwork, "^[a-zA-Z0-9][a-zA-Z0-9_.-]*$"))
+        {
+            result.AddError($"must be none or the name of a Docker network, got \"{options.PodNetwork}\"", "pod-network");
+        }
+        else if (options.PodNetwork == "host")
+        {
+            result.AddError("must be none or the name of a Docker network, not host (a pod that should share the host's network says hostNetwork: true)", "pod-network");
+        }
+
         CheckPeriod(result, options.ResyncPeriod, "resync-period");
         CheckPeriod(result, options.ManifestCheckPeriod, "manifest-check-period");
         CheckPeriod(result, options.PodResourceRefreshPeriod, "pod-resource-refresh-period");

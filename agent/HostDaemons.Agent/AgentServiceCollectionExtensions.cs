@@ -3,6 +3,8 @@ using HostDaemons.Agent.ControlPlane;
 using HostDaemons.Agent.Desired;
 using HostDaemons.Agent.Events;
 using HostDaemons.Agent.Hosting;
+using HostDaemons.Agent.Lifecycle;
+using HostDaemons.Agent.Network;
 using HostDaemons.Agent.Probes;
 using HostDaemons.Agent.Reconcile;
 using HostDaemons.Agent.Runtime;
@@ -26,11 +28,13 @@ public static class AgentServiceCollectionExtensions
         services.TryAddSingleton<IContainerRuntime>(sp => new DockerContainerRuntime(
             sp.GetRequiredService<IOptions<AgentOptions>>().Value.EffectiveDockerEndpoint,
             sp.GetRequiredService<ILogger<DockerContainerRuntime>>()));
+        services.TryAddSingleton<PodNetwork>();
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<AgentOptions>>().Value;
             return new NodeContext(options.EffectiveNodeName, HostAddress.Detect(), Path.Combine(options.StateDir, "pods"),
-                new ContainerLogLimits(options.LogMaxSize, options.LogMaxFiles));
+                new ContainerLogLimits(options.LogMaxSize, options.LogMaxFiles), sp.GetRequiredService<PodNetwork>(),
+                Path.Combine(options.StateDir, "seccomp"));
         });
         services.TryAddSingleton<PodVolumes>();
         services.TryAddSingleton<AtomicWriter>();
@@ -41,6 +45,7 @@ public static class AgentServiceCollectionExtensions
         services.TryAddSingleton<TerminationMessages>();
         services.TryAddSingleton<ReconcileSignal>();
         services.TryAddSingleton<RestartTracker>();
+        services.TryAddSingleton<ContainerLifecycle>();
         services.TryAddSingleton<PodWorkers>();
         services.TryAddSingleton<IProber, Prober>();
         services.TryAddSingleton<ProbeManager>();
@@ -62,6 +67,7 @@ public static class AgentServiceCollectionExtensions
         // Hosted services start in this order: the manifest directory is read before the reconciler's first pass.
         services.AddHostedService(sp => sp.GetRequiredService<StaticPodSource>());
         services.AddHostedService<DockerReadiness>();
+        services.AddHostedService<PodNetworkSelector>();
         services.AddHostedService(sp => sp.GetRequiredService<Reconciler>());
         services.AddHostedService(sp => sp.GetRequiredService<DockerEventWatcher>());
         services.AddHostedService(sp => sp.GetRequiredService<ControlPlaneSession>());

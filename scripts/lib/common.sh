@@ -30,11 +30,20 @@ docker_cli() {
   if [ -x /usr/bin/docker ]; then /usr/bin/docker "$@"; else docker "$@"; fi
 }
 
+# Makes / a shared mount, as systemd does at boot: Docker refuses rslave and rshared binds (a pod's mountPropagation
+# HostToContainer or Bidirectional) of paths on a private mount, which / is on machines without systemd as PID 1.
+ensure_shared_root() {
+  command -v findmnt >/dev/null 2>&1 || return 0
+  [ "$(findmnt -no PROPAGATION /)" = shared ] && return 0
+  as_root mount --make-rshared / || say "could not make / a shared mount: pods with mountPropagation will not start"
+}
+
 # Installs Debian's docker.io when no engine is installed, and starts dockerd (loopback-only networking) when none answers.
 ensure_docker() {
   if ! command -v dockerd >/dev/null 2>&1; then
     apt_install docker.io
   fi
+  ensure_shared_root
   if docker_cli info >/dev/null 2>&1; then
     return 0
   fi

@@ -24,14 +24,10 @@ internal sealed partial class PodEventRecorder(TimeProvider time, ILogger<PodEve
     public void Warning(Pod pod, string reason, string message, string? container = null) => Record(Key(pod), "Warning", reason, message, container);
 
     /// <summary>An event about the pod a container belongs to, known by the container's labels (its pod may be gone).</summary>
-    public void Normal(RuntimeContainer container, string reason, string message)
-    {
-        if (container.Get(ContainerLabels.PodUid) is { } uid)
-        {
-            var key = new PodKey { Namespace = container.Get(ContainerLabels.Namespace) ?? "", Name = container.Get(ContainerLabels.Pod) ?? "", Uid = uid };
-            Record(key, "Normal", reason, message, container.Get(ContainerLabels.Container));
-        }
-    }
+    public void Normal(RuntimeContainer container, string reason, string message) => Record(container, "Normal", reason, message);
+
+    /// <summary>A warning about the pod a container belongs to, known by the container's labels.</summary>
+    public void Warning(RuntimeContainer container, string reason, string message) => Record(container, "Warning", reason, message);
 
     public async Task<IReadOnlyList<PodEvent>> TakeAsync(CancellationToken cancellationToken)
     {
@@ -70,6 +66,15 @@ internal sealed partial class PodEventRecorder(TimeProvider time, ILogger<PodEve
     }
 
     private static PodKey Key(Pod pod) => new() { Namespace = pod.Metadata.Namespace, Name = pod.Metadata.Name, Uid = pod.Metadata.Uid };
+
+    private void Record(RuntimeContainer container, string type, string reason, string message)
+    {
+        if (container.Get(ContainerLabels.PodUid) is { } uid)
+        {
+            var key = new PodKey { Namespace = container.Get(ContainerLabels.Namespace) ?? "", Name = container.Get(ContainerLabels.Pod) ?? "", Uid = uid };
+            Record(key, type, reason, message, container.Get(ContainerLabels.Container));
+        }
+    }
 
     private void Record(PodKey pod, string type, string reason, string message, string? container)
     {

@@ -20,6 +20,8 @@ public static class AgentHost
           --manifest-dir DIR      static pod manifests (default /etc/hostdaemons/manifests)
           --state-dir DIR         saved assignments (default /var/lib/hostdaemons/agent)
           --docker-endpoint URI   the Docker engine (default: DOCKER_HOST, else unix:///var/run/docker.sock)
+          --pod-network NAME      the Docker network of pods without hostNetwork: none, or a network's name
+                                  (default: bridge when the engine has it, else none)
           --resync-period D       full comparison with Docker even without events (default 30s)
           --manifest-check-period D
                                   full re-read of the manifest directory even without file events (default 20s)

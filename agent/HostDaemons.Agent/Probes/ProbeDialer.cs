@@ -12,17 +12,25 @@ internal static class ProbeDialer
     /// <summary>Where a probe without <c>host</c> connects: the pod's own loopback, on the host or in its namespace.</summary>
     public const string DefaultHost = "127.0.0.1";
 
-    public static async Task<Socket> ConnectAsync(ProbeTarget target, string host, int port, CancellationToken cancellationToken)
+    public static Task<Socket> ConnectAsync(ProbeTarget target, string host, int port, CancellationToken cancellationToken) =>
+        ConnectAsync(target.HostNetwork, target.Instance.Pid, host, port, cancellationToken);
+
+    /// <param name="hostNetwork">The pod shares the host's network: connect from the agent as it is.</param>
+    /// <param name="pid">Otherwise the container's process, whose network namespace the connection is made in.</param>
+    /// <param name="host">The address or name to connect to.</param>
+    /// <param name="port">The port to connect to.</param>
+    /// <param name="cancellationToken">Ends the attempt.</param>
+    public static async Task<Socket> ConnectAsync(bool hostNetwork, int pid, string host, int port, CancellationToken cancellationToken)
     {
         var address = await ResolveAsync(host, cancellationToken).ConfigureAwait(false);
         Socket socket;
-        if (target.HostNetwork)
+        if (hostNetwork)
         {
             socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         }
-        else if (target.Instance.Pid > 0)
+        else if (pid > 0)
         {
-            socket = await NetworkNamespace.CreateSocketAsync(target.Instance.Pid, address.AddressFamily).ConfigureAwait(false);
+            socket = await NetworkNamespace.CreateSocketAsync(pid, address.AddressFamily).ConfigureAwait(false);
         }
         else
         {

@@ -34,7 +34,7 @@ internal sealed partial class ProbeManager(IProber prober, ReconcileSignal signa
         var wanted = new HashSet<string>(StringComparer.Ordinal);
         foreach (var pod in desired.Where(p => !p.IsTerminating))
         {
-            foreach (var container in pod.Containers.Where(c => InstanceProbes.HasProbes(c.Container)))
+            foreach (var container in pod.LongRunning.Where(c => InstanceProbes.HasProbes(c.Container)))
             {
                 if (!latest.TryGetValue(RestartTracker.Key(pod.Uid, container.Container.Name), out var instance) || instance.State != ContainerRunState.Running)
                 {

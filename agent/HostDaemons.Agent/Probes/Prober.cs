@@ -115,13 +115,24 @@ internal sealed class Prober(IContainerRuntime runtime, TimeProvider time) : IPr
         }
     }
 
-    [SuppressMessage("Security", "CA5359:Do Not Disable Certificate Validation", Justification = "As the kubelet: a probe checks that the endpoint answers, not who it is; pods commonly serve self-signed certificates.")]
-    private static async Task<ProbeOutcome> HttpGetAsync(HTTPGetAction http, ProbeTarget target, TimeSpan timeout, CancellationTokenSource deadline, CancellationToken cancellationToken)
+    private static Task<ProbeOutcome> HttpGetAsync(HTTPGetAction http, ProbeTarget target, TimeSpan timeout, CancellationTokenSource deadline, CancellationToken cancellationToken)
     {
         if (ResolvePort(http.Port, target.Container.Container) is not { } port)
         {
-            return ProbeOutcome.Failure($"port {http.Port} is not a port number or the name of a container port");
+            return Task.FromResult(ProbeOutcome.Failure($"port {http.Port} is not a port number or the name of a container port"));
         }
+
+        return HttpGetAsync(http, port, (host, p, token) => ProbeDialer.ConnectAsync(target, host, p, token), UserAgent, anyStatusPasses: false, timeout, deadline, cancellationToken);
+    }
+
+    /// <summary>
+    /// One GET as the kubelet's prober sends it, over connections <paramref name="connect"/> opens (in the pod's network
+    /// namespace). A probe passes on 200–399; a lifecycle hook (<paramref name="anyStatusPasses"/>) on any answer.
+    /// </summary>
+    [SuppressMessage("Security", "CA5359:Do Not Disable Certificate Validation", Justification = "As the kubelet: a probe checks that the endpoint answers, not who it is; pods commonly serve self-signed certificates.")]
+    internal static async Task<ProbeOutcome> HttpGetAsync(HTTPGetAction http, int port, Func<string, int, CancellationToken, Task<Socket>> connect, string userAgent, bool anyStatusPasses,
+        TimeSpan timeout, CancellationTokenSource deadline, CancellationToken cancellationToken)
+    {
 
         var scheme = string.Equals(http.Scheme, "HTTPS", StringComparison.OrdinalIgnoreCase) ? Uri.UriSchemeHttps : Uri.UriSchemeHttp;
         var host = http.Host.Length > 0 ? http.Host : ProbeDialer.DefaultHost;
@@ -140,7 +151,7 @@ internal sealed class Prober(IContainerRuntime runtime, TimeProvider time) : IPr
             UseProxy = false,
             UseCookies = false,
             ConnectCallback = async (context, token) =>
-                new NetworkStream(await ProbeDialer.ConnectAsync(target, context.DnsEndPoint.Host, context.DnsEndPoint.Port, token).ConfigureAwait(false), ownsSocket: true),
+                new NetworkStream(await connect(context.DnsEndPoint.Host, context.DnsEndPoint.Port, token).ConfigureAwait(false), ownsSocket: true),
             SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = AcceptAnyCertificate },
         };
         using var client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
@@ -149,7 +160,7 @@ internal sealed class Prober(IContainerRuntime runtime, TimeProvider time) : IPr
             for (var redirects = 0; ; redirects++)
             {
                 using var request = new HttpRequestMessage(HttpMethod.Get, url);
-                AddHeaders(request, http);
+                AddHeaders(request, http, userAgent);
                 using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
                 var status = (int)response.StatusCode;
                 if (IsFollowedRedirect(response.StatusCode) && response.Headers.Location is { } location)
@@ -170,7 +181,7 @@ internal sealed class Prober(IContainerRuntime runtime, TimeProvider time) : IPr
                     return ProbeOutcome.Success(string.Create(CultureInfo.InvariantCulture, $"probe terminated redirects, response: {status}"));
                 }
 
-                return status is >= 200 and < 400
+                return anyStatusPasses || status is >= 200 and < 400
                     ? ProbeOutcome.Success()
                     : ProbeOutcome.Failure(string.Create(CultureInfo.InvariantCulture, $"HTTP probe failed with statuscode: {status}"));
             }
@@ -185,9 +196,9 @@ internal sealed class Prober(IContainerRuntime runtime, TimeProvider time) : IPr
         }
     }
 
-    private static void AddHeaders(HttpRequestMessage request, HTTPGetAction http)
+    private static void AddHeaders(HttpRequestMessage request, HTTPGetAction http, string userAgent)
     {
-        request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
+        request.Headers.TryAddWithoutValidation("User-Agent", userAgent);
         request.Headers.TryAddWithoutValidation("Accept", "*/*");
         foreach (var group in http.HttpHeaders.GroupBy(h => h.Name, StringComparer.OrdinalIgnoreCase))
         {

@@ -8,10 +8,12 @@ using HostDaemons.Model.V1;
 namespace HostDaemons.Agent.Reconcile;
 
 /// <summary>
-/// Maps a pod's containers to Docker: command and args (with <c>$(VAR)</c> expansion), env (<see cref="EnvironmentBuilder"/>,
-/// in its declared form: ConfigMap and Secret values are resolved when a container is created), volumes (hostPath,
-/// emptyDir and the directories of configMap, secret, downwardAPI and projected volumes as binds, subPath, read-only), limits and requests, ports, security context, the pod's
-/// network, PID namespace and DNS, log limits, and the labels that let the agent find and adopt them.
+/// Maps a pod's containers (init containers and sidecars too) to Docker: command and args (with <c>$(VAR)</c>
+/// expansion), env (<see cref="EnvironmentBuilder"/>, in its declared form: ConfigMap and Secret values and the pod's
+/// address are resolved when a container is created), volumes (hostPath, emptyDir and the directories of configMap,
+/// secret, downwardAPI and projected volumes as binds, subPath, read-only, propagation), limits and requests, ports, security context (with <see cref="ContainerSecurity"/>), the pod's network, PID and IPC
+/// namespaces, DNS and hosts entries (on the sandbox, <see cref="PodSandboxSpec"/>, when there is one), log limits,
+/// and the labels that let the agent find and adopt them.
 /// </summary>
 internal static class ContainerSpecBuilder
 {
@@ -22,38 +24,36 @@ internal static class ContainerSpecBuilder
         var owner = pod.Metadata.OwnerReferences.FirstOrDefault(o => o.Controller) is { } controller
             ? $"{controller.Kind}/{controller.Name}"
             : SourceAuthority.StaticOwner;
+        var inits = pod.Spec.InitContainers
+            .Select(c => BuildContainer(pod, c, node, owner) with { Kind = c.RestartPolicy == "Always" ? ContainerKind.Sidecar : ContainerKind.Init })
+            .ToList();
         var containers = pod.Spec.Containers.Select(c => BuildContainer(pod, c, node, owner)).ToList();
-        if (pod.Spec.HostNetwork || containers.Count < 2)
+        var (networkSysctls, otherSysctls) = ContainerSecurity.Sysctls(pod);
+        if (!PodSandboxSpec.IsNeeded(pod, node, inits.Count + containers.Count))
         {
-            return new DesiredPod(pod, containers, owner);
+            return new DesiredPod(pod, containers, owner) { InitContainers = inits };
         }
 
-        // The containers share the sandbox's network namespace; Docker takes DNS settings from the sandbox only.
-        var joined = containers.Select(c => c with { Launch = c.Launch with { DnsServers = [], DnsSearches = [], DnsOptions = [] }, JoinsSandbox = true }).ToList();
-        return new DesiredPod(pod, joined, owner, Sandbox(pod, containers[0].Launch, node, owner));
+        // The containers share the sandbox's network namespace; Docker takes DNS, hosts entries and exposed and
+        // published ports from the sandbox only, and the net.* sysctls belong to its namespace.
+        var sandbox = PodSandboxSpec.Build(pod, containers[0].Launch, node, PodLabels(pod, node, ContainerLabels.SandboxContainerName, owner), networkSysctls) with
+        {
+            ExposedPorts = [.. inits.Concat(containers).SelectMany(c => c.Launch.ExposedPorts).Distinct(StringComparer.Ordinal)],
+        };
+        DesiredContainer Join(DesiredContainer c) => c with
+        {
+            Launch = c.Launch with { DnsServers = [], DnsSearches = [], DnsOptions = [], ExtraHosts = [], ExposedPorts = [], Sysctls = otherSysctls },
+            JoinsSandbox = true,
+            SharesSandboxPid = pod.Spec.ShareProcessNamespace,
+        };
+        return new DesiredPod(pod, [.. containers.Select(Join)], owner, sandbox) { InitContainers = [.. inits.Select(Join)] };
     }
 
-    /// <summary>The pod's sandbox: the pause program in network none, holding the pod's DNS settings.</summary>
-    private static ContainerLaunchSpec Sandbox(Pod pod, ContainerLaunchSpec first, NodeContext node, string owner) => new()
-    {
-        Name = "",
-        Image = PauseImage.Name,
-        Entrypoint = ["/pause"],
-        NetworkMode = "none",
-        PidMode = first.PidMode,
-        DnsServers = first.DnsServers,
-        DnsSearches = first.DnsSearches,
-        DnsOptions = first.DnsOptions,
-        LogLimits = node.LogLimits,
-        Labels = new Dictionary<string, string>(PodLabels(pod, node, ContainerLabels.SandboxContainerName, owner), StringComparer.Ordinal)
-        {
-            [ContainerLabels.Sandbox] = "true",
-            [ContainerLabels.GracePeriod] = "0",
-        },
-    };
+    /// <summary>True when the container's env refers to the pod's address (<c>status.podIP</c> or <c>status.podIPs</c>).</summary>
+    public static bool UsesPodIp(Container container) => container.Env.Any(e => e.ValueFrom?.FieldRef?.FieldPath is "status.podIP" or "status.podIPs");
 
     /// <summary>The labels every container of the pod carries: its node, pod, container name and owner.</summary>
-    private static Dictionary<string, string> PodLabels(Pod pod, NodeContext node, string container, string owner) => new(StringComparer.Ordinal)
+    internal static Dictionary<string, string> PodLabels(Pod pod, NodeContext node, string container, string owner) => new(StringComparer.Ordinal)
     {
         [ContainerLabels.Node] = node.NodeName,
         [ContainerLabels.Namespace] = pod.Metadata.Namespace,
@@ -100,17 +100,28 @@ internal static class ContainerSpecBuilder
             DnsOptions = [.. spec.DnsConfig?.Options.Select(o => o.HasValue ? $"{o.Name}:{o.Value}" : o.Name) ?? []],
             LogLimits = node.LogLimits,
         };
-        var hash = Hash(launch, EnvironmentBuilder.DeclaredEnvFrom(container));
-        var grace = spec.HasTerminationGracePeriodSeconds ? spec.TerminationGracePeriodSeconds : 30;
+        var (securityOptions, seccompFile) = ContainerSecurity.Options(pod, container, node);
         launch = launch with
         {
-            Labels = new Dictionary<string, string>(PodLabels(pod, node, container.Name, owner), StringComparer.Ordinal)
-            {
-                [ContainerLabels.SpecHash] = hash,
-                [ContainerLabels.GracePeriod] = grace.ToString(CultureInfo.InvariantCulture),
-            },
+            IpcMode = spec.HostIpc ? "host" : "",
+            SecurityOptions = securityOptions,
+            SeccompProfileFile = seccompFile,
+            Sysctls = podSecurity?.Sysctls.ToDictionary(s => s.Name, s => s.Value, StringComparer.Ordinal) ?? [],
+            ExtraHosts = PodSandboxSpec.ExtraHosts(pod),
         };
-        return new DesiredContainer(pod, container, launch, hash);
+        var hash = Hash(launch, EnvironmentBuilder.DeclaredEnvFrom(container));
+        var grace = spec.HasTerminationGracePeriodSeconds ? spec.TerminationGracePeriodSeconds : 30;
+        var labels = new Dictionary<string, string>(PodLabels(pod, node, container.Name, owner), StringComparer.Ordinal)
+        {
+            [ContainerLabels.SpecHash] = hash,
+            [ContainerLabels.GracePeriod] = grace.ToString(CultureInfo.InvariantCulture),
+        };
+        foreach (var (key, value) in Lifecycle.PreStopLabel.For(pod, container))
+        {
+            labels[key] = value;
+        }
+
+        return new DesiredContainer(pod, container, launch with { Labels = labels }, hash) { Node = node };
     }
 
     /// <summary>
@@ -134,7 +145,7 @@ internal static class ContainerSpecBuilder
                 source = Path.Combine(source, mount.SubPath);
             }
 
-            binds.Add(new BindMount(source, mount.MountPath, mount.ReadOnly || PodVolumePaths.IsProjected(volume)));
+            binds.Add(new BindMount(source, mount.MountPath, mount.ReadOnly || PodVolumePaths.IsProjected(volume), ContainerSecurity.Propagation(mount)));
         }
 
         return binds;
@@ -162,7 +173,7 @@ internal static class ContainerSpecBuilder
         Append(text, "args", spec.Arguments);
         text.Append("workdir=").Append(spec.WorkingDirectory).Append('\n');
         Append(text, "env", spec.Environment);
-        Append(text, "binds", spec.Binds.Select(b => $"{b.HostPath}:{b.ContainerPath}:{(b.ReadOnly ? "ro" : "rw")}").ToList());
+        Append(text, "binds", spec.Binds.Select(b => $"{b.HostPath}:{b.ContainerPath}:{(b.ReadOnly ? "ro" : "rw")}{(b.Propagation.Length > 0 ? ":" + b.Propagation : "")}").ToList());
         text.Append(CultureInfo.InvariantCulture, $"memory={spec.MemoryLimitBytes}\nnanocpus={spec.NanoCpus}\nshares={spec.CpuShares}\nnetwork={spec.NetworkMode}\n");
         text.Append(CultureInfo.InvariantCulture, $"pid={spec.PidMode}\nprivileged={spec.Privileged}\nuser={spec.User}\nreadonly={spec.ReadOnlyRootFilesystem}\n");
         Append(text, "ports", spec.ExposedPorts);
@@ -177,7 +188,40 @@ internal static class ContainerSpecBuilder
             text.Append("envfrom=").Append(envFrom).Append('\n');
         }
 
+        AppendNewerFields(text, spec);
         return ObjectHash.Compute(text.ToString());
+    }
+
+    /// <summary>
+    /// Fields the agent maps since issue 13, each written only when set: a container that uses none of them keeps the
+    /// hash earlier agents gave it, so an upgrade restarts nothing.
+    /// </summary>
+    private static void AppendNewerFields(StringBuilder text, ContainerLaunchSpec spec)
+    {
+        if (spec.IpcMode.Length > 0)
+        {
+            text.Append("ipc=").Append(spec.IpcMode).Append('\n');
+        }
+
+        if (spec.SecurityOptions.Count > 0)
+        {
+            Append(text, "securityoptions", spec.SecurityOptions);
+        }
+
+        if (spec.SeccompProfileFile is { } seccomp)
+        {
+            text.Append("seccompfile=").Append(seccomp).Append('\n');
+        }
+
+        if (spec.Sysctls.Count > 0)
+        {
+            Append(text, "sysctls", [.. spec.Sysctls.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key}={s.Value}")]);
+        }
+
+        if (spec.ExtraHosts.Count > 0)
+        {
+            Append(text, "extrahosts", spec.ExtraHosts);
+        }
     }
 
     private static void Append(StringBuilder text, string name, IReadOnlyList<string>? values)

@@ -1,9 +1,17 @@
+using HostDaemons.Agent.Network;
 using HostDaemons.Agent.Runtime;
 
 namespace HostDaemons.Agent.Reconcile;
 
-/// <summary>What a pod's containers learn from the node they run on: its name and address, where pod volumes live, log limits.</summary>
-internal sealed record NodeContext(string NodeName, string HostIp, string PodVolumeRoot, ContainerLogLimits? LogLimits)
+/// <summary>
+/// What a pod's containers learn from the node they run on: its name and address, where pod volumes live, log limits,
+/// the pod network (chosen at start; <c>none</c> when not given), and where Localhost seccomp profiles live
+/// (<c>seccompProfile.localhostProfile</c> is relative to it, as to the kubelet's <c>/var/lib/kubelet/seccomp</c>).
+/// </summary>
+internal sealed record NodeContext(string NodeName, string HostIp, string PodVolumeRoot, ContainerLogLimits? LogLimits, PodNetwork? Network = null,
+    string SeccompProfileRoot = "/var/lib/hostdaemons/agent/seccomp")
 {
+    public string PodNetworkName => Network?.Name ?? PodNetwork.None;
+
     public static NodeContext For(string nodeName) => new(nodeName, "", "/var/lib/hostdaemons/agent/pods", null);
 }

@@ -27,14 +27,18 @@ internal sealed record StartContainerCommand(RuntimeContainer Instance, string N
     public override string ToString() => $"start {Instance.Name}";
 }
 
-/// <summary>Stops an instance with a grace period, then removes it.</summary>
-internal sealed record StopContainerCommand(RuntimeContainer Instance, string Name, TimeSpan GracePeriod, string Reason) : PodCommand(Name)
+/// <summary>
+/// Stops an instance with a grace period (its preStop hook first, inside it), then removes it. Consecutive stops of a
+/// plan run together; one waits for those of a lower <c>Order</c> (the pod's app containers before its sidecars, the
+/// sandbox last) before it sends the stop signal, with what is left of its grace period.
+/// </summary>
+internal sealed record StopContainerCommand(RuntimeContainer Instance, string Name, TimeSpan GracePeriod, string Reason, int Order = 0) : PodCommand(Name)
 {
     public override string ToString() => $"stop {Instance.Name} ({Reason}, grace {GracePeriod.TotalSeconds}s)";
 }
 
 /// <summary>
-/// Stops an instance with a grace period and keeps it: a failed liveness or startup probe. The exited instance then
+/// Stops an instance with a grace period (its preStop hook first) and keeps it: a failed liveness or startup probe. The exited instance then
 /// takes the normal restart path (crash back-off, restart count plus one) and stays for <c>logs --previous</c>.
 /// </summary>
 internal sealed record KillContainerCommand(RuntimeContainer Instance, string Name, TimeSpan GracePeriod, string Reason) : PodCommand(Name)

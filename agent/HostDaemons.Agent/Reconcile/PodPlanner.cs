@@ -5,12 +5,13 @@ namespace HostDaemons.Agent.Reconcile;
 
 /// <summary>
 /// Compares the pods the node should run with the containers Docker has and says what to do, pod by pod: adopt
-/// what matches (no restart just because the agent restarted), create what is missing, restart what exited (with
-/// back-off), kill what failed its liveness or startup probe, replace what changed, stop what is no longer wanted.
-/// It does no I/O and changes no state (the restart tracker and probe results are only read), so a plan that is
-/// dropped costs nothing and every case is a unit test.
+/// what matches (no restart just because the agent restarted), run the init containers in order and keep the sidecars
+/// running, create what is missing, restart what exited (with back-off), kill what failed its liveness or startup
+/// probe, replace what changed (a container, or a sandbox made for other network settings), stop what is no longer
+/// wanted (app containers before sidecars). It does no I/O and changes no state (the restart tracker and probe results
+/// are only read), so a plan that is dropped costs nothing and every case is a unit test.
 /// </summary>
-internal static class PodPlanner
+internal static partial class PodPlanner
 {
     /// <param name="desired">The pods this node should run, including terminating ones.</param>
     /// <param name="actual">Every container labelled with this node.</param>
@@ -33,7 +34,7 @@ internal static class PodPlanner
         probes ??= NoProbeResults.Instance;
         var work = new List<PodPlan>();
         var terminated = new List<DesiredPod>();
-        TimeSpan? wakeUp = null;
+        var wakeUp = new WakeUp();
         var byPod = actual.GroupBy(c => c.Get(ContainerLabels.PodUid) ?? "").ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
 
         foreach (var pod in desired)
@@ -48,37 +49,13 @@ internal static class PodPlanner
                 }
                 else
                 {
-                    work.Add(new PodPlan(pod.Uid, pod.Pod.Metadata.Name, [.. instances.Select(i => Stop(i, pod.GracePeriod, "pod is being deleted"))]));
+                    work.Add(new PodPlan(pod.Uid, pod.Pod.Metadata.Name, Terminate(pod, instances)));
                 }
 
                 continue;
             }
 
-            var commands = new List<PodCommand>();
-            var sandboxes = pod.NeedsSandbox ? instances.Where(i => i.IsSandbox()).ToList() : [];
-            var sandbox = sandboxes.Where(s => s.State == ContainerRunState.Running).MaxBy(s => s.AttemptOf());
-            if (pod.NeedsSandbox && sandbox is null)
-            {
-                work.Add(new PodPlan(pod.Uid, pod.Pod.Metadata.Name, NewSandbox(pod, instances, restarts)));
-                continue;
-            }
-
-            commands.AddRange(sandboxes.Where(s => s != sandbox).Select(s => (PodCommand)new RemoveContainerCommand(s, ContainerLabels.SandboxContainerName)));
-            foreach (var container in pod.Containers)
-            {
-                var name = container.Container.Name;
-                var mine = instances.Where(i => i.Get(ContainerLabels.Container) == name)
-                    .OrderByDescending(i => i.AttemptOf()).ThenByDescending(i => i.CreatedAt).ToList();
-                var wait = PlanContainer(pod, container, mine, sandbox?.Id, restarts, probes, commands);
-                if (wait is { } w && (wakeUp is null || w < wakeUp))
-                {
-                    wakeUp = w;
-                }
-            }
-
-            var known = pod.Containers.Select(c => c.Container.Name).ToHashSet(StringComparer.Ordinal);
-            commands.AddRange(instances.Where(i => !known.Contains(i.Get(ContainerLabels.Container) ?? "") && !sandboxes.Contains(i))
-                .Select(i => Stop(i, pod.GracePeriod, "no longer in the pod spec")));
+            var commands = PlanPod(pod, instances, restarts, probes, wakeUp);
             if (commands.Count > 0)
             {
                 work.Add(new PodPlan(pod.Uid, pod.Pod.Metadata.Name, commands));
@@ -90,129 +67,113 @@ internal static class PodPlanner
             var orphans = all.Where(authority.MayStop).ToList();
             if (orphans.Count > 0)
             {
-                work.Add(new PodPlan(uid, orphans[0].Get(ContainerLabels.Pod) ?? uid, [.. orphans.Select(o => Stop(o, o.GracePeriodOf(),
-                    SourceAuthority.IsStatic(o) ? "its static pod manifest is gone" : "pod is no longer assigned to this node"))]));
+                var reason = SourceAuthority.IsStatic(orphans[0]) ? "its static pod manifest is gone" : "pod is no longer assigned to this node";
+                work.Add(new PodPlan(uid, orphans[0].Get(ContainerLabels.Pod) ?? uid, [.. orphans.Select(o => Stop(o, o.GracePeriodOf(), reason))]));
             }
         }
 
-        return new ReconcilePlan(work, terminated, wakeUp);
+        return new ReconcilePlan(work, terminated, wakeUp.After);
     }
 
+    private static List<PodCommand> PlanPod(DesiredPod pod, List<RuntimeContainer> instances, RestartTracker restarts, IProbeResults probes, WakeUp wakeUp)
+    {
+        var commands = new List<PodCommand>();
+        var sandboxes = instances.Where(i => i.IsSandbox()).ToList();
+        RuntimeContainer? sandbox = null;
+        if (pod.NeedsSandbox)
+        {
+            sandbox = CurrentSandbox(sandboxes);
+            if (sandbox is null || !PodSandboxSpec.Matches(sandbox, pod.Sandbox!))
+            {
+                return NewSandbox(pod, instances, sandbox is null ? "its pod sandbox is gone" : "its pod sandbox was made for other network settings", restarts, probes, wakeUp);
+            }
+
+            commands.AddRange(sandboxes.Where(s => s != sandbox).Select(s => (PodCommand)new RemoveContainerCommand(s, ContainerLabels.SandboxContainerName)));
+        }
+
+        var containers = instances.Where(i => !i.IsSandbox()).ToList();
+        PlanContainers(pod, containers, sandbox?.Id, newSandbox: false, restarts, probes, commands, wakeUp);
+
+        var known = pod.AllContainers.Select(c => c.Container.Name).ToHashSet(StringComparer.Ordinal);
+        var unknown = containers.Where(i => !known.Contains(i.Get(ContainerLabels.Container) ?? ""));
+        if (!pod.NeedsSandbox)
+        {
+            unknown = unknown.Concat(sandboxes);
+        }
+
+        commands.AddRange(unknown.Select(i => Stop(i, pod.GracePeriod, "no longer in the pod spec")));
+        return commands;
+    }
+
+    /// <summary>The running sandbox of a pod (the newest, should there be several).</summary>
+    public static RuntimeContainer? CurrentSandbox(IEnumerable<RuntimeContainer> instances) =>
+        instances.Where(s => s.IsSandbox() && s.State == ContainerRunState.Running).MaxBy(s => s.AttemptOf());
+
     /// <summary>
-    /// The pod's network namespace is gone (or never was): its containers cannot keep running without it, so they are
-    /// stopped and come back inside a new sandbox, as Kubernetes recreates a pod whose sandbox died.
+    /// The pod's network namespace is gone, never was, or was made for other settings (the agent's pod network
+    /// changed): its containers cannot keep running without it, so they are stopped and come back inside a new
+    /// sandbox, init containers first, as Kubernetes recreates a pod whose sandbox died.
     /// </summary>
-    private static List<PodCommand> NewSandbox(DesiredPod pod, List<RuntimeContainer> instances, RestartTracker restarts)
+    private static List<PodCommand> NewSandbox(DesiredPod pod, List<RuntimeContainer> instances, string reason, RestartTracker restarts, IProbeResults probes, WakeUp wakeUp)
     {
         var commands = new List<PodCommand>();
         var sandboxKey = RestartTracker.Key(pod.Uid, ContainerLabels.SandboxContainerName);
+        if (restarts.FailureWait(sandboxKey) is var failed && failed > TimeSpan.Zero)
+        {
+            wakeUp.At(failed);
+            return commands;
+        }
+
         var highestSandbox = -1;
         foreach (var old in instances)
         {
             if (old.IsSandbox())
             {
                 highestSandbox = Math.Max(highestSandbox, old.AttemptOf());
-                commands.Add(new RemoveContainerCommand(old, ContainerLabels.SandboxContainerName));
+                commands.Add(old.State == ContainerRunState.Running
+                    ? Stop(old, TimeSpan.Zero, reason)
+                    : new RemoveContainerCommand(old, ContainerLabels.SandboxContainerName));
             }
             else if (old.State is ContainerRunState.Running or ContainerRunState.Created or ContainerRunState.Restarting or ContainerRunState.Paused)
             {
-                commands.Add(Stop(old, pod.GracePeriod, "its pod sandbox is gone"));
+                commands.Add(Stop(old, pod.GracePeriod, reason, StopOrder(pod, old)));
             }
         }
 
         commands.Add(new CreateSandboxCommand(pod, restarts.NextAttempt(sandboxKey, highestSandbox)));
-        foreach (var container in pod.Containers)
-        {
-            var key = RestartTracker.Key(pod.Uid, container.Container.Name);
-            var highest = instances.Where(i => i.Get(ContainerLabels.Container) == container.Container.Name).Select(i => i.AttemptOf()).DefaultIfEmpty(-1).Max();
-            commands.Add(new CreateContainerCommand(container, restarts.NextAttempt(key, highest)));
-        }
-
+        PlanContainers(pod, [.. instances.Where(i => !i.IsSandbox())], sandboxId: null, newSandbox: true, restarts, probes, commands, wakeUp);
         return commands;
     }
 
-    /// <returns>How long until this container needs another look (a back-off ending), if it does.</returns>
-    private static TimeSpan? PlanContainer(DesiredPod pod, DesiredContainer container, List<RuntimeContainer> instances, string? sandboxId,
-        RestartTracker restarts, IProbeResults probes, List<PodCommand> commands)
+    /// <summary>A sandbox holds nothing worth a grace period: it is killed.</summary>
+    private static TimeSpan StopGrace(RuntimeContainer instance, TimeSpan grace) => instance.IsSandbox() ? TimeSpan.Zero : grace;
+
+    /// <summary>A graceful stop; a sandbox is killed, and last (<see cref="StopContainerCommand.Order"/>).</summary>
+    private static StopContainerCommand Stop(RuntimeContainer instance, TimeSpan grace, string reason, int order = 0) =>
+        new(instance, instance.Get(ContainerLabels.Container) ?? instance.Name, StopGrace(instance, grace), reason, instance.IsSandbox() ? int.MaxValue : order);
+
+    /// <summary>
+    /// When a container stops among its pod's: app containers (and init containers) first, then the sidecars in the
+    /// reverse of their order, as the kubelet terminates a pod with sidecars.
+    /// </summary>
+    private static int StopOrder(DesiredPod pod, RuntimeContainer instance)
     {
-        var name = container.Container.Name;
-        var key = RestartTracker.Key(pod.Uid, name);
-        var latest = instances.FirstOrDefault();
-        var next = restarts.NextAttempt(key, latest?.AttemptOf() ?? -1);
-
-        // Keep the latest instance and, unless it is the one that exited, the one before it (for --previous and lastState).
-        var keep = latest?.State is ContainerRunState.Running or ContainerRunState.Created ? 2 : 1;
-        commands.AddRange(instances.Skip(keep).Select(old => old.State == ContainerRunState.Running
-            ? (PodCommand)Stop(old, pod.GracePeriod, "superseded by a newer instance")
-            : new RemoveContainerCommand(old, name)));
-
-        var failureWait = restarts.FailureWait(key);
-        if (latest is null)
-        {
-            if (failureWait > TimeSpan.Zero)
-            {
-                return failureWait;
-            }
-
-            commands.Add(new CreateContainerCommand(container, next, SandboxId: sandboxId));
-            return null;
-        }
-
-        // A running container outside the pod's current sandbox has lost its network: it is replaced like a changed one.
-        var outsideSandbox = sandboxId is not null && latest.State == ContainerRunState.Running && latest.Get(ContainerLabels.SandboxId) != sandboxId;
-        if (latest.Get(ContainerLabels.SpecHash) != container.SpecHash || outsideSandbox)
-        {
-            // The old instance keeps running while a failed pull of the new image waits for its retry.
-            if (failureWait > TimeSpan.Zero)
-            {
-                return failureWait;
-            }
-
-            commands.Add(Stop(latest, pod.GracePeriod, outsideSandbox ? "it is outside the pod's sandbox" : "its spec changed"));
-            commands.Add(new CreateContainerCommand(container, next, SandboxId: sandboxId));
-            return null;
-        }
-
-        switch (latest.State)
-        {
-            case ContainerRunState.Created:
-                if (failureWait > TimeSpan.Zero)
-                {
-                    return failureWait;
-                }
-
-                commands.Add(new StartContainerCommand(latest, name));
-                return null;
-            case ContainerRunState.Exited or ContainerRunState.Dead:
-                if (failureWait > TimeSpan.Zero)
-                {
-                    return failureWait;
-                }
-
-                var finished = latest.FinishedAt ?? restarts.Time.GetUtcNow();
-                var wait = restarts.CrashWait(key, container.SpecHash, finished);
-                if (wait > TimeSpan.Zero)
-                {
-                    return wait;
-                }
-
-                // The exited instance stays for `logs --previous`; older ones go.
-                commands.Add(new CreateContainerCommand(container, next, finished, sandboxId));
-                return null;
-            case ContainerRunState.Running when probes.FailedProbe(container.Container, latest) is { } failed:
-                if (failureWait > TimeSpan.Zero)
-                {
-                    return failureWait;
-                }
-
-                var grace = failed.Probe.HasTerminationGracePeriodSeconds ? TimeSpan.FromSeconds(failed.Probe.TerminationGracePeriodSeconds) : pod.GracePeriod;
-                commands.Add(new KillContainerCommand(latest, name, grace, $"{failed.Kind.ToString().ToLowerInvariant()} probe failed"));
-                return null;
-            default:
-                return null;
-        }
+        var sidecars = pod.InitContainers.Where(c => c.IsSidecar).Select(c => c.Container.Name).ToList();
+        var index = sidecars.IndexOf(instance.Get(ContainerLabels.Container) ?? "");
+        return index < 0 ? 0 : sidecars.Count - index;
     }
 
-    private static StopContainerCommand Stop(RuntimeContainer instance, TimeSpan grace, string reason) =>
-        new(instance, instance.Get(ContainerLabels.Container) ?? instance.Name, grace, reason);
+    /// <summary>Collects the earliest moment any container of the plan needs another look.</summary>
+    private sealed class WakeUp
+    {
+        public TimeSpan? After { get; private set; }
+
+        public void At(TimeSpan? wait)
+        {
+            if (wait is { } w && (After is null || w < After))
+            {
+                After = w;
+            }
+        }
+    }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Collections.Concurrent;
 using HostDaemons.Agent.ControlPlane;
 using HostDaemons.Agent.Events;
+using HostDaemons.Agent.Lifecycle;
 using HostDaemons.Agent.Runtime;
 using HostDaemons.Agent.Volumes;
 
@@ -12,12 +13,18 @@ namespace HostDaemons.Agent.Reconcile;
 /// with work in flight is left out of later plans until that work ends, and its end wakes the reconciler. Pulls
 /// authenticate with the pod's image pull secrets when <c>pullCredentials</c> is given (without it, anonymously).
 /// What a container gets only when it is created (projected volumes, env values, its termination message file)
-/// comes from <c>preparer</c>.
+/// comes from <c>preparer</c>. Starts and stops go through <see cref="ContainerLifecycle"/> (postStart and preStop
+/// hooks); consecutive stops of a plan run together, in their order (a pod's app containers before its sidecars).
 /// </summary>
 internal sealed partial class PodWorkers(IContainerRuntime runtime, PodVolumes volumes, RestartTracker restarts, ReconcileSignal signal, ILogger<PodWorkers> logger,
-    IPullCredentialSource? pullCredentials = null, PodEventRecorder? events = null, ContainerPreparer? preparer = null)
+    IPullCredentialSource? pullCredentials = null, PodEventRecorder? events = null, ContainerPreparer? preparer = null, ContainerLifecycle? lifecycle = null)
 {
     private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CancellationTokenSource> _hooks = new(StringComparer.Ordinal);
+    private readonly ContainerLifecycle _lifecycle = lifecycle ?? new ContainerLifecycle(runtime, TimeProvider.System, events);
+
+    /// <summary>The hooks of the containers being started and stopped (what the status reads: a postStart in progress).</summary>
+    public ContainerLifecycle Lifecycle => _lifecycle;
 
     public bool IsBusy(string podUid) => _running.TryGetValue(podUid, out var task) && !task.IsCompleted;
 
@@ -54,6 +61,24 @@ internal sealed partial class PodWorkers(IContainerRuntime runtime, PodVolumes v
     /// <summary>Waits for all work in flight (tests and shutdown).</summary>
     public Task DrainAsync() => Task.WhenAll(_running.Values);
 
+    /// <summary>
+    /// Ends the postStart hooks the pod's work is waiting for: the pod is being deleted, and a hook that never ends
+    /// must not keep its containers from stopping.
+    /// </summary>
+    public void InterruptHooks(string podUid)
+    {
+        if (_hooks.TryGetValue(podUid, out var hooks))
+        {
+            try
+            {
+                hooks.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
+    }
+
     private async Task RunAsync(PodPlan plan, CancellationToken cancellationToken)
     {
         // Download, then kill: every image is in place before anything of the pod is stopped, so a bad image or an
@@ -66,21 +91,90 @@ internal sealed partial class PodWorkers(IContainerRuntime runtime, PodVolumes v
             }
         }
 
-        var run = new PlanRun();
-        foreach (var command in plan.Commands)
+        using var hooks = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _hooks[plan.PodUid] = hooks;
+        try
         {
-            Log.Executing(logger, plan.PodName, command);
-            if (!await TryAsync(plan, command, () => ExecuteAsync(command, run, cancellationToken), cancellationToken).ConfigureAwait(false))
+            var run = new PlanRun(hooks.Token);
+            for (var i = 0; i < plan.Commands.Count; i++)
             {
-                return;
-            }
+                if (plan.Commands[i] is StopContainerCommand)
+                {
+                    var stops = plan.Commands.Skip(i).TakeWhile(c => c is StopContainerCommand).Cast<StopContainerCommand>().ToList();
+                    if (!await StopAllAsync(plan, stops, cancellationToken).ConfigureAwait(false))
+                    {
+                        return;
+                    }
 
-            var key = RestartTracker.Key(plan.PodUid, command.ContainerName);
-            if (command is CreateContainerCommand or StartContainerCommand)
-            {
-                restarts.RecordSuccess(key);
+                    i += stops.Count - 1;
+                    continue;
+                }
+
+                var command = plan.Commands[i];
+                Log.Executing(logger, plan.PodName, command);
+                if (!await TryAsync(plan, command, () => ExecuteAsync(command, run, cancellationToken), cancellationToken).ConfigureAwait(false))
+                {
+                    return;
+                }
+
+                var key = RestartTracker.Key(plan.PodUid, command.ContainerName);
+                if (command is CreateContainerCommand or StartContainerCommand or CreateSandboxCommand)
+                {
+                    restarts.RecordSuccess(key);
+                }
             }
         }
+        finally
+        {
+            _hooks.TryRemove(new KeyValuePair<string, CancellationTokenSource>(plan.PodUid, hooks));
+        }
+    }
+
+    /// <summary>
+    /// Stops run together, as the kubelet kills a pod's containers: each runs its preStop hook at once, then waits
+    /// for the stops of a lower order (app containers before sidecars, the sandbox last) within its grace period.
+    /// </summary>
+    /// <returns>False when one failed: the rest of the pod's plan is skipped.</returns>
+    private async Task<bool> StopAllAsync(PodPlan plan, List<StopContainerCommand> stops, CancellationToken cancellationToken)
+    {
+        var stopped = stops.Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
+        async Task<bool> StopOneAsync(StopContainerCommand stop, int index)
+        {
+            try
+            {
+                Log.Executing(logger, plan.PodName, stop);
+                var before = Task.WhenAll(stops.Select((o, i) => (o, i)).Where(x => x.o.Order < stop.Order).Select(x => stopped[x.i].Task));
+                return await TryAsync(plan, stop, () => StopAsync(stop, before, cancellationToken), cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                stopped[index].TrySetResult();
+            }
+        }
+
+        var results = await Task.WhenAll(stops.Select(StopOneAsync)).ConfigureAwait(false);
+        return results.All(r => r);
+    }
+
+    private async Task StopAsync(StopContainerCommand stop, Task before, CancellationToken cancellationToken)
+    {
+        if (stop.Instance.State is ContainerRunState.Running or ContainerRunState.Restarting or ContainerRunState.Paused)
+        {
+            if (stop.Instance.IsSandbox())
+            {
+                // The pod's network goes once every container of the pod has stopped, however long they take.
+                await before.WaitAsync(cancellationToken).ConfigureAwait(false);
+                before = Task.CompletedTask;
+            }
+            else
+            {
+                events?.Normal(stop.Instance, "Killing", $"Stopping container {stop.ContainerName}");
+            }
+
+            await _lifecycle.StopAsync(stop.Instance, stop.GracePeriod, before, cancellationToken).ConfigureAwait(false);
+        }
+
+        await runtime.RemoveContainerAsync(stop.Instance.Id, cancellationToken).ConfigureAwait(false);
     }
 
     /// <returns>False when the step failed: the failure is recorded for the container and the rest of the pod's plan is skipped.</returns>
@@ -140,14 +234,23 @@ internal sealed partial class PodWorkers(IContainerRuntime runtime, PodVolumes v
                     spec = spec with
                     {
                         NetworkMode = $"container:{sandboxId}",
+                        PidMode = create.Container.SharesSandboxPid ? $"container:{sandboxId}" : spec.PidMode,
                         Labels = new Dictionary<string, string>(spec.Labels, StringComparer.Ordinal) { [ContainerLabels.SandboxId] = sandboxId },
                     };
                 }
 
+                await RunAsNonRoot.VerifyAsync(create.Container, runtime, cancellationToken).ConfigureAwait(false);
                 PrepareVolumes(create.Container);
                 if (preparer is not null)
                 {
-                    spec = await preparer.PrepareAsync(create, spec, cancellationToken).ConfigureAwait(false);
+                    // The pod's address, for status.podIP in env: the sandbox's, known once it runs.
+                    var podIp = await PodIpAsync(create, run, cancellationToken).ConfigureAwait(false);
+                    spec = await preparer.PrepareAsync(create, spec, cancellationToken, podIp.Length > 0 ? podIp : null).ConfigureAwait(false);
+                }
+
+                if (!create.Container.JoinsSandbox)
+                {
+                    WarnUnpublishedHostPorts(create.Container.Pod, [create.Container.Container]);
                 }
 
                 // A container that cannot start stays as the failed instance, so its error shows in the pod status.
@@ -156,27 +259,15 @@ internal sealed partial class PodWorkers(IContainerRuntime runtime, PodVolumes v
                 events?.Normal(create.Container.Pod, "Created", $"Created container {create.ContainerName}", create.ContainerName);
                 await runtime.StartContainerAsync(id, cancellationToken).ConfigureAwait(false);
                 events?.Normal(create.Container.Pod, "Started", $"Started container {create.ContainerName}", create.ContainerName);
+                await PostStartAsync(create.Container, id, run, cancellationToken).ConfigureAwait(false);
 
                 break;
             case StartContainerCommand start:
                 await runtime.StartContainerAsync(start.Instance.Id, cancellationToken).ConfigureAwait(false);
                 break;
-            case StopContainerCommand stop:
-                if (stop.Instance.State is ContainerRunState.Running or ContainerRunState.Restarting or ContainerRunState.Paused)
-                {
-                    if (!stop.Instance.IsSandbox())
-                    {
-                        events?.Normal(stop.Instance, "Killing", $"Stopping container {stop.ContainerName}");
-                    }
-
-                    await runtime.StopContainerAsync(stop.Instance.Id, stop.GracePeriod, cancellationToken).ConfigureAwait(false);
-                }
-
-                await runtime.RemoveContainerAsync(stop.Instance.Id, cancellationToken).ConfigureAwait(false);
-                break;
             case KillContainerCommand kill:
                 events?.Normal(kill.Instance, "Killing", $"Container {kill.ContainerName} {kill.Reason}, will be restarted");
-                await runtime.StopContainerAsync(kill.Instance.Id, kill.GracePeriod, cancellationToken).ConfigureAwait(false);
+                await _lifecycle.StopAsync(kill.Instance, kill.GracePeriod, null, cancellationToken).ConfigureAwait(false);
                 break;
             case RemoveContainerCommand remove:
                 await runtime.RemoveContainerAsync(remove.Instance.Id, cancellationToken).ConfigureAwait(false);
@@ -202,9 +293,63 @@ internal sealed partial class PodWorkers(IContainerRuntime runtime, PodVolumes v
                 [ContainerLabels.Attempt] = command.Attempt.ToString(System.Globalization.CultureInfo.InvariantCulture),
             },
         };
+        if (launch.NetworkMode == Network.PodNetwork.None)
+        {
+            WarnUnpublishedHostPorts(command.Pod.Pod, command.Pod.LongRunning.Select(c => c.Container));
+        }
+
         var id = await runtime.CreateContainerAsync(spec, cancellationToken).ConfigureAwait(false);
         await runtime.StartContainerAsync(id, cancellationToken).ConfigureAwait(false);
         return id;
+    }
+
+    /// <summary>The pod's address for a container about to join its sandbox (empty without one, or on network none).</summary>
+    private async Task<string> PodIpAsync(CreateContainerCommand create, PlanRun run, CancellationToken cancellationToken)
+    {
+        if (!create.Container.JoinsSandbox || !ContainerSpecBuilder.UsesPodIp(create.Container.Container)
+            || (create.SandboxId ?? run.SandboxId) is not { } sandboxId)
+        {
+            return "";
+        }
+
+        var sandbox = await runtime.InspectContainerAsync(sandboxId, cancellationToken).ConfigureAwait(false);
+        return sandbox is { IpAddresses: [var address, ..] } ? address : "";
+    }
+
+    /// <summary>Runs the postStart hook; a pod being deleted ends it, and its plan then stops the container.</summary>
+    private async Task PostStartAsync(DesiredContainer container, string containerId, PlanRun run, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _lifecycle.PostStartAsync(container, containerId, run.Hooks).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (run.Hooks.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            Log.PostStartInterrupted(logger, container.Pod.Metadata.Name, container.Container.Name);
+        }
+    }
+
+    /// <summary>
+    /// hostPorts of a pod without hostNetwork are published on its sandbox; on network none there is nothing to publish
+    /// them on, and the pod says so.
+    /// </summary>
+    private void WarnUnpublishedHostPorts(Model.V1.Pod pod, IEnumerable<Model.V1.Container> containers)
+    {
+        if (pod.Spec.HostNetwork || events is null)
+        {
+            return;
+        }
+
+        foreach (var container in containers)
+        {
+            foreach (var port in container.Ports.Where(p => p.HostPort > 0))
+            {
+                var protocol = port.Protocol.Length == 0 ? "TCP" : port.Protocol;
+                events.Warning(pod, "HostPortNotPublished",
+                    $"hostPort {port.HostPort}/{protocol} of container {container.Name} is not published: the node's pod network is none (start the agent with --pod-network bridge or another Docker network to publish it)",
+                    container.Name);
+            }
+        }
     }
 
     private void PrepareVolumes(DesiredContainer container)
@@ -294,10 +439,12 @@ internal sealed partial class PodWorkers(IContainerRuntime runtime, PodVolumes v
         _ => null,
     };
 
-    /// <summary>What one run of a pod's plan learns as it goes: the sandbox it created.</summary>
-    private sealed class PlanRun
+    /// <summary>What one run of a pod's plan learns as it goes (the sandbox it created), and what ends its postStart hooks.</summary>
+    private sealed class PlanRun(CancellationToken hooks)
     {
         public string? SandboxId { get; set; }
+
+        public CancellationToken Hooks => hooks;
     }
 
     private static partial class Log
@@ -313,6 +460,9 @@ internal sealed partial class PodWorkers(IContainerRuntime runtime, PodVolumes v
 
         [LoggerMessage(EventId = 23, Level = LogLevel.Warning, Message = "Pulling image {Image} failed ({Message}); running the local copy")]
         public static partial void PullFailedUsingLocal(ILogger logger, string image, string message);
+
+        [LoggerMessage(EventId = 24, Level = LogLevel.Information, Message = "Pod {Pod} container {Container}: postStart hook interrupted, the pod is being deleted")]
+        public static partial void PostStartInterrupted(ILogger logger, string pod, string container);
 
         [LoggerMessage(EventId = 420, Level = LogLevel.Debug, Message = "Pulling image {Image} with the credentials for {Server} of secret {Secret}")]
         public static partial void PullingWithCredential(ILogger logger, string image, string server, string secret);

@@ -90,6 +90,13 @@ internal sealed partial class Reconciler(
         }
 
         probes.Sync(desired, actual);
+
+        // A pod being deleted does not wait for a postStart hook that may never end.
+        foreach (var pod in desired.Where(p => p.IsTerminating && workers.IsBusy(p.Uid)))
+        {
+            workers.InterruptHooks(pod.Uid);
+        }
+
         var plan = PodPlanner.Plan(desired, actual, new SourceAuthority(assigned.IsKnown, staticPods?.IsListed ?? assigned.IsKnown), restarts, probes);
         foreach (var work in plan.Work.Where(w => !busyWhileListing.Contains(w.PodUid) && !workers.IsBusy(w.PodUid)))
         {
@@ -112,7 +119,7 @@ internal sealed partial class Reconciler(
         foreach (var pod in desired.Where(p => !p.IsTerminating))
         {
             var previous = _statuses.GetValueOrDefault(pod.Uid);
-            var status = PodStatusBuilder.Build(pod, [.. byPod[pod.Uid]], restarts, previous, nodeContext.HostIp, now, probes);
+            var status = PodStatusBuilder.Build(pod, [.. byPod[pod.Uid]], restarts, previous, nodeContext.HostIp, now, probes, workers.Lifecycle.IsStarting);
             terminationMessages?.Apply(status, [.. byPod[pod.Uid]]);
             RecordBackOffs(pod, previous, status);
             _statuses[pod.Uid] = status;
@@ -159,10 +166,10 @@ internal sealed partial class Reconciler(
             return;
         }
 
-        foreach (var container in status.ContainerStatuses)
+        foreach (var container in status.InitContainerStatuses.Concat(status.ContainerStatuses))
         {
             var reason = container.State?.Waiting?.Reason;
-            var before = previous?.ContainerStatuses.FirstOrDefault(c => c.Name == container.Name)?.State?.Waiting?.Reason;
+            var before = previous?.InitContainerStatuses.Concat(previous.ContainerStatuses).FirstOrDefault(c => c.Name == container.Name)?.State?.Waiting?.Reason;
             if (reason == before)
             {
                 continue;

@@ -23,6 +23,18 @@ internal static class ContainerLabels
     /// <summary>On a container that joined a sandbox: the sandbox's id, so a container left behind by a new sandbox is replaced.</summary>
     public const string SandboxId = "io.hostdaemons.sandbox-id";
 
+    /// <summary>On a sandbox: the Docker network it was created on. A sandbox without it (made before pod networks) is on none.</summary>
+    public const string SandboxNetwork = "io.hostdaemons.sandbox-network";
+
+    /// <summary>On a sandbox: a hash of what it publishes and holds besides its network (hostPorts, hostAliases, sysctls), when anything.</summary>
+    public const string SandboxSettings = "io.hostdaemons.sandbox-settings";
+
+    /// <summary>The container's preStop handler (JSON), so it runs on every graceful stop, even once the pod spec is gone.</summary>
+    public const string PreStop = "io.hostdaemons.pre-stop";
+
+    /// <summary>"true" on a container of a hostNetwork pod that has a preStop handler: an httpGet handler connects from the host.</summary>
+    public const string HostNetwork = "io.hostdaemons.host-network";
+
     /// <summary>The <see cref="Container"/> label of a sandbox (never a valid container name, which is lower case).</summary>
     public const string SandboxContainerName = "POD";
 

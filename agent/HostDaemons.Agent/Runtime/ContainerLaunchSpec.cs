@@ -54,12 +54,33 @@ internal sealed record ContainerLaunchSpec
 
     public IReadOnlyList<string> DnsOptions { get; init; } = [];
 
+    /// <summary><c>host</c> shares the host's IPC namespace; empty keeps the container's own.</summary>
+    public string IpcMode { get; init; } = "";
+
+    /// <summary>Docker security options: <c>no-new-privileges</c>, <c>seccomp=unconfined</c>, <c>apparmor=NAME</c>, <c>systempaths=unconfined</c>.</summary>
+    public IReadOnlyList<string> SecurityOptions { get; init; } = [];
+
+    /// <summary>A seccomp profile file on this host (a pod's Localhost profile); the runtime sends its content.</summary>
+    public string? SeccompProfileFile { get; init; }
+
+    public IReadOnlyDictionary<string, string> Sysctls { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Ports published on the host (a pod's hostPorts, on its sandbox).</summary>
+    public IReadOnlyList<PublishedPort> PublishedPorts { get; init; } = [];
+
+    /// <summary><c>hostname:ip</c> entries added to the container's /etc/hosts (a pod's hostAliases).</summary>
+    public IReadOnlyList<string> ExtraHosts { get; init; } = [];
+
     /// <summary>Docker's log driver options (json-file max-size and max-file), so a chatty daemon cannot fill the disk.</summary>
     public ContainerLogLimits? LogLimits { get; init; }
 
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 }
 
-internal sealed record BindMount(string HostPath, string ContainerPath, bool ReadOnly);
+/// <remarks><c>Propagation</c>: empty (Docker's rprivate), <c>rslave</c> or <c>rshared</c>.</remarks>
+internal sealed record BindMount(string HostPath, string ContainerPath, bool ReadOnly, string Propagation = "");
+
+/// <summary>A container port published on the host: <c>hostIP:hostPort</c> to <c>containerPort/protocol</c> (lower case).</summary>
+internal sealed record PublishedPort(int ContainerPort, string Protocol, int HostPort, string HostIp = "");
 
 internal sealed record ContainerLogLimits(string MaxSize, int MaxFiles);

@@ -130,6 +130,59 @@ internal sealed class DockerContainerRuntime : IContainerRuntime, IDisposable
 
     public Task PullImageAsync(string image, CancellationToken cancellationToken) => PullImageAsync(image, null, cancellationToken);
 
+    public async Task<string> GetImageUserAsync(string image, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(image);
+
+        try
+        {
+            var inspection = await _client.Images.InspectImageAsync(image, cancellationToken);
+            return inspection.Config?.User ?? "";
+        }
+        catch (DockerApiException ex)
+        {
+            throw new ContainerRuntimeException("CreateContainerConfigError", $"inspecting image \"{image}\" failed: {EngineMessage(ex)}", ex);
+        }
+    }
+
+    public async Task<RuntimeContainer?> InspectContainerAsync(string containerId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(containerId);
+
+        try
+        {
+            var inspection = await _client.Containers.InspectContainerAsync(containerId, cancellationToken);
+            return ToRuntimeContainer(new ContainerListResponse { ID = inspection.ID }, inspection);
+        }
+        catch (DockerContainerNotFoundException)
+        {
+            return null;
+        }
+        catch (DockerApiException ex)
+        {
+            throw new ContainerRuntimeException("InspectContainerError", EngineMessage(ex), ex);
+        }
+    }
+
+    public async Task<bool> NetworkExistsAsync(string network, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(network);
+
+        try
+        {
+            await _client.Networks.InspectNetworkAsync(network, cancellationToken);
+            return true;
+        }
+        catch (DockerNetworkNotFoundException)
+        {
+            return false;
+        }
+        catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+    }
+
     public async Task ImportImageAsync(string image, Stream rootfs, CancellationToken cancellationToken)
     {
         var (repository, tag) = DockerImageReference.Split(image);
@@ -231,6 +284,7 @@ internal sealed class DockerContainerRuntime : IContainerRuntime, IDisposable
             parameters.ExposedPorts = spec.ExposedPorts.ToDictionary(p => p, _ => new EmptyStruct(), StringComparer.Ordinal);
         }
 
+        DockerPodOptions.Apply(spec, parameters);
         if (spec.LogLimits is { } limits)
         {
             parameters.HostConfig.LogConfig = new LogConfig
@@ -306,7 +360,9 @@ internal sealed class DockerContainerRuntime : IContainerRuntime, IDisposable
         }
         catch (DockerApiException ex)
         {
-            throw new ContainerRuntimeException("RunContainerError", EngineMessage(ex), ex);
+            throw MountPropagation.IsUnsharedSourceError(EngineMessage(ex))
+                ? MountPropagation.UnsharedSource(EngineMessage(ex), ex)
+                : new ContainerRuntimeException("RunContainerError", EngineMessage(ex), ex);
         }
 
         DockerLog.ContainerStarted(_logger, containerId);
@@ -320,6 +376,12 @@ internal sealed class DockerContainerRuntime : IContainerRuntime, IDisposable
             ? 0u
             : (uint)Math.Min(Math.Ceiling(gracePeriod.TotalSeconds), uint.MaxValue);
         DockerLog.StoppingContainer(_logger, containerId, graceSeconds);
+        if (graceSeconds == 0)
+        {
+            await KillNowAsync(containerId, cancellationToken);
+            return;
+        }
+
         try
         {
             // An already stopped container answers 304, which the library reports as false, not as an error.
@@ -331,6 +393,31 @@ internal sealed class DockerContainerRuntime : IContainerRuntime, IDisposable
         catch (DockerContainerNotFoundException)
         {
             DockerLog.StopMissing(_logger, containerId);
+        }
+        catch (DockerApiException ex)
+        {
+            throw new ContainerRuntimeException("KillContainerError", EngineMessage(ex), ex);
+        }
+    }
+
+    /// <summary>
+    /// A stop without grace: SIGKILL, then wait for the exit, as <c>docker stop -t 0</c>. The library leaves a zero
+    /// <c>t</c> out of the stop request (it skips default values), so the engine would apply its own 10 s default.
+    /// </summary>
+    private async Task KillNowAsync(string containerId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.Containers.KillContainerAsync(containerId, new ContainerKillParameters { Signal = "SIGKILL" }, cancellationToken);
+            await _client.Containers.WaitContainerAsync(containerId, cancellationToken);
+        }
+        catch (DockerContainerNotFoundException)
+        {
+            DockerLog.StopMissing(_logger, containerId);
+        }
+        catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.Conflict)
+        {
+            // "Container ... is not running": already stopped, as a stop of a stopped container is.
         }
         catch (DockerApiException ex)
         {
@@ -587,10 +674,11 @@ internal sealed class DockerContainerRuntime : IContainerRuntime, IDisposable
             ["label"] = new Dictionary<string, bool>(StringComparer.Ordinal) { [ContainerLabels.Node + "=" + nodeName] = true },
         };
 
-    private static string FormatBind(BindMount bind) =>
-        bind.ReadOnly
-            ? bind.HostPath + ":" + bind.ContainerPath + ":ro"
-            : bind.HostPath + ":" + bind.ContainerPath;
+    private static string FormatBind(BindMount bind)
+    {
+        string[] options = [.. new[] { bind.ReadOnly ? "ro" : "", bind.Propagation }.Where(o => o.Length > 0)];
+        return options.Length == 0 ? bind.HostPath + ":" + bind.ContainerPath : bind.HostPath + ":" + bind.ContainerPath + ":" + string.Join(',', options);
+    }
 
     private static RuntimeContainer ToRuntimeContainer(ContainerListResponse summary, ContainerInspectResponse inspection)
     {
@@ -615,7 +703,14 @@ internal sealed class DockerContainerRuntime : IContainerRuntime, IDisposable
             Error = string.IsNullOrEmpty(state?.Error) ? null : state.Error,
             OomKilled = state?.OOMKilled ?? false,
             Pid = (int)(state?.Pid ?? 0),
+            IpAddresses = Addresses(inspection.NetworkSettings),
         };
+    }
+
+    private static List<string> Addresses(NetworkSettings? settings)
+    {
+        var networks = (settings?.Networks ?? new Dictionary<string, EndpointSettings>()).OrderBy(n => n.Key, StringComparer.Ordinal).Select(n => n.Value).ToList();
+        return [.. networks.Select(n => n.IPAddress).Concat(networks.Select(n => n.GlobalIPv6Address)).Where(a => !string.IsNullOrEmpty(a))];
     }
 
     private static ContainerRunState ParseState(string? state) => state?.ToUpperInvariant() switch

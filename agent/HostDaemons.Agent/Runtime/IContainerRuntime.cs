@@ -13,6 +13,15 @@ internal interface IContainerRuntime
 
     Task<bool> ImageExistsAsync(string image, CancellationToken cancellationToken);
 
+    /// <summary>The user an image runs as (its config's <c>User</c>: <c>name</c>, <c>uid</c> or <c>uid:gid</c>); empty when it sets none.</summary>
+    Task<string> GetImageUserAsync(string image, CancellationToken cancellationToken);
+
+    /// <summary>One container as <see cref="ListContainersAsync"/> reports it, or null when it does not exist.</summary>
+    Task<RuntimeContainer?> InspectContainerAsync(string containerId, CancellationToken cancellationToken);
+
+    /// <summary>True when the engine has a network of this name (or id).</summary>
+    Task<bool> NetworkExistsAsync(string network, CancellationToken cancellationToken);
+
     /// <summary>Pulls the image, authenticating with <paramref name="credential"/> when given (else anonymously).</summary>
     Task PullImageAsync(string image, RegistryCredential? credential, CancellationToken cancellationToken);
 

@@ -28,6 +28,9 @@ internal sealed record RuntimeContainer
 
     public bool OomKilled { get; init; }
 
+    /// <summary>The container's addresses on the networks it is attached to, IPv4 first (none in network mode none or host).</summary>
+    public IReadOnlyList<string> IpAddresses { get; init; } = [];
+
     /// <summary>The host PID of the container's main process while it runs (0 otherwise): the way into its namespaces.</summary>
     public int Pid { get; init; }
 }

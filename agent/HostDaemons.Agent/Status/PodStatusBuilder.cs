@@ -9,43 +9,84 @@ namespace HostDaemons.Agent.Status;
 
 /// <summary>
 /// A pod's status as Kubernetes shapes it, from its containers as Docker reports them: phase, conditions (with
-/// transition times kept from the previous status), and per container its state, last state, readiness and restarts.
-/// Started and ready follow the probe results (none when omitted): ready drives the Ready and ContainersReady conditions.
+/// transition times kept from the previous status), its addresses, and per container (init containers apart) its
+/// state, last state, readiness and restarts. Started and ready follow the probe results (none when omitted): the
+/// readiness of the app containers and sidecars drives the Ready and ContainersReady conditions. A container whose
+/// postStart hook is still running is not running yet for Kubernetes.
 /// </summary>
 internal static class PodStatusBuilder
 {
-    public static PodStatus Build(DesiredPod pod, IReadOnlyList<RuntimeContainer> instances, RestartTracker restarts, PodStatus? previous, string hostIp, DateTimeOffset now, IProbeResults? probes = null)
+    /// <param name="pod">The pod as the agent resolved it.</param>
+    /// <param name="instances">The pod's containers as the engine lists them (its sandbox too).</param>
+    /// <param name="restarts">Back-offs and failures, for the waiting reasons.</param>
+    /// <param name="previous">The status reported before, for transition times and the start time.</param>
+    /// <param name="hostIp">The node's address.</param>
+    /// <param name="now">The time of this status.</param>
+    /// <param name="probes">Probe results; none when omitted.</param>
+    /// <param name="starting">Tells the containers whose postStart hook runs; none when omitted.</param>
+    public static PodStatus Build(DesiredPod pod, IReadOnlyList<RuntimeContainer> instances, RestartTracker restarts, PodStatus? previous, string hostIp, DateTimeOffset now,
+        IProbeResults? probes = null, Func<string, bool>? starting = null)
     {
         probes ??= NoProbeResults.Instance;
+        starting ??= _ => false;
+        var sandbox = PodPlanner.CurrentSandbox(instances);
         var status = new PodStatus
         {
             HostIp = hostIp,
-            PodIp = pod.Pod.Spec.HostNetwork ? hostIp : "",
             StartTime = previous?.StartTime ?? Timestamp.FromDateTimeOffset(now),
         };
+        PodAddresses.Set(status, pod, sandbox, hostIp);
+
+        var containers = instances.Where(i => !i.IsSandbox()).ToList();
+        var defaultReason = pod.InitContainers.Count > 0 ? "PodInitializing" : "ContainerCreating";
+        foreach (var container in pod.InitContainers)
+        {
+            var mine = PodInitialization.InstancesOf(containers, container.Container.Name);
+            status.InitContainerStatuses.Add(BuildContainer(pod, container, mine, restarts, probes, starting, defaultReason));
+        }
 
         foreach (var container in pod.Containers)
         {
-            var name = container.Container.Name;
-            var mine = instances.Where(i => i.Get(ContainerLabels.Container) == name).OrderByDescending(i => i.AttemptOf()).ToList();
-            status.ContainerStatuses.Add(BuildContainer(pod, container, mine, restarts, probes));
+            var mine = PodInitialization.InstancesOf(containers, container.Container.Name);
+            status.ContainerStatuses.Add(BuildContainer(pod, container, mine, restarts, probes, starting, defaultReason));
         }
 
-        // Kubernetes: Running once every container was created and one runs, or is restarting (restartPolicy Always).
-        var allReady = status.ContainerStatuses.Count > 0 && status.ContainerStatuses.All(c => c.Ready);
-        var allCreated = pod.Containers.All(c => instances.Any(i => i.Get(ContainerLabels.Container) == c.Container.Name));
-        var anyStarted = instances.Any(i => !i.IsSandbox() && (i.StartedAt is not null || i.State == ContainerRunState.Running));
-        status.Phase = allCreated && anyStarted ? "Running" : "Pending";
+        var inCurrentSandbox = PodInitialization.InCurrentSandbox(pod, sandbox?.Id);
+        var incomplete = PodInitialization.AppsStarted(pod, containers, inCurrentSandbox)
+            ? []
+            : pod.InitContainers.Where(c => !PodInitialization.IsDone(c, PodInitialization.InstancesOf(containers, c.Container.Name).FirstOrDefault(inCurrentSandbox), probes))
+                .Select(c => c.Container.Name).ToList();
+        var initialized = incomplete.Count == 0;
+
+        // Ready: the app containers and the sidecars, as the kubelet counts them since sidecars.
+        var sidecars = pod.InitContainers.Select((c, i) => (c, i)).Where(x => x.c.IsSidecar).Select(x => status.InitContainerStatuses[x.i]);
+        var readiness = status.ContainerStatuses.Concat(sidecars).ToList();
+        var allReady = initialized && readiness.Count > 0 && readiness.All(c => c.Ready);
+
+        // Kubernetes: Running once every container was created and one runs, or is restarting (restartPolicy Always);
+        // Pending while initializing; Failed when an init container failed and the pod restarts nothing.
+        var allCreated = pod.Containers.All(c => containers.Any(i => i.Get(ContainerLabels.Container) == c.Container.Name));
+        var anyStarted = pod.Containers.Any(c => containers.Any(i => i.Get(ContainerLabels.Container) == c.Container.Name && (i.StartedAt is not null || i.State == ContainerRunState.Running)));
+        status.Phase = !initialized
+            ? InitFailedForGood(pod, status) ? "Failed" : "Pending"
+            : allCreated && anyStarted ? "Running" : "Pending";
 
         var timestamp = Timestamp.FromDateTimeOffset(now);
-        status.Conditions.Add(Condition("Initialized", true, previous, timestamp));
+        status.Conditions.Add(Condition("Initialized", initialized, previous, timestamp,
+            initialized ? null : ("ContainersNotInitialized", $"containers with incomplete status: [{string.Join(' ', incomplete)}]")));
         status.Conditions.Add(Condition("Ready", allReady, previous, timestamp));
         status.Conditions.Add(Condition("ContainersReady", allReady, previous, timestamp));
         status.Conditions.Add(Condition("PodScheduled", true, previous, timestamp));
         return status;
     }
 
-    private static ContainerStatus BuildContainer(DesiredPod pod, DesiredContainer container, List<RuntimeContainer> instances, RestartTracker restarts, IProbeResults probes)
+    /// <summary>An init container exited with an error and the pod's restartPolicy Never runs it no more.</summary>
+    private static bool InitFailedForGood(DesiredPod pod, PodStatus status) =>
+        pod.Pod.Spec.RestartPolicy == "Never"
+        && pod.InitContainers.Select((c, i) => (c, i)).Any(x => !x.c.IsSidecar && status.InitContainerStatuses[x.i].State?.Terminated is { ExitCode: not 0 });
+
+    private static ContainerStatus BuildContainer(DesiredPod pod, DesiredContainer container, List<RuntimeContainer> instances, RestartTracker restarts, IProbeResults probes,
+        Func<string, bool> starting, string defaultReason)
     {
         var name = container.Container.Name;
         var key = RestartTracker.Key(pod.Uid, name);
@@ -70,11 +111,15 @@ internal static class PodStatusBuilder
             status.LastState = new ContainerState { Terminated = Terminated(previous) };
         }
 
-        var waiting = Waiting(restarts, key);
+        var waiting = Waiting(restarts, key, defaultReason);
         switch (latest?.State)
         {
             case null:
                 status.State.Waiting = waiting;
+                break;
+            case ContainerRunState.Running when starting(latest.Id):
+                status.State.Waiting = waiting;
+                status.Started = false;
                 break;
             case ContainerRunState.Running:
                 status.State.Running = new ContainerStateRunning { StartedAt = Time(latest.StartedAt) };
@@ -108,11 +153,11 @@ internal static class PodStatusBuilder
 
     /// <summary>Why a container is not running yet: still being created, or its last failure (a failed pull waiting
     /// for its retry shows ImagePullBackOff, as in Kubernetes).</summary>
-    private static ContainerStateWaiting Waiting(RestartTracker restarts, string key)
+    private static ContainerStateWaiting Waiting(RestartTracker restarts, string key, string defaultReason)
     {
         if (restarts.LastFailure(key) is not { } failure)
         {
-            return new ContainerStateWaiting { Reason = "ContainerCreating" };
+            return new ContainerStateWaiting { Reason = defaultReason };
         }
 
         var reason = failure.Reason == "ErrImagePull" && restarts.FailureWait(key) > TimeSpan.Zero ? "ImagePullBackOff" : failure.Reason;
@@ -129,7 +174,7 @@ internal static class PodStatusBuilder
         ContainerId = "docker://" + instance.Id,
     };
 
-    private static PodCondition Condition(string type, bool value, PodStatus? previous, Timestamp now)
+    private static PodCondition Condition(string type, bool value, PodStatus? previous, Timestamp now, (string Reason, string Message)? why = null)
     {
         var status = value ? "True" : "False";
         var before = previous?.Conditions.FirstOrDefault(c => c.Type == type);
@@ -138,7 +183,8 @@ internal static class PodStatusBuilder
             Type = type,
             Status = status,
             LastTransitionTime = before?.Status == status ? before.LastTransitionTime : now,
-            Reason = type is "Ready" or "ContainersReady" && !value ? "ContainersNotReady" : "",
+            Reason = why?.Reason ?? (type is "Ready" or "ContainersReady" && !value ? "ContainersNotReady" : ""),
+            Message = why?.Message ?? "",
         };
     }
 

@@ -615,6 +615,7 @@ public sealed class ContainerSpecBuilderTemplateTests
                 [ContainerLabels.Owner] = "DaemonSet/fluentd",
                 [ContainerLabels.Sandbox] = "true",
                 [ContainerLabels.GracePeriod] = "0",
+                [ContainerLabels.SandboxNetwork] = "none",
             },
             sandbox.Labels);
         Assert.Equal("", sandbox.Name);

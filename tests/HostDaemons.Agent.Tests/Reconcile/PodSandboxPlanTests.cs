@@ -55,8 +55,8 @@ public sealed class PodSandboxPlanTests
     public void Plan_SandboxRunning_MissingContainerJoinsIt()
     {
         var pod = ContainerSpecBuilder.Build(TwoContainers(), TestPods.Node);
-        var sandbox = Sandbox(pod, ContainerRunState.Running);
-        var a = InSandbox(TestPods.Instance(pod.Containers[0], 0, ContainerRunState.Running), sandbox.Id);
+        var sandbox = TestPods.Sandbox(pod, ContainerRunState.Running);
+        var a = TestPods.InSandbox(TestPods.Instance(pod.Containers[0], 0, ContainerRunState.Running), sandbox.Id);
 
         var plan = PodPlanner.Plan([pod], [sandbox, a], authoritative: true, Restarts);
 
@@ -69,9 +69,9 @@ public sealed class PodSandboxPlanTests
     public void Plan_SandboxExited_ContainersStoppedAndRecreatedInANewOne()
     {
         var pod = ContainerSpecBuilder.Build(TwoContainers(), TestPods.Node);
-        var sandbox = Sandbox(pod, ContainerRunState.Exited);
-        var a = InSandbox(TestPods.Instance(pod.Containers[0], 0, ContainerRunState.Running), sandbox.Id);
-        var b = InSandbox(TestPods.Instance(pod.Containers[1], 2, ContainerRunState.Running), sandbox.Id);
+        var sandbox = TestPods.Sandbox(pod, ContainerRunState.Exited);
+        var a = TestPods.InSandbox(TestPods.Instance(pod.Containers[0], 0, ContainerRunState.Running), sandbox.Id);
+        var b = TestPods.InSandbox(TestPods.Instance(pod.Containers[1], 2, ContainerRunState.Running), sandbox.Id);
 
         var plan = PodPlanner.Plan([pod], [sandbox, a, b], authoritative: true, Restarts);
 
@@ -86,9 +86,9 @@ public sealed class PodSandboxPlanTests
     public void Plan_ContainerOutsideTheCurrentSandbox_IsReplaced()
     {
         var pod = ContainerSpecBuilder.Build(TwoContainers(), TestPods.Node);
-        var sandbox = Sandbox(pod, ContainerRunState.Running);
-        var a = InSandbox(TestPods.Instance(pod.Containers[0], 0, ContainerRunState.Running), sandbox.Id);
-        var b = InSandbox(TestPods.Instance(pod.Containers[1], 0, ContainerRunState.Running), "an-older-sandbox");
+        var sandbox = TestPods.Sandbox(pod, ContainerRunState.Running);
+        var a = TestPods.InSandbox(TestPods.Instance(pod.Containers[0], 0, ContainerRunState.Running), sandbox.Id);
+        var b = TestPods.InSandbox(TestPods.Instance(pod.Containers[1], 0, ContainerRunState.Running), "an-older-sandbox");
 
         var plan = PodPlanner.Plan([pod], [sandbox, a, b], authoritative: true, Restarts);
 
@@ -102,24 +102,87 @@ public sealed class PodSandboxPlanTests
     public void Plan_EverythingRunningInTheSandbox_NothingToDo()
     {
         var pod = ContainerSpecBuilder.Build(TwoContainers(), TestPods.Node);
-        var sandbox = Sandbox(pod, ContainerRunState.Running);
-        var a = InSandbox(TestPods.Instance(pod.Containers[0], 0, ContainerRunState.Running), sandbox.Id);
-        var b = InSandbox(TestPods.Instance(pod.Containers[1], 0, ContainerRunState.Running), sandbox.Id);
+        var sandbox = TestPods.Sandbox(pod, ContainerRunState.Running);
+        var a = TestPods.InSandbox(TestPods.Instance(pod.Containers[0], 0, ContainerRunState.Running), sandbox.Id);
+        var b = TestPods.InSandbox(TestPods.Instance(pod.Containers[1], 0, ContainerRunState.Running), sandbox.Id);
 
         Assert.Empty(PodPlanner.Plan([pod], [sandbox, a, b], authoritative: true, Restarts).Work);
     }
 
-    private static Model.V1.Pod TwoContainers() => TestPods.Pod(containers: [TestPods.Container("a"), TestPods.Container("b")]);
-
-    private static RuntimeContainer Sandbox(DesiredPod pod, ContainerRunState state) => new()
+    [Fact]
+    public void Build_SingleContainerOnAPodNetwork_GetsASandboxOnThatNetwork()
     {
-        Id = "sandbox-0",
-        Name = ContainerSpecBuilder.ContainerName(pod.Pod, ContainerLabels.SandboxContainerName, 0),
-        Image = PauseImage.Name,
-        Labels = new Dictionary<string, string>(pod.Sandbox!.Labels, StringComparer.Ordinal) { [ContainerLabels.Attempt] = "0" },
-        State = state,
-    };
+        var desired = ContainerSpecBuilder.Build(TestPods.Pod(), OnNetwork("hd-pods"));
 
-    private static RuntimeContainer InSandbox(RuntimeContainer instance, string sandboxId) =>
-        instance with { Labels = new Dictionary<string, string>(instance.Labels, StringComparer.Ordinal) { [ContainerLabels.SandboxId] = sandboxId } };
+        Assert.True(desired.NeedsSandbox);
+        Assert.Equal("hd-pods", desired.Sandbox!.NetworkMode);
+        Assert.Equal("hd-pods", desired.Sandbox.Labels[ContainerLabels.SandboxNetwork]);
+        Assert.True(Assert.Single(desired.Containers).JoinsSandbox);
+    }
+
+    [Fact]
+    public void Plan_LegacySandboxWithoutNetworkLabels_AdoptedOnNetworkNone()
+    {
+        var pod = ContainerSpecBuilder.Build(TwoContainers(), TestPods.Node);
+        var legacy = TestPods.Sandbox(pod, ContainerRunState.Running) is var s
+            ? s with { Labels = s.Labels.Where(l => l.Key != ContainerLabels.SandboxNetwork).ToDictionary(l => l.Key, l => l.Value) }
+            : null!;
+        var a = TestPods.InSandbox(TestPods.Instance(pod.Containers[0], 0, ContainerRunState.Running), legacy.Id);
+        var b = TestPods.InSandbox(TestPods.Instance(pod.Containers[1], 0, ContainerRunState.Running), legacy.Id);
+
+        Assert.Empty(PodPlanner.Plan([pod], [legacy, a, b], authoritative: true, Restarts).Work);
+    }
+
+    [Fact]
+    public void Plan_SandboxMadeForAnotherNetwork_ContainersStoppedAndRecreatedInANewSandbox()
+    {
+        var before = ContainerSpecBuilder.Build(TwoContainers(), TestPods.Node);
+        var sandbox = TestPods.Sandbox(before, ContainerRunState.Running);
+        var a = TestPods.InSandbox(TestPods.Instance(before.Containers[0], 0, ContainerRunState.Running), sandbox.Id);
+        var b = TestPods.InSandbox(TestPods.Instance(before.Containers[1], 0, ContainerRunState.Running), sandbox.Id);
+        var after = ContainerSpecBuilder.Build(TwoContainers(), OnNetwork("bridge"));
+
+        var commands = Assert.Single(PodPlanner.Plan([after], [sandbox, a, b], authoritative: true, Restarts).Work).Commands;
+
+        var stops = commands.OfType<StopContainerCommand>().ToList();
+        Assert.Equal([a.Id, b.Id, sandbox.Id], stops.OrderBy(s => s.Order).Select(s => s.Instance.Id));
+        Assert.Equal(TimeSpan.Zero, stops.Single(s => s.Instance.Id == sandbox.Id).GracePeriod);
+        Assert.Equal("its pod sandbox was made for other network settings", stops[0].Reason);
+        Assert.Equal(1, Assert.Single(commands.OfType<CreateSandboxCommand>()).Attempt);
+        Assert.Equal([1, 1], commands.OfType<CreateContainerCommand>().Select(c => c.Attempt));
+    }
+
+    [Fact]
+    public void Plan_SandboxWithOtherPublishedPorts_Replaced()
+    {
+        var pod = TwoContainers();
+        pod.Spec.Containers[0].Ports.Add(new Model.V1.ContainerPort { ContainerPort_ = 80, HostPort = 8080 });
+        var desired = ContainerSpecBuilder.Build(pod, OnNetwork("bridge"));
+        var stale = TestPods.Sandbox(desired, ContainerRunState.Running) is var s
+            ? s with { Labels = new Dictionary<string, string>(s.Labels) { [ContainerLabels.SandboxSettings] = "different0" } }
+            : null!;
+
+        var commands = Assert.Single(PodPlanner.Plan([desired], [stale], authoritative: true, Restarts).Work).Commands;
+
+        Assert.Single(commands.OfType<CreateSandboxCommand>());
+    }
+
+    [Fact]
+    public void Plan_PodOnNetworkNoneNoLongerNeedsItsSandbox_SandboxStoppedAndContainerReplaced()
+    {
+        var before = ContainerSpecBuilder.Build(TestPods.Pod(), OnNetwork("bridge"));
+        var sandbox = TestPods.Sandbox(before, ContainerRunState.Running);
+        var main = TestPods.InSandbox(TestPods.Instance(before.Containers[0], 0, ContainerRunState.Running), sandbox.Id);
+        var after = ContainerSpecBuilder.Build(TestPods.Pod(), TestPods.Node);
+
+        var commands = Assert.Single(PodPlanner.Plan([after], [sandbox, main], authoritative: true, Restarts).Work).Commands;
+
+        Assert.Equal([main.Id, sandbox.Id], commands.OfType<StopContainerCommand>().Select(c => c.Instance.Id).Order());
+        var create = Assert.Single(commands.OfType<CreateContainerCommand>());
+        Assert.Equal((1, (string?)null), (create.Attempt, create.SandboxId));
+    }
+
+    private static NodeContext OnNetwork(string network) => new(TestPods.Node, "192.0.2.10", "/var/lib/hostdaemons/agent/pods", null, new HostDaemons.Agent.Network.PodNetwork(network));
+
+    private static Model.V1.Pod TwoContainers() => TestPods.Pod(containers: [TestPods.Container("a"), TestPods.Container("b")]);
 }

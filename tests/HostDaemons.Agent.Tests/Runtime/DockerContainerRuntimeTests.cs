@@ -162,6 +162,22 @@ public sealed class DockerContainerRuntimeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StopContainerAsync_ZeroGraceAndTermIgnored_KilledAtOnce()
+    {
+        var id = await CreateAndStartAsync(Spec("trap '' TERM; echo ready; while true; do sleep 0.1; done", "grace-zero"));
+        await WaitForLogAsync(id, "ready");
+
+        var stopwatch = Stopwatch.StartNew();
+        await _runtime.StopContainerAsync(id, TimeSpan.Zero, Ct).DefaultTimeout();
+
+        TestContext.Current.TestOutputHelper?.WriteLine($"stop with grace 0 took {stopwatch.Elapsed.TotalMilliseconds:0} ms");
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(2), $"stop with grace 0 took {stopwatch.Elapsed}");
+        var container = await GetAsync(id);
+        Assert.Equal(ContainerRunState.Exited, container.State);
+        Assert.Equal(137, container.ExitCode);
+    }
+
+    [Fact]
     public async Task StopContainerAsync_NotRunningOrMissingContainer_DoesNotThrow()
     {
         var id = await _runtime.CreateContainerAsync(Spec("exit 0", "not-running"), Ct);

@@ -41,6 +41,8 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
     private readonly Dictionary<string, ContainerLaunchSpec> _specs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, byte[]> _logs = new(StringComparer.Ordinal);
     private readonly HashSet<string> _localImages = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _imageUsers = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _networks = new(StringComparer.Ordinal) { "host", "none" };
     private readonly Dictionary<string, string> _pullFailures = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string Username, string Password)> _privateImages = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<(string Image, RegistryCredential? Credential)> _pulls = new();
@@ -51,6 +53,7 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
     private TaskCompletionSource _pullStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _nextId;
     private int _nextPid;
+    private int _nextAddress;
 
     public FakeContainerRuntime(TimeProvider? time = null)
     {
@@ -119,6 +122,24 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
         lock (_lock)
         {
             _localImages.Add(image);
+        }
+    }
+
+    /// <summary>The image's configured user (Docker's <c>Config.User</c>); none by default.</summary>
+    public void SetImageUser(string image, string user)
+    {
+        lock (_lock)
+        {
+            _imageUsers[image] = user;
+        }
+    }
+
+    /// <summary>Adds a Docker network: containers started on it get an address 10.88.0.N.</summary>
+    public void AddNetwork(string name)
+    {
+        lock (_lock)
+        {
+            _networks.Add(name);
         }
     }
 
@@ -228,6 +249,7 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
                 ExitCode = exitCode,
                 FinishedAt = at ?? _time.GetUtcNow(),
                 Pid = 0,
+                IpAddresses = [],
                 OomKilled = oomKilled,
                 Error = error,
             };
@@ -283,6 +305,30 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
     {
         Record(RuntimeCall.ImageExists, image);
         return Task.FromResult(HasLocalImage(image));
+    }
+
+    public Task<string> GetImageUserAsync(string image, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_imageUsers.GetValueOrDefault(image, ""));
+        }
+    }
+
+    public Task<RuntimeContainer?> InspectContainerAsync(string containerId, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_containers.GetValueOrDefault(containerId));
+        }
+    }
+
+    public Task<bool> NetworkExistsAsync(string network, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_networks.Contains(network));
+        }
     }
 
     /// <summary>Pulls of <paramref name="image"/> fail as a private registry refuses them unless they carry these credentials.</summary>
@@ -405,6 +451,9 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
                 StartedAt = _time.GetUtcNow(),
                 FinishedAt = null,
                 Pid = 1000 + Interlocked.Increment(ref _nextPid),
+                IpAddresses = _specs.TryGetValue(containerId, out var spec) && _networks.Contains(spec.NetworkMode) && spec.NetworkMode is not ("none" or "host")
+                    ? [string.Create(CultureInfo.InvariantCulture, $"10.88.0.{Interlocked.Increment(ref _nextAddress) + 1}")]
+                    : [],
                 ExitCode = 0,
                 Error = null,
                 OomKilled = false,
@@ -425,7 +474,7 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
         {
             if (_containers.TryGetValue(containerId, out var container) && container.State == ContainerRunState.Running)
             {
-                stopped = container with { State = ContainerRunState.Exited, ExitCode = StopExitCode, FinishedAt = _time.GetUtcNow(), Pid = 0 };
+                stopped = container with { State = ContainerRunState.Exited, ExitCode = StopExitCode, FinishedAt = _time.GetUtcNow(), Pid = 0, IpAddresses = [] };
                 _containers[containerId] = stopped;
             }
         }

@@ -88,6 +88,27 @@ internal static class TestPods
         };
     }
 
+    /// <summary>An instance of the pod's container (init container or app container) of that name.</summary>
+    public static RuntimeContainer Instance(DesiredPod pod, string name, int attempt, ContainerRunState state, int exitCode = 0, DateTimeOffset? finishedAt = null) =>
+        Instance(pod.AllContainers.Single(c => c.Container.Name == name), attempt, state, createdAt: AgentHarness.Epoch.AddMinutes(-10),
+            exitCode: exitCode, finishedAt: finishedAt ?? (state == ContainerRunState.Exited ? AgentHarness.Epoch.AddMinutes(-5) : null));
+
+    /// <summary>The pod's sandbox as the agent would have created it.</summary>
+    public static RuntimeContainer Sandbox(DesiredPod pod, ContainerRunState state = ContainerRunState.Running) => new()
+    {
+        Id = "sandbox-0",
+        Name = ContainerSpecBuilder.ContainerName(pod.Pod, ContainerLabels.SandboxContainerName, 0),
+        Image = PauseImage.Name,
+        Labels = new Dictionary<string, string>(pod.Sandbox!.Labels, StringComparer.Ordinal) { [ContainerLabels.Attempt] = "0" },
+        State = state,
+    };
+
+    /// <summary>The instance, labelled as having joined <paramref name="sandbox"/>.</summary>
+    public static RuntimeContainer Joined(RuntimeContainer sandbox, RuntimeContainer instance) => InSandbox(instance, sandbox.Id);
+
+    public static RuntimeContainer InSandbox(RuntimeContainer instance, string sandboxId) =>
+        instance with { Labels = new Dictionary<string, string>(instance.Labels, StringComparer.Ordinal) { [ContainerLabels.SandboxId] = sandboxId } };
+
     /// <summary>A container labelled for <paramref name="node"/> whose pod the agent does not (or no longer) know.</summary>
     public static RuntimeContainer Orphan(string podUid, string podName = "gone-pod", string container = "main", ContainerRunState state = ContainerRunState.Running, string? gracePeriodSeconds = null, string node = Node)
     {

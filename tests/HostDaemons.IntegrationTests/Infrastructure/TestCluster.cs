@@ -47,6 +47,13 @@ public sealed class TestCluster : IAsyncDisposable
 
     public TestAgent Agent(string nodeName) => _agents[nodeName];
 
+    /// <summary>Applies a DaemonSet selected by <c>app: NAME</c> whose pod spec is <paramref name="podSpec"/> (YAML lines, unindented).</summary>
+    public async Task ApplyDaemonAsync(string name, string podSpec)
+    {
+        var result = await Hdctl.RunWithInputAsync(TestManifests.DaemonWithPodSpec(name, podSpec), "apply", "-f", "-");
+        Assert.True(result.ExitCode == 0, $"apply failed: {result.Error}");
+    }
+
     /// <summary>Cleans up a node's containers at the end, for agents the test runs itself.</summary>
     public void Track(string nodeName) => _nodeNames.Add(nodeName);
 

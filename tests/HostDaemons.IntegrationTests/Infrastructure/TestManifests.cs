@@ -37,6 +37,22 @@ public static class TestManifests
             """;
     }
 
+    /// <summary>A DaemonSet selected by <c>app: NAME</c> whose pod spec is <paramref name="podSpec"/> (YAML lines, unindented).</summary>
+    public static string DaemonWithPodSpec(string name, string podSpec)
+    {
+        var spec = string.Concat(podSpec.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => "\n      " + line));
+        return $$$"""
+            apiVersion: apps/v1
+            kind: DaemonSet
+            metadata: {name: {{{name}}}}
+            spec:
+              selector: {matchLabels: {app: {{{name}}}}}
+              template:
+                metadata: {labels: {app: {{{name}}}}}
+                spec:{{{spec}}}
+            """;
+    }
+
     /// <summary>A static pod manifest (v1 Pod, label <c>app: NAME</c>) of one container that idles until SIGTERM; <paramref name="comment"/> goes first.</summary>
     public static string StaticPod(string name, string image = "busybox:latest", string comment = "", string command = SleepUntilTerm) => $$"""
         {{comment}}apiVersion: v1

@@ -191,7 +191,7 @@ public sealed class ProbeTests
     public async Task HttpGetLiveness_HostNetwork_ReadyThenRestartedWhenHealthzGoes()
     {
         var node = "probe-hostnet-" + Suffix();
-        var port = FreeHostPort();
+        var port = FreeHostPorts.Next();
         await using var cluster = await TestCluster.StartAsync(node);
         await ApplyAsync(cluster, "probe-hostnet", $$"""
             readinessProbe:
@@ -301,27 +301,6 @@ public sealed class ProbeTests
     /// <summary>A boolean field, false when left out (as proto3 leaves out false).</summary>
     private static bool Flag(JsonElement element, string name) => element.TryGetProperty(name, out var value) && value.GetBoolean();
 
-    /// <summary>
-    /// A random high port below Linux's ephemeral range (so no outgoing connection takes it meanwhile) that is free on the
-    /// host's loopback now.
-    /// </summary>
-    private static int FreeHostPort()
-    {
-        while (true)
-        {
-            var port = Random.Shared.Next(20_000, 32_000);
-            try
-            {
-                var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
-                listener.Start();
-                listener.Stop();
-                return port;
-            }
-            catch (System.Net.Sockets.SocketException)
-            {
-            }
-        }
-    }
 
     private static string Suffix() => Guid.NewGuid().ToString("N")[..6];
 
