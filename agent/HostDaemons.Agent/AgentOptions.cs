@@ -33,6 +33,17 @@ public sealed class AgentOptions
     [Required]
     public string StateDir { get; set; } = "/var/lib/hostdaemons/agent";
 
+    /// <summary>
+    /// Makes the directories absolute, against the working directory the agent starts in: volume and termination
+    /// message files under the state directory are bound into containers, and Docker takes a relative bind source for
+    /// the name of a volume.
+    /// </summary>
+    internal static void ResolveDirectories(AgentOptions options)
+    {
+        options.StateDir = options.StateDir.Length > 0 ? Path.GetFullPath(options.StateDir) : options.StateDir;
+        options.ManifestDir = options.ManifestDir.Length > 0 ? Path.GetFullPath(options.ManifestDir) : options.ManifestDir;
+    }
+
     /// <summary>The Docker engine; <c>DOCKER_HOST</c>, else the local socket, when not set.</summary>
     public string DockerEndpoint { get; set; } = "";
 

@@ -21,7 +21,8 @@ public static class AgentServiceCollectionExtensions
     /// <summary>The agent: options, the Docker runtime, assignments, the reconcile loop and the control plane link.</summary>
     public static IServiceCollection AddHostDaemonsAgent(this IServiceCollection services)
     {
-        services.AddOptionsWithValidateOnStart<AgentOptions, AgentOptionsValidator>().BindConfiguration(AgentOptions.SectionName);
+        services.AddOptionsWithValidateOnStart<AgentOptions, AgentOptionsValidator>().BindConfiguration(AgentOptions.SectionName)
+            .PostConfigure(AgentOptions.ResolveDirectories);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AgentOptions>, AgentOptionsCrossValidator>());
         services.TryAddSingleton(TimeProvider.System);
 
