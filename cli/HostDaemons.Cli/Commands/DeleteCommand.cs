@@ -39,6 +39,11 @@ internal sealed class DeleteCommand : Command
 
     private readonly Option<bool> _now = new("--now") { Description = "Stop at once (a grace period of 1 second)" };
 
+    private readonly Option<bool> _force = new("--force")
+    {
+        Description = "With --grace-period=0 (the default with --force): kill a pod's containers at once, and remove a pod whose node is not Ready without waiting for it",
+    };
+
     private readonly CliEnvironment _env;
 
     public DeleteCommand(CliEnvironment env)
@@ -57,6 +62,7 @@ internal sealed class DeleteCommand : Command
         Options.Add(_timeout);
         Options.Add(_gracePeriod);
         Options.Add(_now);
+        Options.Add(_force);
         SetAction(RunAsync);
     }
 
@@ -70,6 +76,13 @@ internal sealed class DeleteCommand : Command
             var other => throw new CliException($"error: invalid cascade value ({other}). Must be \"background\", \"foreground\", or \"orphan\""),
         };
         var grace = GracePeriod(parse);
+        var force = parse.GetValue(_force);
+        if (force)
+        {
+            await _env.Error.WriteLineAsync(
+                "Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.");
+        }
+
         if (!GoDuration.TryParse(parse.GetValue(_timeout) ?? "", out var timeout))
         {
             throw new CliException($"error: invalid argument \"{parse.GetValue(_timeout)}\" for \"--timeout\" flag: time: invalid duration");
@@ -93,7 +106,7 @@ internal sealed class DeleteCommand : Command
         {
             try
             {
-                var request = new DeleteRequest { Ref = new ObjectReference { Kind = kind.Kind, Namespace = ns, Name = name }, PropagationPolicy = policy };
+                var request = new DeleteRequest { Ref = new ObjectReference { Kind = kind.Kind, Namespace = ns, Name = name }, PropagationPolicy = policy, Force = force };
                 if (grace is { } seconds)
                 {
                     request.GracePeriodSeconds = seconds;
@@ -143,10 +156,11 @@ internal sealed class DeleteCommand : Command
         return value is Pod pod && pod.IsMirror() ? null : value;
     }
 
-    /// <summary>kubectl's rules: -1 is the pod's own, <c>--now</c> is 1, and 0 without <c>--force</c> becomes 1.</summary>
+    /// <summary>kubectl's rules: -1 is the pod's own (0 with <c>--force</c>), <c>--now</c> is 1, and 0 without <c>--force</c> becomes 1.</summary>
     private long? GracePeriod(ParseResult parse)
     {
         var grace = parse.GetValue(_gracePeriod);
+        var force = parse.GetValue(_force);
         if (parse.GetValue(_now))
         {
             if (grace >= 0)
@@ -157,10 +171,11 @@ internal sealed class DeleteCommand : Command
             return 1;
         }
 
-        return grace switch
+        return (grace, force) switch
         {
-            < 0 => null,
-            0 => 1,
+            ( < 0, true) => 0,
+            ( < 0, false) => null,
+            (0, false) => 1,
             _ => grace,
         };
     }

@@ -70,7 +70,8 @@ internal sealed partial class AdminService(
 
                 break;
             case Pod pod:
-                await terminator.TerminateAsync(pod, request.HasGracePeriodSeconds && request.GracePeriodSeconds >= 0 ? request.GracePeriodSeconds : null, ct).ConfigureAwait(false);
+                await terminator.TerminateAsync(pod, request.HasGracePeriodSeconds && request.GracePeriodSeconds >= 0 ? request.GracePeriodSeconds : null, ct, request.Force)
+                    .ConfigureAwait(false);
                 break;
             case PriorityClass priorityClass when SystemPriorityClasses.Find(priorityClass.Metadata.Name) is not null:
                 throw ApiErrors.Forbidden(ResourceKind.PriorityClass, priorityClass.Metadata.Name, "this is a system priority class and cannot be deleted");

@@ -1,4 +1,5 @@
 using Google.Protobuf.WellKnownTypes;
+using HostDaemons.ControlPlane.Nodes;
 using HostDaemons.ControlPlane.Storage;
 using HostDaemons.Model.Objects;
 using HostDaemons.Model.V1;
@@ -8,14 +9,16 @@ namespace HostDaemons.ControlPlane.Controller;
 /// <summary>
 /// Deletes pods as Kubernetes does: a pod on a live node is marked (deletionTimestamp and grace period) and the agent
 /// stops its containers and then removes it; a pod whose node is gone, or that never reached a node, goes at once, and
-/// so does a mirror pod (its static pod is the agent's, and stays).
+/// so does a mirror pod (its static pod is the agent's, and stays). A forced deletion with a grace period of 0 does not
+/// wait for a node that is not Ready either, as the API server removes a force-deleted pod at once.
 /// </summary>
 internal sealed class PodTerminator(IObjectStore store, TimeProvider time)
 {
-    public async Task TerminateAsync(Pod pod, long? gracePeriodSeconds, CancellationToken cancellationToken)
+    public async Task TerminateAsync(Pod pod, long? gracePeriodSeconds, CancellationToken cancellationToken, bool force = false)
     {
         var nodeName = pod.Spec?.NodeName ?? "";
-        if (nodeName.Length == 0 || pod.IsMirror() || store.Get<Node>("", nodeName) is null)
+        var node = nodeName.Length == 0 ? null : store.Get<Node>("", nodeName);
+        if (node is null || pod.IsMirror() || (force && gracePeriodSeconds == 0 && !NodeConditions.IsReady(node)))
         {
             await store.DeleteAsync<Pod>(pod.Metadata.Namespace, pod.Metadata.Name, pod.Metadata.Uid, cancellationToken).ConfigureAwait(false);
             return;

@@ -1,5 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 using HostDaemons.ControlPlane.Controller;
+using HostDaemons.ControlPlane.Nodes;
 using HostDaemons.ControlPlane.Tests.TestServices;
 using HostDaemons.Model.V1;
 using static HostDaemons.ControlPlane.Tests.TestServices.TestObjects;
@@ -47,6 +48,24 @@ public sealed class PodTerminatorTests : IAsyncLifetime
         Assert.NotNull(marked);
         Assert.Equal(Timestamp.FromDateTimeOffset(Epoch), marked.Metadata.DeletionTimestamp);
         Assert.Equal(30, marked.Metadata.DeletionGracePeriodSeconds);
+    }
+
+    [Fact]
+    public async Task TerminateAsync_ForcedWithGraceZero_RemovedAtOnceFromANodeThatIsNotReadyMarkedOnAReadyOne()
+    {
+        var ready = Node("n1");
+        NodeConditions.SetReady(ready, "True", "AgentReady", "", Timestamp.FromDateTimeOffset(Epoch));
+        await _store.Store.CreateAsync(ready, Token).DefaultTimeout();
+        var pod = await CreatePodAsync("n1");
+
+        await _terminator.TerminateAsync(pod, 0, Token, force: true).DefaultTimeout();
+        Assert.Equal(0, Stored()!.Metadata.DeletionGracePeriodSeconds);
+
+        await _store.Store.MutateAsync<Node>("", "n1", n => NodeConditions.SetReady(n, "Unknown", "NodeStatusUnknown", "", Timestamp.FromDateTimeOffset(Epoch)), Token).DefaultTimeout();
+        await _terminator.TerminateAsync(pod, 1, Token, force: true).DefaultTimeout();
+        Assert.NotNull(Stored());
+        await _terminator.TerminateAsync(pod, 0, Token, force: true).DefaultTimeout();
+        Assert.Null(Stored());
     }
 
     [Fact]

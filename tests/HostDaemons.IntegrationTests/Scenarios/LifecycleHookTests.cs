@@ -95,6 +95,31 @@ public sealed class LifecycleHookTests
         Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(3), $"the stop took {stopwatch.Elapsed}");
     }
 
+    [Fact]
+    public async Task ForcedDeletion_GracePeriodZeroOverThePods_ContainerStoppedAtOnce()
+    {
+        var node = "grace-force-" + Suffix();
+        await using var cluster = await TestCluster.StartAsync(node);
+        await cluster.ApplyDaemonAsync("stubborn", """
+            containers:
+            - name: main
+              image: busybox:latest
+              command: ["/bin/sh", "-c", "trap '' TERM; while true; do sleep 1; done"]
+            """);
+        await cluster.WaitForRunningAsync(node, "DaemonSet/stubborn", 1);
+        var pod = (await cluster.Hdctl.OkAsync("get", "pods", "-o", "name")).Trim().Split('/')[1];
+
+        // The pod's own grace period is 30 s and its shell ignores SIGTERM: only a kill stops it.
+        var stopwatch = Stopwatch.StartNew();
+        var deleted = await cluster.Hdctl.RunAsync("delete", "pod", pod, "--grace-period=0", "--force");
+
+        Assert.Equal(0, deleted.ExitCode);
+        Assert.StartsWith("Warning: Immediate deletion does not wait for confirmation", deleted.Error, StringComparison.Ordinal);
+        Assert.Contains($"pod \"{pod}\" deleted", deleted.Output, StringComparison.Ordinal);
+        TestContext.Current.TestOutputHelper?.WriteLine($"force-deleted: pod gone after {stopwatch.Elapsed.TotalMilliseconds:0} ms");
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(3), $"the deletion took {stopwatch.Elapsed}");
+    }
+
     private static List<string> Lines(TempDirectory trace)
     {
         var path = trace.Combine("log");
