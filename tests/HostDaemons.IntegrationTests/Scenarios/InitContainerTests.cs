@@ -83,6 +83,12 @@ public sealed class InitContainerTests
         Assert.Equal("Pending", Status(pod)["phase"]!.GetValue<string>());
         Assert.Equal("False", Condition(pod, "Initialized"));
         Assert.DoesNotContain(await cluster.Docker.ContainersAsync(node), c => c.Labels["io.hostdaemons.container"] == "app");
+
+        // As kubectl prints it (polled: between back-offs the next attempt shows Init:Error for a moment).
+        var name = pod["metadata"]!["name"]!.GetValue<string>();
+        await AsyncTestHelpers.WaitUntilAsync(
+            async () => (await cluster.Hdctl.RunAsync("get", "pods")).Row(name)?[1..3] is ["0/1", "Init:CrashLoopBackOff"],
+            "get pods to print READY 0/1 and STATUS Init:CrashLoopBackOff");
     }
 
     [Fact]
