@@ -18,7 +18,13 @@ internal sealed class CliEnvironment(TextWriter output, TextWriter error, TextRe
 
     public Option<string?> ServerOption { get; } = new("--server", "-s")
     {
-        Description = $"The address of the control plane (default: ${AdminConnection.ServerVariable}, else {AdminConnection.DefaultServer})",
+        Description = $"The address of the control plane (default: ${AdminConnection.ServerVariable}, else the kubeconfig's, else {AdminConnection.DefaultServer})",
+        Recursive = true,
+    };
+
+    public Option<string?> KubeconfigOption { get; } = new("--kubeconfig")
+    {
+        Description = $"Path to the kubeconfig file to use (default: ${KubeconfigLoader.KubeconfigVariable}, else ~/.hostdaemons/config, else {KubeconfigLoader.SystemFile})",
         Recursive = true,
     };
 
@@ -33,14 +39,21 @@ internal sealed class CliEnvironment(TextWriter output, TextWriter error, TextRe
         if (_connection is null)
         {
             var fromEnvironment = variables.GetValueOrDefault(AdminConnection.ServerVariable);
-            _connection = new AdminConnection(parse.GetValue(ServerOption)
-                ?? (string.IsNullOrEmpty(fromEnvironment) ? AdminConnection.DefaultServer : fromEnvironment));
+            var server = parse.GetValue(ServerOption) ?? (string.IsNullOrEmpty(fromEnvironment) ? null : fromEnvironment);
+            _connection = new AdminConnection(KubeconfigLoader.Resolve(server, parse.GetValue(KubeconfigOption), variables.GetValueOrDefault));
         }
 
         return _connection;
     }
 
     public string ServerFor(ParseResult parse) => Connect(parse).Server;
+
+    /// <summary>A failed call in kubectl's words, with the TLS reason when the handshake failed.</summary>
+    public string DescribeError(Grpc.Core.RpcException exception, ParseResult parse)
+    {
+        var connection = Connect(parse);
+        return ServerErrors.Describe(exception, connection.Server, connection.TlsFailure, connection.PresentsCertificate);
+    }
 
     /// <summary>An environment variable of the caller (tests pass their own).</summary>
     public string? Variable(string name) => variables.GetValueOrDefault(name);

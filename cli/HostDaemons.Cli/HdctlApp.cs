@@ -34,7 +34,7 @@ internal static class HdctlApp
         }
         catch (RpcException ex) when (ex.StatusCode != StatusCode.Cancelled || !cancellationToken.IsCancellationRequested)
         {
-            await error.WriteLineAsync(ServerErrors.Describe(ex, env.ServerFor(parse)));
+            await error.WriteLineAsync(env.DescribeError(ex, parse));
             if (parse.GetValue(env.VerboseOption))
             {
                 await error.WriteLineAsync(ex.ToString());
@@ -91,6 +91,7 @@ internal static class HdctlApp
     {
         var root = new RootCommand("hdctl controls HostDaemons: system daemons on every host, the Kubernetes way, without Kubernetes.");
         root.Options.Add(env.ServerOption);
+        root.Options.Add(env.KubeconfigOption);
         root.Options.Add(env.VerboseOption);
         root.Subcommands.Add(new ApplyCommand(env, ApplyMode.Apply));
         var create = new ApplyCommand(env, ApplyMode.Create);

@@ -10,5 +10,7 @@ Console.CancelKeyPress += (_, e) =>
 var variables = new Dictionary<string, string?>(StringComparer.Ordinal)
 {
     ["HOSTDAEMONS_SERVER"] = Environment.GetEnvironmentVariable("HOSTDAEMONS_SERVER"),
+    ["KUBECONFIG"] = Environment.GetEnvironmentVariable("KUBECONFIG"),
+    ["HOME"] = Environment.GetEnvironmentVariable("HOME"),
 };
 return await HdctlApp.RunAsync(args, Console.Out, Console.Error, Console.In, variables, TimeProvider.System, cancel.Token);

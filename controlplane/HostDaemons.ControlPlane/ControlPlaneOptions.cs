@@ -10,17 +10,33 @@ public sealed class ControlPlaneOptions
     public const string DefaultConfigFile = "/etc/hostdaemons/controlplane.yaml";
 
     /// <summary>The flag names, which are also the environment (HOSTDAEMONS_LISTEN) and config file keys.</summary>
-    public static IReadOnlyList<string> Flags { get; } = ["listen", "data-dir", "node-lease-duration", "heartbeat-interval", "resync-period", "event-ttl", "max-events"];
+    public static IReadOnlyList<string> Flags { get; } = ["listen", "data-dir", "tls-san", "ca-file", "ca-key-file", "node-lease-duration", "heartbeat-interval", "resync-period", "event-ttl", "max-events"];
 
     public static IReadOnlySet<string> DurationFlags { get; } = new HashSet<string> { "node-lease-duration", "heartbeat-interval", "resync-period", "event-ttl" };
 
-    /// <summary>The gRPC endpoint (plaintext HTTP/2).</summary>
+    /// <summary>
+    /// The API endpoint: <c>https://ADDRESS:PORT</c> (TLS, client certificates), or <c>http://</c> on a loopback
+    /// address only, the development mode in which every caller is an administrator.
+    /// </summary>
     [Required]
-    public string Listen { get; set; } = "http://127.0.0.1:7070";
+    public string Listen { get; set; } = "https://127.0.0.1:7443";
 
-    /// <summary>The embedded store's directory.</summary>
+    /// <summary>The embedded store's directory; also holds <c>pki/</c> and <c>admin.conf</c>.</summary>
     [Required]
     public string DataDir { get; set; } = "/var/lib/hostdaemons/controlplane";
+
+    /// <summary>More names for the serving certificate, comma-separated host names and IP addresses (the host name, localhost and the listen address are always on it).</summary>
+    public string TlsSan { get; set; } = "";
+
+    /// <summary>The cluster CA's certificate (PEM), instead of the one created under <c>--data-dir/pki</c>; goes with <see cref="CaKeyFile"/>.</summary>
+    public string CaFile { get; set; } = "";
+
+    /// <summary>The cluster CA's private key (PEM).</summary>
+    public string CaKeyFile { get; set; } = "";
+
+    /// <summary>How long a serving certificate is valid; renewed at two thirds of it. Not a flag: tests shorten it to watch a renewal.</summary>
+    [Range(typeof(TimeSpan), "00:00:05", "3650.00:00:00")]
+    public TimeSpan ServingCertificateValidity { get; set; } = TimeSpan.FromDays(365);
 
     /// <summary>How long a node may go without a heartbeat before it is NotReady.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]

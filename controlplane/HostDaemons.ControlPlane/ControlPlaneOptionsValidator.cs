@@ -1,3 +1,5 @@
+using HostDaemons.ControlPlane.Security;
+using HostDaemons.Model.Validation;
 using Microsoft.Extensions.Options;
 
 namespace HostDaemons.ControlPlane;
@@ -7,15 +9,28 @@ internal sealed partial class ControlPlaneOptionsValidator : IValidateOptions<Co
 {
 }
 
-/// <summary>The rules attributes cannot state: the listen URL's shape and the heartbeat fitting in the lease.</summary>
+/// <summary>The rules attributes cannot state: the listen URL (plaintext only on loopback), the CA file pair, the SANs, and the heartbeat fitting in the lease.</summary>
 internal sealed class ControlPlaneOptionsCrossValidator : IValidateOptions<ControlPlaneOptions>
 {
     public ValidateOptionsResult Validate(string? name, ControlPlaneOptions options)
     {
         var result = new ValidateOptionsResultBuilder();
-        if (!Uri.TryCreate(options.Listen, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttp || uri.AbsolutePath != "/")
+        if (!ListenEndpoint.TryParse(options.Listen, out _, out var listenError))
         {
-            result.AddError($"must be an http://HOST:PORT URL, got \"{options.Listen}\"", "listen");
+            result.AddError(listenError, "listen");
+        }
+
+        if ((options.CaFile.Length > 0) != (options.CaKeyFile.Length > 0))
+        {
+            result.AddError("--ca-file and --ca-key-file go together: the CA's certificate and its private key", options.CaFile.Length > 0 ? "ca-key-file" : "ca-file");
+        }
+
+        foreach (var san in ServingNames.SplitSans(options.TlsSan))
+        {
+            if (!System.Net.IPAddress.TryParse(san, out _) && !NameValidation.IsDns1123Subdomain(san.ToLowerInvariant()))
+            {
+                result.AddError($"\"{san}\" is neither an IP address nor a DNS name", "tls-san");
+            }
         }
 
         if (options.HeartbeatInterval * 2 > options.NodeLeaseDuration)

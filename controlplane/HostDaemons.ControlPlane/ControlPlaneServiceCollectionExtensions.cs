@@ -4,6 +4,7 @@ using HostDaemons.ControlPlane.Controller;
 using HostDaemons.ControlPlane.Events;
 using HostDaemons.ControlPlane.Hosting;
 using HostDaemons.ControlPlane.Nodes;
+using HostDaemons.ControlPlane.Security;
 using HostDaemons.ControlPlane.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -19,6 +20,7 @@ public static class ControlPlaneServiceCollectionExtensions
             .BindConfiguration(ControlPlaneOptions.SectionName);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ControlPlaneOptions>, ControlPlaneOptionsCrossValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.AddControlPlaneSecurity();
 
         services.TryAddSingleton<IStorageBackend>(sp =>
             new SqliteStorageBackend(Path.Combine(sp.GetRequiredService<IOptions<ControlPlaneOptions>>().Value.DataDir, "store.db")));
@@ -34,7 +36,6 @@ public static class ControlPlaneServiceCollectionExtensions
         services.TryAddSingleton<AgentTunnels>();
         services.TryAddSingleton<MirrorPods>();
         services.TryAddSingleton<StreamingCalls>();
-        services.TryAddSingleton<INodeIdentity, HeaderNodeIdentity>();
         services.AddHostedService(sp => sp.GetRequiredService<NodeAssignmentHub>());
         services.AddHostedService(sp => sp.GetRequiredService<NodeLeases>());
         services.AddHostedService<SystemPriorityClassBootstrap>();
@@ -45,6 +46,7 @@ public static class ControlPlaneServiceCollectionExtensions
 
         services.AddGrpc(o =>
         {
+            o.Interceptors.Add<AuthenticationInterceptor>();
             o.Interceptors.Add<ErrorMappingInterceptor>();
             o.EnableDetailedErrors = false;
         });

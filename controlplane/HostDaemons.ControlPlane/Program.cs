@@ -1,4 +1,5 @@
 using HostDaemons.ControlPlane.Hosting;
+using HostDaemons.ControlPlane.Security;
 using HostDaemons.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -14,6 +15,11 @@ try
     return Environment.ExitCode;
 }
 catch (SettingsException ex)
+{
+    await Console.Error.WriteLineAsync($"hostdaemons-controlplane: {ex.Message}");
+    return 2;
+}
+catch (PkiException ex)
 {
     await Console.Error.WriteLineAsync($"hostdaemons-controlplane: {ex.Message}");
     return 2;

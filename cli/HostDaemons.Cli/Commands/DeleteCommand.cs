@@ -124,7 +124,7 @@ internal sealed class DeleteCommand : Command
             catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
             {
                 failed = true;
-                await _env.Error.WriteLineAsync(ServerErrors.Describe(ex, _env.ServerFor(parse)));
+                await _env.Error.WriteLineAsync(_env.DescribeError(ex, parse));
             }
         }
 

@@ -62,7 +62,7 @@ internal sealed class DescribeCommand : Command
                         return ExitCodes.Success;
                     }
 
-                    failures.Add(ServerErrors.Describe(ex, _env.ServerFor(parse)));
+                    failures.Add(_env.DescribeError(ex, parse));
                 }
             }
         }

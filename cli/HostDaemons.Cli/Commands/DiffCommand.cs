@@ -74,7 +74,7 @@ internal sealed class DiffCommand : Command
         }
         catch (RpcException ex) when (ex.StatusCode != StatusCode.Cancelled || !cancellationToken.IsCancellationRequested)
         {
-            await _env.Error.WriteLineAsync(ServerErrors.Describe(ex, _env.ServerFor(parse)));
+            await _env.Error.WriteLineAsync(_env.DescribeError(ex, parse));
             return ErrorExitCode;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or FormatException)

@@ -69,7 +69,7 @@ internal sealed class GetCommand : Command
                 }
                 catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
                 {
-                    failures.Add(ServerErrors.Describe(ex, _env.ServerFor(parse)));
+                    failures.Add(_env.DescribeError(ex, parse));
                 }
             }
         }

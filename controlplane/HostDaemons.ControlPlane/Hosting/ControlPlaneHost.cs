@@ -1,6 +1,6 @@
 using HostDaemons.ControlPlane.Api;
+using HostDaemons.ControlPlane.Security;
 using HostDaemons.Hosting;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
 namespace HostDaemons.ControlPlane.Hosting;
@@ -13,8 +13,12 @@ public static class ControlPlaneHost
 
         The HostDaemons control plane: stores DaemonSets, nodes and pods, and assigns daemon pods to nodes.
 
-          --listen URL                gRPC endpoint, plaintext HTTP/2 (default http://127.0.0.1:7070)
-          --data-dir DIR              embedded store directory (default /var/lib/hostdaemons/controlplane)
+          --listen URL                API endpoint, https://ADDRESS:PORT (default https://127.0.0.1:7443); http:// only
+                                      on a loopback address, a development mode where every caller is an administrator
+          --data-dir DIR              store, pki/ and admin.conf (default /var/lib/hostdaemons/controlplane)
+          --tls-san NAMES             more host names and IP addresses for the serving certificate, comma-separated
+          --ca-file FILE              the cluster CA's certificate (PEM), instead of the one created in DATA-DIR/pki
+          --ca-key-file FILE          the cluster CA's private key (PEM)
           --node-lease-duration D     a node without heartbeat for this long is NotReady (default 40s)
           --heartbeat-interval D      how often agents renew their lease (default 10s)
           --resync-period D           full resync of every DaemonSet (default 5m)
@@ -33,15 +37,18 @@ public static class ControlPlaneHost
         DaemonHostDefaults.Apply(builder);
         builder.Services.AddHostDaemonsControlPlane();
 
-        var listen = builder.Configuration[$"{ControlPlaneOptions.SectionName}:{nameof(ControlPlaneOptions.Listen)}"] ?? new ControlPlaneOptions().Listen;
-        builder.WebHost.UseUrls(listen);
-        builder.WebHost.ConfigureKestrel(k => k.ConfigureEndpointDefaults(l => l.Protocols = HttpProtocols.Http2));
+        builder.WebHost.ConfigureKestrel(ApiListener.Configure);
         configure?.Invoke(builder);
 
         var app = builder.Build();
 
-        // Bad settings fail here with their own message, before the host starts anything.
+        // Bad settings fail here with their own message, before the host starts anything; so does a CA or data
+        // directory that cannot be used, since a TLS listener sets up its certificates now.
         _ = app.Services.GetRequiredService<IOptions<ControlPlaneOptions>>().Value;
+        if (app.Services.GetRequiredService<ListenEndpoint>().IsTls)
+        {
+            _ = app.Services.GetRequiredService<ClusterPki>();
+        }
         app.MapGrpcService<AdminService>();
         app.MapGrpcService<NodeService>();
         app.MapGrpcHealthChecksService();

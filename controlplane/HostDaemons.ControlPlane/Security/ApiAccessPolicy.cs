@@ -1,0 +1,61 @@
+using HostDaemons.Api.V1;
+
+namespace HostDaemons.ControlPlane.Security;
+
+/// <summary>Who may call a gRPC service or method.</summary>
+internal enum ApiAudience
+{
+    /// <summary>Anyone, with or without credentials (health checks; the join and CA-bundle calls).</summary>
+    Anyone,
+
+    /// <summary>Nodes only: <c>system:node:NAME</c> in <c>system:nodes</c>.</summary>
+    Nodes,
+
+    /// <summary>Authenticated users that are not nodes (until RBAC decides per request).</summary>
+    Users,
+}
+
+/// <summary>
+/// The one table of who may call what, by gRPC service, with exceptions by method. Fail closed: a service missing
+/// here is refused to everyone, so a new service must say who it is for. The join work adds its unauthenticated
+/// methods to <see cref="s_methods"/> (<c>"/hostdaemons.v1.NodeService/Join"</c> → <see cref="ApiAudience.Anyone"/>).
+/// </summary>
+internal static class ApiAccessPolicy
+{
+    private static readonly Dictionary<string, ApiAudience> s_services = new(StringComparer.Ordinal)
+    {
+        [AdminService.Descriptor.FullName] = ApiAudience.Users,
+        [NodeService.Descriptor.FullName] = ApiAudience.Nodes,
+        ["grpc.health.v1.Health"] = ApiAudience.Anyone,
+    };
+
+    /// <summary>Methods whose audience is not their service's, by full method name (<c>/package.Service/Method</c>).</summary>
+    private static readonly Dictionary<string, ApiAudience> s_methods = new(StringComparer.Ordinal);
+
+    /// <summary>The audience of a method (<c>/hostdaemons.v1.AdminService/Apply</c>); null when the policy does not know it.</summary>
+    public static ApiAudience? For(string method)
+    {
+        if (s_methods.TryGetValue(method, out var audience))
+        {
+            return audience;
+        }
+
+        var service = Service(method);
+        return service is not null && s_services.TryGetValue(service, out audience) ? audience : null;
+    }
+
+    /// <summary>The API a method belongs to, as messages name it: <c>the node API (hostdaemons.v1.NodeService/Register)</c>.</summary>
+    public static string Describe(string method) => For(method) switch
+    {
+        ApiAudience.Nodes => $"the node API ({method.TrimStart('/')})",
+        ApiAudience.Users => $"the admin API ({method.TrimStart('/')})",
+        _ => method.TrimStart('/'),
+    };
+
+    private static string? Service(string method)
+    {
+        var trimmed = method.TrimStart('/');
+        var slash = trimmed.IndexOf('/', StringComparison.Ordinal);
+        return slash > 0 ? trimmed[..slash] : null;
+    }
+}
