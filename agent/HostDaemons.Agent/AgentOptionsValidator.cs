@@ -22,7 +22,12 @@ internal sealed class AgentOptionsCrossValidator : IValidateOptions<AgentOptions
         var result = new ValidateOptionsResultBuilder();
         if (!Uri.TryCreate(options.Server, UriKind.Absolute, out var server) || (server.Scheme != Uri.UriSchemeHttp && server.Scheme != Uri.UriSchemeHttps))
         {
-            result.AddError($"must be an http:// URL, got \"{options.Server}\"", "server");
+            result.AddError($"must be an https:// URL (or http:// for a development-mode control plane), got \"{options.Server}\"", "server");
+        }
+        else if (server.Scheme == Uri.UriSchemeHttps && !File.Exists(Path.Combine(options.StateDir, "pki", "ca.crt")))
+        {
+            result.AddError($"{options.Server} is https:// but {Path.Combine(options.StateDir, "pki", "ca.crt")} does not exist: "
+                + "the agent trusts only the cluster CA kept there (with node.crt and node.key, its client certificate)", "server");
         }
 
         if (!NameValidation.IsDns1123Subdomain(options.EffectiveNodeName))

@@ -55,6 +55,7 @@ public static class AgentServiceCollectionExtensions
         services.TryAddSingleton<StaticPodSet>();
         services.TryAddSingleton<StatusReporter>();
         services.TryAddSingleton<PodEventRecorder>();
+        services.TryAddSingleton<NodeCredentials>();
         services.TryAddSingleton<NodeClientFactory>();
         services.TryAddSingleton<IPullCredentialSource, PullCredentialSource>();
         services.TryAddSingleton<ReferencedObjectSource>();

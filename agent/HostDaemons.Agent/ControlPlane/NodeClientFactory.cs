@@ -3,13 +3,16 @@ using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using Grpc.Net.Client.Configuration;
 using HostDaemons.Api.V1;
+using HostDaemons.Model.Security;
 using Microsoft.Extensions.Options;
 
 namespace HostDaemons.Agent.ControlPlane;
 
 /// <summary>
 /// The agent's one HTTP/2 connection to the control plane: keepalive pings so a dead link is noticed while idle,
-/// retries of unary calls on Unavailable, and the node's identity on every call.
+/// retries of unary calls on Unavailable, and the node's identity on every call: over https://, its client
+/// certificate (<see cref="NodeCredentials"/>), with only the cluster CA trusted; over a development-mode http://
+/// control plane, the <c>hostdaemons-node</c> header.
 /// </summary>
 internal sealed class NodeClientFactory : IDisposable
 {
@@ -18,19 +21,33 @@ internal sealed class NodeClientFactory : IDisposable
     private readonly GrpcChannel _channel;
 
     public NodeClientFactory(IOptions<AgentOptions> options)
+        : this(options, new NodeCredentials(options))
+    {
+    }
+
+    public NodeClientFactory(IOptions<AgentOptions> options, NodeCredentials credentials)
     {
         var settings = options.Value;
+        var tls = settings.Server.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+        Credentials = credentials;
+        var handler = new SocketsHttpHandler
+        {
+            EnableMultipleHttp2Connections = true,
+            KeepAlivePingDelay = TimeSpan.FromSeconds(20),
+            KeepAlivePingTimeout = TimeSpan.FromSeconds(10),
+            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+        };
+        if (tls)
+        {
+            Trust = new ClusterServerTrust(credentials.Authorities);
+            handler.SslOptions = credentials.TlsOptions(Trust);
+        }
+
         _channel = GrpcChannel.ForAddress(settings.Server, new GrpcChannelOptions
         {
-            HttpHandler = new SocketsHttpHandler
-            {
-                EnableMultipleHttp2Connections = true,
-                KeepAlivePingDelay = TimeSpan.FromSeconds(20),
-                KeepAlivePingTimeout = TimeSpan.FromSeconds(10),
-                KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
-                ConnectTimeout = TimeSpan.FromSeconds(5),
-                PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
-            },
+            HttpHandler = handler,
             ServiceConfig = new ServiceConfig
             {
                 MethodConfigs =
@@ -52,14 +69,22 @@ internal sealed class NodeClientFactory : IDisposable
             ThrowOperationCanceledOnCancellation = true,
         });
         var node = settings.EffectiveNodeName;
-        Client = new NodeService.NodeServiceClient(_channel.Intercept(metadata =>
-        {
-            metadata.Add(NodeHeader, node);
-            return metadata;
-        }));
+        Client = tls
+            ? new NodeService.NodeServiceClient(_channel)
+            : new NodeService.NodeServiceClient(_channel.Intercept(metadata =>
+            {
+                metadata.Add(NodeHeader, node);
+                return metadata;
+            }));
     }
 
     public NodeService.NodeServiceClient Client { get; }
+
+    /// <summary>The node's certificate and trusted CA; reload them after writing new files.</summary>
+    public NodeCredentials Credentials { get; }
+
+    /// <summary>The check of the control plane's certificate, over https://; its <see cref="ClusterServerTrust.LastFailure"/> says why one was refused.</summary>
+    public ClusterServerTrust? Trust { get; }
 
     public void Dispose() => _channel.Dispose();
 }

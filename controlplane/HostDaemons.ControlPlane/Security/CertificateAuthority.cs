@@ -66,7 +66,7 @@ internal sealed class CertificateAuthority : IDisposable
         {
             withKey = X509Certificate2.CreateFromPem(certificatePem, keyPem);
         }
-        catch (CryptographicException ex)
+        catch (Exception ex) when (ex is CryptographicException or ArgumentException)
         {
             throw new PkiException($"the CA certificate and key cannot be read together: {ex.Message}");
         }
@@ -150,7 +150,11 @@ internal sealed class CertificateAuthority : IDisposable
             X509KeyUsageFlags.DigitalSignature | (isRsa ? X509KeyUsageFlags.KeyEncipherment : X509KeyUsageFlags.None), critical: true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([purpose], critical: false));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, critical: false));
-        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Certificate, includeKeyIdentifier: true, includeIssuerAndSerial: false));
+        if (Certificate.Extensions.OfType<X509SubjectKeyIdentifierExtension>().Any())
+        {
+            // A CA brought with --ca-file may lack a subjectKeyIdentifier; then chains are matched by name alone.
+            request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Certificate, includeKeyIdentifier: true, includeIssuerAndSerial: false));
+        }
 
         var notBefore = now - Backdate;
         var notAfter = now + validity;

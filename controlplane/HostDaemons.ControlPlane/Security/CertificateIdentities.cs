@@ -17,7 +17,7 @@ internal static class CertificateIdentities
     {
         var commonNames = new List<string>();
         var groups = new List<string>();
-        foreach (var rdn in certificate.SubjectName.EnumerateRelativeDistinguishedNames())
+        foreach (var rdn in certificate.SubjectName.EnumerateRelativeDistinguishedNames(reversed: false))
         {
             if (rdn.HasMultipleElements)
             {
