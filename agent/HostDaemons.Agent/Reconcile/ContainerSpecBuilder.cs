@@ -121,7 +121,7 @@ internal static class ContainerSpecBuilder
             labels[key] = value;
         }
 
-        return new DesiredContainer(pod, container, launch with { Labels = labels }, hash) { Node = node };
+        return new DesiredContainer(pod, container, launch with { Labels = labels }, hash);
     }
 
     /// <summary>

@@ -13,9 +13,6 @@ internal sealed record DesiredContainer(Pod Pod, Container Container, ContainerL
     /// <summary>shareProcessNamespace: the container joins its sandbox's PID namespace too.</summary>
     public bool SharesSandboxPid { get; init; }
 
-    /// <summary>The node the launch spec was resolved for (its env field refs), to resolve it again at creation.</summary>
-    public NodeContext? Node { get; init; }
-
     public bool IsSidecar => Kind == ContainerKind.Sidecar;
 }
 
