@@ -21,8 +21,8 @@ internal static partial class EnvironmentBuilder
         Build(pod, container, node, new DeclaredSources(pod.Spec.HostNetwork ? node.HostIp : ""));
 
     /// <summary>
-    /// The environment the container is created with. <paramref name="podIp"/> is the pod's address when its sandbox
-    /// has one; null keeps today's rule (the host's address with hostNetwork, else none).
+    /// The environment the container is created with. <paramref name="podIp"/> is the address of the pod's sandbox when
+    /// it has one; without it, <c>status.podIP</c> is the host's address with hostNetwork, else empty.
     /// </summary>
     /// <exception cref="ContainerRuntimeException">CreateContainerConfigError: an object or key that is not optional is missing.</exception>
     public static ContainerEnvironment Resolve(Pod pod, Container container, NodeContext node, ReferencedObjects objects, NodeAllocatable allocatable, string? podIp = null) =>
