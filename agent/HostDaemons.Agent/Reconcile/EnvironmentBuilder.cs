@@ -1,8 +1,8 @@
 using System.Text;
-using System.Text.RegularExpressions;
 using HostDaemons.Agent.ControlPlane;
 using HostDaemons.Agent.Runtime;
 using HostDaemons.Model.V1;
+using HostDaemons.Model.Validation;
 
 namespace HostDaemons.Agent.Reconcile;
 
@@ -14,7 +14,7 @@ namespace HostDaemons.Agent.Reconcile;
 /// declared references (a changed value never restarts a container, as in Kubernetes), and <see cref="Resolve"/> is
 /// what the container gets when it is created, with the kubelet's CreateContainerConfigError messages.
 /// </summary>
-internal static partial class EnvironmentBuilder
+internal static class EnvironmentBuilder
 {
     /// <summary>The environment as the spec hash sees it; a container without ConfigMap, Secret or resource sources gets exactly its env.</summary>
     public static ContainerEnvironment Declared(Pod pod, Container container, NodeContext node) =>
@@ -86,10 +86,6 @@ internal static partial class EnvironmentBuilder
             container.Args.Count > 0 ? [.. container.Args.Select(a => EnvExpansion.Expand(a, values))] : null,
             warnings);
     }
-
-    /// <summary>Kubernetes' IsEnvVarName.</summary>
-    [GeneratedRegex("^[-._a-zA-Z][-._a-zA-Z0-9]*$")]
-    private static partial Regex EnvVarName();
 
     /// <summary>Where the values that are not in the pod spec come from.</summary>
     private interface ISources
@@ -188,7 +184,7 @@ internal static partial class EnvironmentBuilder
             foreach (var (key, value) in entries.OrderBy(e => e.Key, StringComparer.Ordinal))
             {
                 var variable = source.Prefix + key;
-                if (EnvVarName().IsMatch(variable))
+                if (NameValidation.IsEnvVarName(variable))
                 {
                     valid.Add((variable, value));
                 }
