@@ -60,6 +60,9 @@ public static class GoStrings
         return quoted.Append('"').ToString();
     }
 
+    /// <summary>Go's <c>%#v</c> of a <c>[]string</c>, as Kubernetes' messages print lists: <c>[]string{"/metrics", "/healthz"}</c>.</summary>
+    public static string StringSlice(IEnumerable<string> values) => "[]string{" + string.Join(", ", values.Select(Quote)) + "}";
+
     /// <summary>Go's unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space.</summary>
     private static bool IsPrint(Rune rune) => rune.Value == ' ' || Rune.GetUnicodeCategory(rune) switch
     {

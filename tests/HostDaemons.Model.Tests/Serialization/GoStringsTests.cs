@@ -18,4 +18,11 @@ public sealed class GoStringsTests
     {
         Assert.Equal(expected, GoStrings.Quote(value));
     }
+
+    [Fact]
+    public void StringSlice_AsGoPrintsAStringSliceWithHashV()
+    {
+        Assert.Equal("[]string{\"/metrics\", \"/a\\\"b\"}", GoStrings.StringSlice(["/metrics", "/a\"b"]));
+        Assert.Equal("[]string{}", GoStrings.StringSlice([]));
+    }
 }
