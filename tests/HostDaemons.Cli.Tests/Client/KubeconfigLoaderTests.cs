@@ -1,3 +1,4 @@
+using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -107,6 +108,7 @@ public sealed class KubeconfigLoaderTests : IDisposable
     }
 
     [Fact]
+    [SupportedOSPlatform("linux")]
     public void Resolve_UnreadableKubeconfig_IsErrorLoadingConfigFile()
     {
         var path = Write("admin.conf", AdminConf("https://127.0.0.1:7443"));
