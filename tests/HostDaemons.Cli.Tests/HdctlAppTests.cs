@@ -262,7 +262,7 @@ public sealed class HdctlAppTests : IDisposable
         var (code, _, error) = await RunAsync(["get", "ds", "--server", "ftp://example"]);
 
         Assert.Equal(1, code);
-        Assert.Equal("error: invalid server address \"ftp://example\": use http://HOST:PORT\n", error);
+        Assert.Equal("error: invalid server address \"ftp://example\": use https://HOST:PORT (or http://HOST:PORT for a development-mode control plane)\n", error);
     }
 
     [Fact]

@@ -4,8 +4,17 @@ using HostDaemons.Cli;
 namespace HostDaemons.IntegrationTests.Infrastructure;
 
 /// <summary>Runs hdctl commands in this process, as a user types them, and captures what they print.</summary>
-public sealed class Hdctl(string server)
+public sealed class Hdctl(IReadOnlyDictionary<string, string?> variables)
 {
+    /// <summary>hdctl for a development-mode control plane: <c>HOSTDAEMONS_SERVER</c>, no kubeconfig.</summary>
+    public Hdctl(string server)
+        : this(new Dictionary<string, string?> { ["HOSTDAEMONS_SERVER"] = server })
+    {
+    }
+
+    /// <summary>hdctl as a user with <c>KUBECONFIG</c> set (and no home directory of its own to search).</summary>
+    public static Hdctl WithKubeconfig(string path) => new(new Dictionary<string, string?> { ["KUBECONFIG"] = path });
+
     public Task<HdctlResult> RunAsync(params string[] args) => RunWithInputAsync("", args);
 
     public async Task<HdctlResult> RunWithInputAsync(string input, params string[] args)
@@ -20,7 +29,6 @@ public sealed class Hdctl(string server)
     /// <summary>For commands that run until cancelled (<c>logs -f</c>, <c>get -w</c>): output goes to the writer as it comes.</summary>
     public Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, TextReader input, CancellationToken cancellationToken)
     {
-        var variables = new Dictionary<string, string?> { ["HOSTDAEMONS_SERVER"] = server };
         return HdctlApp.RunAsync(args, output, error, input, variables, TimeProvider.System, cancellationToken);
     }
 

@@ -1,20 +1,28 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using HostDaemons.ControlPlane.Hosting;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace HostDaemons.IntegrationTests.Infrastructure;
 
-/// <summary>A real control plane (Kestrel on a loopback port, SQLite in a data directory) started in this process.</summary>
+/// <summary>
+/// A real control plane (Kestrel on a loopback port, SQLite in a data directory) started in this process: in the
+/// plaintext development mode, or over TLS with the PKI it creates under the data directory.
+/// </summary>
 public sealed class TestControlPlane : IAsyncDisposable
 {
+    private readonly TimeSpan? _servingCertificateValidity;
     private WebApplication? _app;
 
-    private TestControlPlane(string dataDir, int port)
+    private TestControlPlane(string dataDir, int port, bool tls, TimeSpan? servingCertificateValidity)
     {
         DataDir = dataDir;
         Port = port;
+        Tls = tls;
+        _servingCertificateValidity = servingCertificateValidity;
     }
 
     public string DataDir { get; }
@@ -23,11 +31,24 @@ public sealed class TestControlPlane : IAsyncDisposable
 
     public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("the control plane is not running");
 
-    public string Url => $"http://127.0.0.1:{Port}";
+    public bool Tls { get; }
+
+    public string Url => $"{(Tls ? "https" : "http")}://127.0.0.1:{Port}";
+
+    /// <summary>The administrator's kubeconfig the control plane writes on first start over TLS.</summary>
+    public string AdminConf => Path.Combine(DataDir, "admin.conf");
 
     public static async Task<TestControlPlane> StartAsync(string dataDir)
     {
-        var controlPlane = new TestControlPlane(dataDir, FreePort());
+        var controlPlane = new TestControlPlane(dataDir, FreePort(), tls: false, servingCertificateValidity: null);
+        await controlPlane.StartAsync();
+        return controlPlane;
+    }
+
+    /// <summary>A control plane listening on https:// (<paramref name="servingCertificateValidity"/> shortens its serving certificate's life, to watch renewals).</summary>
+    public static async Task<TestControlPlane> StartTlsAsync(string dataDir, TimeSpan? servingCertificateValidity = null)
+    {
+        var controlPlane = new TestControlPlane(dataDir, FreePort(), tls: true, servingCertificateValidity);
         await controlPlane.StartAsync();
         return controlPlane;
     }
@@ -47,6 +68,10 @@ public sealed class TestControlPlane : IAsyncDisposable
             {
                 builder.Logging.ClearProviders();
                 builder.Logging.AddProvider(new TestOutputLoggerProvider("[controlplane]"));
+                if (_servingCertificateValidity is { } validity)
+                {
+                    builder.Configuration.AddInMemoryCollection([new("ControlPlane:ServingCertificateValidity", validity.ToString("c", CultureInfo.InvariantCulture))]);
+                }
             });
         await _app.StartAsync(TestContext.Current.CancellationToken).DefaultTimeout();
     }
