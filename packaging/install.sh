@@ -57,6 +57,10 @@ case "${1:-}" in
     install -d -m 0750 -o hostdaemons -g hostdaemons /var/lib/hostdaemons/controlplane
     install_unit hostdaemons-controlplane.service
     start hostdaemons-controlplane.service
+    # The administrator's kubeconfig, written on the first start over TLS, where hdctl looks for it.
+    if [ -f /var/lib/hostdaemons/controlplane/admin.conf ] && [ ! -e /etc/hostdaemons/admin.conf ]; then
+      install -m 0640 -o root -g hostdaemons /var/lib/hostdaemons/controlplane/admin.conf /etc/hostdaemons/admin.conf
+    fi
     ;;
   hdctl)
     install -D -m 0755 "$here/bin/hdctl" "$prefix/bin/hdctl"
