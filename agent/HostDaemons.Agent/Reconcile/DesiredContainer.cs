@@ -16,6 +16,12 @@ internal sealed record DesiredContainer(Pod Pod, Container Container, ContainerL
     /// <summary>The node the launch spec was resolved for (its env field refs), to resolve it again at creation.</summary>
     public NodeContext? Node { get; init; }
 
+    /// <summary>
+    /// The pod comes from the agent's manifest directory, written by the host's administrator, not from the control
+    /// plane: the host policy does not apply to it. Set from where the pod was read, never from its content.
+    /// </summary>
+    public bool IsStatic { get; init; }
+
     public bool IsSidecar => Kind == ContainerKind.Sidecar;
 }
 
