@@ -52,7 +52,7 @@ internal sealed partial class ContainerLifecycle(IContainerRuntime runtime, Time
             events?.Normal(pod, "Killing", "FailedPostStartHook", container.Container.Name);
             if (await runtime.InspectContainerAsync(containerId, cancellationToken).ConfigureAwait(false) is { } instance)
             {
-                await StopAsync(instance, GracePeriod(pod), null, cancellationToken).ConfigureAwait(false);
+                await StopAsync(instance, DesiredPod.GracePeriodOf(pod), null, cancellationToken).ConfigureAwait(false);
             }
 
             return false;
@@ -133,10 +133,6 @@ internal sealed partial class ContainerLifecycle(IContainerRuntime runtime, Time
 
     private static HookTarget Target(string containerId, string name, Pod pod) =>
         new(containerId, name, $"{pod.Metadata.Name}_{pod.Metadata.Namespace}({pod.Metadata.Uid})", pod.Spec.HostNetwork);
-
-    private static TimeSpan GracePeriod(Pod pod) => TimeSpan.FromSeconds(pod.Metadata.HasDeletionGracePeriodSeconds
-        ? pod.Metadata.DeletionGracePeriodSeconds
-        : pod.Spec.HasTerminationGracePeriodSeconds ? pod.Spec.TerminationGracePeriodSeconds : 30);
 
     private static partial class Log
     {

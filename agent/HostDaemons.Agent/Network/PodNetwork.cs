@@ -24,7 +24,5 @@ internal sealed class PodNetwork
     /// <summary>The chosen network; <c>none</c> until one is chosen.</summary>
     public string Name => _name ?? None;
 
-    public bool IsNone => Name == None;
-
     public void Choose(string name) => _name = name;
 }

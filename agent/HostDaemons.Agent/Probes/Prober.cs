@@ -133,7 +133,6 @@ internal sealed class Prober(IContainerRuntime runtime, TimeProvider time) : IPr
     internal static async Task<ProbeOutcome> HttpGetAsync(HTTPGetAction http, int port, Func<string, int, CancellationToken, Task<Socket>> connect, string userAgent, bool anyStatusPasses,
         TimeSpan timeout, CancellationTokenSource deadline, CancellationToken cancellationToken)
     {
-
         var scheme = string.Equals(http.Scheme, "HTTPS", StringComparison.OrdinalIgnoreCase) ? Uri.UriSchemeHttps : Uri.UriSchemeHttp;
         var host = http.Host.Length > 0 ? http.Host : ProbeDialer.DefaultHost;
         var path = http.Path.StartsWith('/') ? http.Path : "/" + http.Path;

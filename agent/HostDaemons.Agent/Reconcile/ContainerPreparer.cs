@@ -33,11 +33,11 @@ internal sealed class ContainerPreparer(NodeContext node, ProjectedVolumes volum
 
     /// <summary>
     /// The launch spec <paramref name="spec"/> of <paramref name="create"/>'s container with its environment resolved,
-    /// its projected volumes written and its termination message file bound. <paramref name="podIp"/> is the pod's
-    /// address once its sandbox has one; null keeps the rule of <see cref="EnvironmentBuilder.Resolve"/>.
+    /// its projected volumes written and its termination message file bound. <paramref name="podIp"/> is the address of
+    /// the pod's sandbox, when it has one (see <see cref="EnvironmentBuilder.Resolve"/>).
     /// </summary>
     /// <exception cref="ContainerRuntimeException">ContainerCreating for a volume that cannot be set up, CreateContainerConfigError for env.</exception>
-    public async Task<ContainerLaunchSpec> PrepareAsync(CreateContainerCommand create, ContainerLaunchSpec spec, CancellationToken cancellationToken, string? podIp = null)
+    public async Task<ContainerLaunchSpec> PrepareAsync(CreateContainerCommand create, ContainerLaunchSpec spec, string? podIp, CancellationToken cancellationToken)
     {
         var desired = create.Container;
         var pod = desired.Pod;

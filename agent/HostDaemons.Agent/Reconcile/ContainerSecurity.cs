@@ -49,6 +49,18 @@ internal static class ContainerSecurity
         return (options, seccompFile);
     }
 
+    /// <summary>The user the container runs as: its runAsUser, else the pod's, else none (the image's).</summary>
+    public static long? RunAsUser(Pod pod, Container container) =>
+        container.SecurityContext is { HasRunAsUser: true } own ? own.RunAsUser
+        : pod.Spec.SecurityContext is { HasRunAsUser: true } shared ? shared.RunAsUser
+        : null;
+
+    /// <summary>The group the container runs as: its runAsGroup, else the pod's, else none.</summary>
+    public static long? RunAsGroup(Pod pod, Container container) =>
+        container.SecurityContext is { HasRunAsGroup: true } own ? own.RunAsGroup
+        : pod.Spec.SecurityContext is { HasRunAsGroup: true } shared ? shared.RunAsGroup
+        : null;
+
     /// <summary>Docker's bind propagation for a mount's mountPropagation: HostToContainer is rslave, Bidirectional rshared.</summary>
     public static string Propagation(VolumeMount mount) => mount.MountPropagation switch
     {

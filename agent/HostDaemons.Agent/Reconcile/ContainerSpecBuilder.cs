@@ -74,8 +74,8 @@ internal static class ContainerSpecBuilder
         var environment = EnvironmentBuilder.Declared(pod, container, node);
         var security = container.SecurityContext;
         var podSecurity = spec.SecurityContext;
-        var user = security?.HasRunAsUser == true ? security.RunAsUser : podSecurity?.HasRunAsUser == true ? podSecurity.RunAsUser : (long?)null;
-        var group = security?.HasRunAsGroup == true ? security.RunAsGroup : podSecurity?.HasRunAsGroup == true ? podSecurity.RunAsGroup : (long?)null;
+        var user = ContainerSecurity.RunAsUser(pod, container);
+        var group = ContainerSecurity.RunAsGroup(pod, container);
         var launch = new ContainerLaunchSpec
         {
             Name = "",
@@ -124,7 +124,7 @@ internal static class ContainerSpecBuilder
             labels[key] = value;
         }
 
-        return new DesiredContainer(pod, container, launch with { Labels = labels }, hash) { Node = node };
+        return new DesiredContainer(pod, container, launch with { Labels = labels }, hash);
     }
 
     /// <summary>

@@ -13,9 +13,6 @@ internal sealed record DesiredContainer(Pod Pod, Container Container, ContainerL
     /// <summary>shareProcessNamespace: the container joins its sandbox's PID namespace too.</summary>
     public bool SharesSandboxPid { get; init; }
 
-    /// <summary>The node the launch spec was resolved for (its env field refs), to resolve it again at creation.</summary>
-    public NodeContext? Node { get; init; }
-
     /// <summary>
     /// The pod comes from the agent's manifest directory, written by the host's administrator, not from the control
     /// plane: the host policy does not apply to it. Set from where the pod was read, never from its content.
@@ -47,7 +44,10 @@ internal sealed record DesiredPod(Pod Pod, IReadOnlyList<DesiredContainer> Conta
     /// <summary>The containers that run for the pod's whole life: the sidecars and the app containers.</summary>
     public IEnumerable<DesiredContainer> LongRunning => InitContainers.Where(c => c.IsSidecar).Concat(Containers);
 
-    public TimeSpan GracePeriod => TimeSpan.FromSeconds(Pod.Metadata.HasDeletionGracePeriodSeconds
-        ? Pod.Metadata.DeletionGracePeriodSeconds
-        : Pod.Spec.HasTerminationGracePeriodSeconds ? Pod.Spec.TerminationGracePeriodSeconds : 30);
+    public TimeSpan GracePeriod => GracePeriodOf(Pod);
+
+    /// <summary>The grace period of the pod's stops: the one its deletion set, else its spec's, else 30 s.</summary>
+    public static TimeSpan GracePeriodOf(Pod pod) => TimeSpan.FromSeconds(pod.Metadata.HasDeletionGracePeriodSeconds
+        ? pod.Metadata.DeletionGracePeriodSeconds
+        : pod.Spec.HasTerminationGracePeriodSeconds ? pod.Spec.TerminationGracePeriodSeconds : 30);
 }

@@ -1,8 +1,8 @@
 using System.Text;
-using System.Text.RegularExpressions;
 using HostDaemons.Agent.ControlPlane;
 using HostDaemons.Agent.Runtime;
 using HostDaemons.Model.V1;
+using HostDaemons.Model.Validation;
 
 namespace HostDaemons.Agent.Reconcile;
 
@@ -14,15 +14,15 @@ namespace HostDaemons.Agent.Reconcile;
 /// declared references (a changed value never restarts a container, as in Kubernetes), and <see cref="Resolve"/> is
 /// what the container gets when it is created, with the kubelet's CreateContainerConfigError messages.
 /// </summary>
-internal static partial class EnvironmentBuilder
+internal static class EnvironmentBuilder
 {
     /// <summary>The environment as the spec hash sees it; a container without ConfigMap, Secret or resource sources gets exactly its env.</summary>
     public static ContainerEnvironment Declared(Pod pod, Container container, NodeContext node) =>
         Build(pod, container, node, new DeclaredSources(pod.Spec.HostNetwork ? node.HostIp : ""));
 
     /// <summary>
-    /// The environment the container is created with. <paramref name="podIp"/> is the pod's address when its sandbox
-    /// has one; null keeps today's rule (the host's address with hostNetwork, else none).
+    /// The environment the container is created with. <paramref name="podIp"/> is the address of the pod's sandbox when
+    /// it has one; without it, <c>status.podIP</c> is the host's address with hostNetwork, else empty.
     /// </summary>
     /// <exception cref="ContainerRuntimeException">CreateContainerConfigError: an object or key that is not optional is missing.</exception>
     public static ContainerEnvironment Resolve(Pod pod, Container container, NodeContext node, ReferencedObjects objects, NodeAllocatable allocatable, string? podIp = null) =>
@@ -86,10 +86,6 @@ internal static partial class EnvironmentBuilder
             container.Args.Count > 0 ? [.. container.Args.Select(a => EnvExpansion.Expand(a, values))] : null,
             warnings);
     }
-
-    /// <summary>Kubernetes' IsEnvVarName.</summary>
-    [GeneratedRegex("^[-._a-zA-Z][-._a-zA-Z0-9]*$")]
-    private static partial Regex EnvVarName();
 
     /// <summary>Where the values that are not in the pod spec come from.</summary>
     private interface ISources
@@ -188,7 +184,7 @@ internal static partial class EnvironmentBuilder
             foreach (var (key, value) in entries.OrderBy(e => e.Key, StringComparer.Ordinal))
             {
                 var variable = source.Prefix + key;
-                if (EnvVarName().IsMatch(variable))
+                if (NameValidation.IsEnvVarName(variable))
                 {
                     valid.Add((variable, value));
                 }

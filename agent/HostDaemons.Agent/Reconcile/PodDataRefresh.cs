@@ -48,7 +48,7 @@ internal sealed class PodDataRefresh(IReferencedObjectSource objects, ProjectedV
 
     private void RetryWaitingContainers(DesiredPod pod)
     {
-        foreach (var container in pod.Containers)
+        foreach (var container in pod.AllContainers)
         {
             var key = RestartTracker.Key(pod.Uid, container.Container.Name);
             if (restarts.LastFailure(key) is { Reason: "ContainerCreating" or "CreateContainerConfigError" })

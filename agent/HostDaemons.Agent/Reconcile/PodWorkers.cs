@@ -254,7 +254,7 @@ internal sealed partial class PodWorkers(IContainerRuntime runtime, PodVolumes v
                 {
                     // The pod's address, for status.podIP in env: the sandbox's, known once it runs.
                     var podIp = await PodIpAsync(create, run, cancellationToken).ConfigureAwait(false);
-                    spec = await preparer.PrepareAsync(create, spec, cancellationToken, podIp.Length > 0 ? podIp : null).ConfigureAwait(false);
+                    spec = await preparer.PrepareAsync(create, spec, podIp, cancellationToken).ConfigureAwait(false);
                 }
 
                 if (!create.Container.JoinsSandbox)
@@ -312,17 +312,20 @@ internal sealed partial class PodWorkers(IContainerRuntime runtime, PodVolumes v
         return id;
     }
 
-    /// <summary>The pod's address for a container about to join its sandbox (empty without one, or on network none).</summary>
-    private async Task<string> PodIpAsync(CreateContainerCommand create, PlanRun run, CancellationToken cancellationToken)
+    /// <summary>
+    /// The pod's address for a container about to join its sandbox, when its env reads it; null without a sandbox or
+    /// without an address (network none).
+    /// </summary>
+    private async Task<string?> PodIpAsync(CreateContainerCommand create, PlanRun run, CancellationToken cancellationToken)
     {
         if (!create.Container.JoinsSandbox || !ContainerSpecBuilder.UsesPodIp(create.Container.Container)
             || (create.SandboxId ?? run.SandboxId) is not { } sandboxId)
         {
-            return "";
+            return null;
         }
 
         var sandbox = await runtime.InspectContainerAsync(sandboxId, cancellationToken).ConfigureAwait(false);
-        return sandbox is { IpAddresses: [var address, ..] } ? address : "";
+        return sandbox is { IpAddresses: [var address, ..] } ? address : null;
     }
 
     /// <summary>Runs the postStart hook; a pod being deleted ends it, and its plan then stops the container.</summary>

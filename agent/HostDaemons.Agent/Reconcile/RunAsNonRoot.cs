@@ -22,8 +22,7 @@ internal static class RunAsNonRoot
         }
 
         var where = $"(pod: \"{pod.Metadata.Name}_{pod.Metadata.Namespace}({pod.Metadata.Uid})\", container: {container.Container.Name})";
-        var runAsUser = security?.HasRunAsUser == true ? security.RunAsUser : podSecurity?.HasRunAsUser == true ? podSecurity.RunAsUser : (long?)null;
-        if (runAsUser is { } uid)
+        if (ContainerSecurity.RunAsUser(pod, container.Container) is { } uid)
         {
             if (uid == 0)
             {

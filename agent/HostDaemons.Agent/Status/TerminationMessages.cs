@@ -13,7 +13,7 @@ namespace HostDaemons.Agent.Status;
 /// <c>lastState.terminated.message</c>, after the engine's own error if there is one. An exited container's message
 /// never changes, so each is read once; reading a log is asynchronous and wakes the reconciler when done.
 /// </summary>
-internal sealed partial class TerminationMessages(IContainerRuntime runtime, ReconcileSignal signal, ILogger<TerminationMessages> logger)
+internal sealed partial class TerminationMessages(IContainerRuntime runtime, ReconcileSignal signal, TimeProvider time, ILogger<TerminationMessages> logger)
 {
     public const int MaxFileBytes = 4096;
     public const int MaxLogLines = 80;
@@ -94,7 +94,7 @@ internal sealed partial class TerminationMessages(IContainerRuntime runtime, Rec
 
     private async Task ReadLogTailAsync(string containerId)
     {
-        using var timeout = new CancellationTokenSource(s_logTimeout);
+        using var timeout = new CancellationTokenSource(s_logTimeout, time);
         var text = new MemoryStream();
         try
         {

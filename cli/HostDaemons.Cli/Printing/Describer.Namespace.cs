@@ -11,11 +11,7 @@ internal sealed partial class Describer
     /// </summary>
     public static string Namespace(Namespace ns)
     {
-        var w = new DescribeWriter();
-        var meta = ns.Metadata ?? new ObjectMeta();
-        w.Write(0, $"Name:\t{meta.Name}\n");
-        Labels(w, "Labels", meta.Labels);
-        Annotations(w, "Annotations", meta.Annotations);
+        var w = Header(ns.Metadata, withNamespace: false);
         w.Write(0, $"Status:\t{ns.Status?.Phase}\n");
         return w.ToString();
     }

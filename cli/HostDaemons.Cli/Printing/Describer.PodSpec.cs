@@ -1,6 +1,7 @@
 using System.Text;
 using HostDaemons.Model.Objects;
 using HostDaemons.Model.Quantities;
+using HostDaemons.Model.Serialization;
 using HostDaemons.Model.V1;
 
 namespace HostDaemons.Cli.Printing;
@@ -308,32 +309,8 @@ internal sealed partial class Describer
     }
 
     /// <summary>What kubectl's fieldpath.ExtractFieldPathAsString reads of a pod: its metadata only.</summary>
-    private static string FieldValue(Pod pod, string fieldPath)
-    {
-        var meta = pod.Metadata ?? new ObjectMeta();
-        if (DownwardApiPaths.SplitSubscript(fieldPath) is var (field, key))
-        {
-            return field switch
-            {
-                "metadata.labels" => meta.Labels.GetValueOrDefault(key, ""),
-                "metadata.annotations" => meta.Annotations.GetValueOrDefault(key, ""),
-                _ => "",
-            };
-        }
-
-        return fieldPath switch
-        {
-            "metadata.name" => meta.Name,
-            "metadata.namespace" => meta.Namespace,
-            "metadata.uid" => meta.Uid,
-            "metadata.labels" => FormatMap(meta.Labels),
-            "metadata.annotations" => FormatMap(meta.Annotations),
-            _ => "",
-        };
-
-        static string FormatMap(IDictionary<string, string> map) =>
-            string.Join("\n", map.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={GoQuote(p.Value)}"));
-    }
+    private static string FieldValue(Pod pod, string fieldPath) =>
+        DownwardApiPaths.TryMetadataValue(pod.Metadata ?? new ObjectMeta(), fieldPath, out var value) ? value : "";
 
     /// <summary>
     /// A container's own request or limit divided by the divisor and rounded up, as kubectl's
@@ -369,7 +346,7 @@ internal sealed partial class Describer
             var flags = mount.ReadOnly ? "ro" : "rw";
             if (mount.SubPath.Length > 0)
             {
-                flags += $",path={GoQuote(mount.SubPath)}";
+                flags += $",path={GoStrings.Quote(mount.SubPath)}";
             }
 
             w.Write(3, $"{mount.MountPath} from {mount.Name} ({flags})\n");

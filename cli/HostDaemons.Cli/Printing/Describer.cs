@@ -407,8 +407,4 @@ internal sealed partial class Describer(DateTimeOffset now, TimeZoneInfo zone)
     }
 
     private static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>A string as Go's <c>%q</c> prints the text kubectl shows: quoted, with quotes and backslashes escaped.</summary>
-    private static string GoQuote(string value) =>
-        "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 }

@@ -30,14 +30,14 @@ internal static class ContainerFieldsValidator
             {
                 errors.Required($"{portPath}.containerPort");
             }
-            else if (port.ContainerPort_ is < 1 or > 65535)
+            else if (!PortValidation.IsPortNumber(port.ContainerPort_))
             {
-                errors.Invalid($"{portPath}.containerPort", port.ContainerPort_, "must be between 1 and 65535, inclusive");
+                errors.Invalid($"{portPath}.containerPort", port.ContainerPort_, PortValidation.PortNumberMessage);
             }
 
-            if (port.HostPort is < 0 or > 65535)
+            if (port.HostPort != 0 && !PortValidation.IsPortNumber(port.HostPort))
             {
-                errors.Invalid($"{portPath}.hostPort", port.HostPort, "must be between 1 and 65535, inclusive");
+                errors.Invalid($"{portPath}.hostPort", port.HostPort, PortValidation.PortNumberMessage);
             }
 
             if (port.Protocol.Length == 0)

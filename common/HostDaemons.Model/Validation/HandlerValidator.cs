@@ -152,9 +152,9 @@ internal static class HandlerValidator
         }
         else if (port.ValueCase == IntOrString.ValueOneofCase.IntValue)
         {
-            if (port.IntValue is < 1 or > 65535)
+            if (!PortValidation.IsPortNumber(port.IntValue))
             {
-                errors.Invalid(path, port.IntValue, "must be between 1 and 65535, inclusive");
+                errors.Invalid(path, port.IntValue, PortValidation.PortNumberMessage);
             }
         }
         else if (port.StringValue.Length == 0)

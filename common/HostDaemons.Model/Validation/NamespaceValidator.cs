@@ -42,7 +42,7 @@ public static class NamespaceValidator
     {
         ArgumentNullException.ThrowIfNull(value);
         var errors = new ValidationErrors();
-        ObjectMetaValidator.Validate(value.Metadata, namespaced: false, "metadata", errors, labelName: true);
+        ObjectMetaValidator.Validate(value.Metadata, namespaced: false, "metadata", errors, ObjectNameRule.Dns1123Label);
         var finalizers = value.Spec?.Finalizers ?? [];
         for (var i = 0; i < finalizers.Count; i++)
         {

@@ -20,12 +20,8 @@ public enum ObjectNameRule
 
 public static class ObjectMetaValidator
 {
-    /// <summary>Kubernetes' ValidateObjectMeta. The name is a DNS-1123 subdomain, or a label where <paramref name="labelName"/> says so (namespaces).</summary>
-    public static void Validate(ObjectMeta? metadata, bool namespaced, string path, ValidationErrors errors, bool labelName = false) =>
-        Validate(metadata, namespaced, path, errors, labelName ? ObjectNameRule.Dns1123Label : ObjectNameRule.Dns1123Subdomain);
-
-    /// <summary>Kubernetes' ValidateObjectMeta, with the kind's name rule.</summary>
-    public static void Validate(ObjectMeta? metadata, bool namespaced, string path, ValidationErrors errors, ObjectNameRule nameRule)
+    /// <summary>Kubernetes' ValidateObjectMeta, with the kind's name rule (most kinds': a DNS-1123 subdomain).</summary>
+    public static void Validate(ObjectMeta? metadata, bool namespaced, string path, ValidationErrors errors, ObjectNameRule nameRule = ObjectNameRule.Dns1123Subdomain)
     {
         if (metadata is null || (metadata.Name.Length == 0 && metadata.GenerateName.Length == 0))
         {

@@ -6,7 +6,6 @@ namespace HostDaemons.Model.Validation;
 public static class PodSpecValidator
 {
     private static readonly string[] s_dnsPolicies = ["ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"];
-    private static readonly string[] s_preemptionPolicies = ["PreemptLowerPriority", "Never"];
     private static readonly string[] s_tolerationOperators = ["Equal", "Exists"];
     private static readonly string[] s_taintEffects = ["NoSchedule", "PreferNoSchedule", "NoExecute"];
 
@@ -110,9 +109,9 @@ public static class PodSpecValidator
             errors.Invalid($"{path}.priorityClassName", spec.PriorityClassName, NameValidation.Dns1123SubdomainMessage);
         }
 
-        if (spec.PreemptionPolicy.Length > 0 && !s_preemptionPolicies.Contains(spec.PreemptionPolicy))
+        if (spec.PreemptionPolicy.Length > 0 && !PriorityClassValidator.PreemptionPolicies.Contains(spec.PreemptionPolicy))
         {
-            errors.NotSupported($"{path}.preemptionPolicy", spec.PreemptionPolicy, s_preemptionPolicies);
+            errors.NotSupported($"{path}.preemptionPolicy", spec.PreemptionPolicy, PriorityClassValidator.PreemptionPolicies);
         }
 
         if (spec.SchedulerName.Length > 0 && !NameValidation.IsDns1123Subdomain(spec.SchedulerName))

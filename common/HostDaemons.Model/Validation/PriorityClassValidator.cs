@@ -6,7 +6,8 @@ namespace HostDaemons.Model.Validation;
 /// <summary>Kubernetes' PriorityClass default (preemptionPolicy) and ValidatePriorityClass and its update, with their messages.</summary>
 public static class PriorityClassValidator
 {
-    private static readonly string[] s_preemptionPolicies = [SystemPriorityClasses.PreemptLowerPriority, "Never"];
+    /// <summary>A PriorityClass's and a pod's <c>preemptionPolicy</c>.</summary>
+    internal static readonly string[] PreemptionPolicies = [SystemPriorityClasses.PreemptLowerPriority, "Never"];
 
     public static void ApplyDefaults(PriorityClass value)
     {
@@ -46,9 +47,9 @@ public static class PriorityClassValidator
             {
                 errors.Required("preemptionPolicy");
             }
-            else if (!s_preemptionPolicies.Contains(value.PreemptionPolicy))
+            else if (!PreemptionPolicies.Contains(value.PreemptionPolicy))
             {
-                errors.NotSupported("preemptionPolicy", value.PreemptionPolicy, s_preemptionPolicies);
+                errors.NotSupported("preemptionPolicy", value.PreemptionPolicy, PreemptionPolicies);
             }
         }
 

@@ -1,3 +1,4 @@
+using HostDaemons.Model.Serialization;
 using HostDaemons.Model.V1;
 
 namespace HostDaemons.Model.Validation;
@@ -53,7 +54,7 @@ public static class RoleValidator
 
             if (rule.NonResourceUrls.Count > 0)
             {
-                var urls = new RawValue(GoFormat.StringSlice(rule.NonResourceUrls));
+                var urls = new RawValue(GoStrings.StringSlice(rule.NonResourceUrls));
                 if (namespaced)
                 {
                     errors.Invalid($"{path}.nonResourceURLs", urls, "namespaced rules cannot apply to non-resource URLs");

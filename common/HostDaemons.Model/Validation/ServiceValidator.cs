@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using HostDaemons.Model.Serialization;
 using HostDaemons.Model.V1;
 
 namespace HostDaemons.Model.Validation;
@@ -266,7 +267,7 @@ public static class ServiceValidator
 
         if (spec.ClusterIps.Count > 0 && spec.ClusterIps[0] != spec.ClusterIp)
         {
-            errors.Invalid("spec.clusterIPs", new RawValue(GoFormat.StringSlice(spec.ClusterIps)), "first value must match `clusterIP`");
+            errors.Invalid("spec.clusterIPs", new RawValue(GoStrings.StringSlice(spec.ClusterIps)), "first value must match `clusterIP`");
         }
 
         for (var i = 0; i < spec.ExternalIps.Count; i++)
@@ -298,7 +299,7 @@ public static class ServiceValidator
 
         if (spec.IpFamilies.Count > 1 && spec.IpFamilyPolicy == "SingleStack")
         {
-            errors.Invalid("spec.ipFamilies", new RawValue(GoFormat.StringSlice(spec.IpFamilies)), "when ipFamilyPolicy is SingleStack, only one ipFamily may be specified");
+            errors.Invalid("spec.ipFamilies", new RawValue(GoStrings.StringSlice(spec.IpFamilies)), "when ipFamilyPolicy is SingleStack, only one ipFamily may be specified");
         }
     }
 

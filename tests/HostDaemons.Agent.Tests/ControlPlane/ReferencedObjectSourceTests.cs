@@ -113,9 +113,11 @@ public sealed class ReferencedObjectSourceTests : IDisposable
         _assigned.ReplaceAll([PodUsing("uid-1", "app")], 1);
         await _source.RefreshAsync(Ct).DefaultTimeout();
         var before = _source.Current("uid-1")!;
+        await _signal.WaitAsync(Timeout.InfiniteTimeSpan, Ct).DefaultTimeout();
         await _source.RefreshAsync(Ct).DefaultTimeout();
         Assert.Same(before, _source.Current("uid-1"));
-        await DrainSignalAsync();
+        var woken = _signal.WaitAsync(Timeout.InfiniteTimeSpan, Ct);
+        Assert.False(woken.IsCompleted);
 
         SetConfigMap("app", "level", "debug");
         await _source.RefreshAsync(Ct).DefaultTimeout();
@@ -123,7 +125,7 @@ public sealed class ReferencedObjectSourceTests : IDisposable
         var after = _source.Current("uid-1")!;
         Assert.Equal(before.Version + 1, after.Version);
         Assert.Equal("debug", after.ConfigMaps["app"].Data["level"]);
-        await _signal.WaitAsync(TimeSpan.FromSeconds(30), Ct).DefaultTimeout();
+        await woken.DefaultTimeout();
     }
 
     [Fact]
@@ -212,7 +214,4 @@ public sealed class ReferencedObjectSourceTests : IDisposable
 
         return response;
     }
-
-    /// <summary>Consumes the triggers so far (the assignments trigger too).</summary>
-    private async Task DrainSignalAsync() => await _signal.WaitAsync(TimeSpan.FromMilliseconds(50), Ct);
 }

@@ -7,7 +7,9 @@ namespace HostDaemons.Agent.Tests.Reconcile;
 
 /// <summary>
 /// The spec hash of containers that use none of the newer fields is pinned: an agent upgrade adopts every running
-/// container, so these values must never change. A change here restarts every daemon on every upgraded host.
+/// container, so these values must never change. A change here restarts every daemon on every upgraded host. The
+/// values were taken from the agent before issue 13 (pod networks, init containers, hooks, security options, ConfigMaps
+/// and Secrets, termination messages).
 /// </summary>
 public sealed class ContainerSpecHashStabilityTests
 {
@@ -29,6 +31,36 @@ public sealed class ContainerSpecHashStabilityTests
     public void Hash_HostNetworkPodWithPodIpAndHostIp_IsPinned()
     {
         Assert.Equal("l99f2mmzv7", Hash(FullPod(hostNetwork: true)));
+    }
+
+    [Fact]
+    public void Hash_AnotherPodUsingEveryEarlierField_IsPinned()
+    {
+        Assert.Equal("zmc8scbw6l", Hash(RichPod()));
+    }
+
+    [Fact]
+    public void Hash_ContainersOfASandboxedPod_ArePinned()
+    {
+        var pod = TestPods.Pod(containers: [TestPods.Container("a"), TestPods.Container("b", "busybox:latest")]);
+        pod.Spec.DnsConfig = new PodDNSConfig { Nameservers = { "192.0.2.53" } };
+
+        var hashes = ContainerSpecBuilder.Build(pod, s_node).Containers.Select(c => c.SpecHash);
+
+        Assert.Equal(["w9mkpxqg49", "8smmz2xhlp"], hashes);
+    }
+
+    [Fact]
+    public void Hash_HostNetworkPodWithHostPortAndPodIpEnv_IsPinned()
+    {
+        var container = TestPods.Container();
+        container.Ports.Add(new ContainerPort { ContainerPort_ = 9100, HostPort = 9100 });
+        container.Env.Add(new EnvVar { Name = "POD_IP", ValueFrom = new EnvVarSource { FieldRef = new ObjectFieldSelector { FieldPath = "status.podIP" } } });
+        var pod = TestPods.Pod(containers: container);
+        pod.Spec.HostNetwork = true;
+        pod.Spec.HostPid = true;
+
+        Assert.Equal("p7kpcvcrkd", Hash(pod));
     }
 
     [Theory]
@@ -128,6 +160,46 @@ public sealed class ContainerSpecHashStabilityTests
         pod.Spec.Volumes.Add(new Volume { Name = "cache", EmptyDir = new EmptyDirVolumeSource { Medium = "Memory" } });
         pod.Spec.SecurityContext = new PodSecurityContext { SupplementalGroups = { 30 } };
         pod.Spec.DnsConfig = new PodDNSConfig { Nameservers = { "192.0.2.53" }, Searches = { "example.com" }, Options = { new PodDNSConfigOption { Name = "ndots", Value = "2" } } };
+        return pod;
+    }
+
+    /// <summary>The earlier fields again, written otherwise: a UDP port, a read-only hostPath without a type, no grace period.</summary>
+    private static Pod RichPod()
+    {
+        var container = TestPods.Container();
+        container.Command.AddRange(["/bin/sh", "-c"]);
+        container.Args.Add("exec fluentd -c $(CONF)");
+        container.WorkingDir = "/work";
+        container.Env.Add(new EnvVar { Name = "CONF", Value = "/etc/fluent.conf" });
+        container.Env.Add(new EnvVar { Name = "NODE", ValueFrom = new EnvVarSource { FieldRef = new ObjectFieldSelector { FieldPath = "spec.nodeName" } } });
+        container.Env.Add(new EnvVar { Name = "POD_IP", ValueFrom = new EnvVarSource { FieldRef = new ObjectFieldSelector { FieldPath = "status.podIP" } } });
+        container.Ports.Add(new ContainerPort { Name = "http", ContainerPort_ = 8080 });
+        container.Ports.Add(new ContainerPort { ContainerPort_ = 5353, Protocol = "UDP" });
+        container.Resources = new ResourceRequirements
+        {
+            Limits = { ["cpu"] = "500m", ["memory"] = "64Mi" },
+            Requests = { ["cpu"] = "250m", ["memory"] = "32Mi" },
+        };
+        container.SecurityContext = new SecurityContext
+        {
+            Privileged = false,
+            ReadOnlyRootFilesystem = true,
+            RunAsUser = 1000,
+            RunAsGroup = 2000,
+            Capabilities = new Capabilities { Add = { "NET_ADMIN" }, Drop = { "MKNOD" } },
+        };
+        container.VolumeMounts.Add(new VolumeMount { Name = "logs", MountPath = "/var/log", ReadOnly = true });
+        container.VolumeMounts.Add(new VolumeMount { Name = "data", MountPath = "/data", SubPath = "state" });
+        var pod = TestPods.Pod(containers: container);
+        pod.Spec.Volumes.Add(new Volume { Name = "logs", HostPath = new HostPathVolumeSource { Path = "/var/log" } });
+        pod.Spec.Volumes.Add(new Volume { Name = "data", EmptyDir = new EmptyDirVolumeSource() });
+        pod.Spec.SecurityContext = new PodSecurityContext { SupplementalGroups = { 30 } };
+        pod.Spec.DnsConfig = new PodDNSConfig
+        {
+            Nameservers = { "192.0.2.53" },
+            Searches = { "example.com" },
+            Options = { new PodDNSConfigOption { Name = "ndots", Value = "2" } },
+        };
         return pod;
     }
 

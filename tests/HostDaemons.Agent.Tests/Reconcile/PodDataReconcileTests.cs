@@ -84,6 +84,30 @@ public sealed class PodDataReconcileTests : IDisposable
     }
 
     [Fact]
+    public async Task Pass_InitContainerWaitingForAMissingConfigMap_StartsOnTheNextPassOnceItExists()
+    {
+        var init = TestPods.Container("setup");
+        init.EnvFrom.Add(new EnvFromSource { ConfigMapRef = new ConfigMapEnvSource { Name = "setup" } });
+        var pod = TestPods.Pod(uid: _uid);
+        pod.Spec.InitContainers.Add(init);
+        _agent.Assigned.ReplaceAll([pod], 1);
+
+        await _agent.PassAsync();
+        await _agent.ReconcileAsync();
+
+        Assert.DoesNotContain(Runtime.Containers, c => c.Get(ContainerLabels.Container) == "setup");
+        var waiting = Assert.Single((await _agent.TakeReportAsync(_uid)).Status.InitContainerStatuses).State.Waiting;
+        Assert.Equal("CreateContainerConfigError", waiting.Reason);
+
+        // The object appears: the next pass retries at once, without waiting out the failure back-off.
+        _agent.Objects.Set(ConfigMap("setup", ("MODE", "fast")));
+        await _agent.PassAsync();
+
+        var setup = Assert.Single(Runtime.Containers, c => c.Get(ContainerLabels.Container) == "setup");
+        Assert.Contains("MODE=fast", Runtime.SpecOf(setup.Id).Environment);
+    }
+
+    [Fact]
     public async Task Pass_MissingKeyForEnv_CreateContainerConfigErrorWithTheKubeletsMessage()
     {
         _agent.Objects.Set(ConfigMap("app", ("app.conf", "level=info")));

@@ -44,7 +44,7 @@ internal sealed class AgentHarness : IDisposable
         Probes = new ProbeManager(Prober, Signal, Events, time, NullLogger<ProbeManager>.Instance);
         StaticPods = new StaticPodSet(Signal);
         StaticPods.Replace([], []);
-        TerminationMessages = new TerminationMessages(runtime, Signal, NullLogger<TerminationMessages>.Instance);
+        TerminationMessages = new TerminationMessages(runtime, Signal, time, NullLogger<TerminationMessages>.Instance);
         Reconciler = new Reconciler(Assigned, runtime, Node, Volumes, Workers, Restarts, Probes, Reporter, Signal, time, options, Lifetime, NullLogger<Reconciler>.Instance,
             staticPods: StaticPods, podData: new PodDataRefresh(Objects, ProjectedVolumes, Preparer, Restarts, Allocatable), terminationMessages: TerminationMessages);
     }

@@ -259,6 +259,16 @@ public sealed class DescriberPodSpecFieldsTests
     }
 
     [Fact]
+    public void Pod_FieldRefToAllAnnotations_ValuesQuotedAsGoQuotesThem()
+    {
+        var pod = TestPods.Pod();
+        pod.Metadata.Annotations["note"] = "tab\there";
+        pod.Spec.Containers[0].Env.Add(new EnvVar { Name = "NOTES", ValueFrom = new EnvVarSource { FieldRef = new ObjectFieldSelector { ApiVersion = "v1", FieldPath = "metadata.annotations" } } });
+
+        Assert.Contains("NOTES: note=\"tab\\there\" (v1:metadata.annotations)", Cells(s_describer.Pod(pod, [])));
+    }
+
+    [Fact]
     public void Pod_StatusQosClass_WinsOverTheComputedOne()
     {
         var pod = TestPods.Pod();

@@ -149,6 +149,5 @@ public sealed class PodNetworkTests
         return found!;
     }
 
-
     private static string Suffix() => Guid.NewGuid().ToString("N")[..6];
 }
