@@ -4,7 +4,6 @@ using HostDaemons.Agent.Runtime;
 using HostDaemons.Agent.StaticPods;
 using HostDaemons.Agent.Tests.StaticPods;
 using HostDaemons.Agent.Tests.TestServices;
-using HostDaemons.Api.V1;
 using HostDaemons.Model.V1;
 
 namespace HostDaemons.Agent.Tests.Reconcile;
@@ -47,20 +46,6 @@ public sealed class HostPolicyReconcileTests : IDisposable
         return pod;
     }
 
-    private async Task<IReadOnlyList<PodEvent>> TakeEventsAsync()
-    {
-        using var cancelled = new CancellationTokenSource();
-        await cancelled.CancelAsync();
-        try
-        {
-            return await _agent.Events.TakeAsync(cancelled.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            return [];
-        }
-    }
-
     [Fact]
     public async Task ReconcileOnce_PodBreakingThePolicy_NotCreatedWaitsWithHostPolicyViolationAndWarns()
     {
@@ -75,7 +60,7 @@ public sealed class HostPolicyReconcileTests : IDisposable
         var waiting = Assert.Single((await _agent.TakeReportAsync(Uid)).Status.ContainerStatuses).State.Waiting;
         Assert.Equal(HostPolicy.ViolationReason, waiting.Reason);
         Assert.Equal($"hostPath volume \"host\" mounts {outside}, which is not under a path this host allows (allowed-host-paths: {Host("logs")} read-only)", waiting.Message);
-        var warning = Assert.Single(await TakeEventsAsync(), e => e.Reason == HostPolicy.ViolationReason);
+        var warning = Assert.Single(await _agent.TakeEventsAsync(), e => e.Reason == HostPolicy.ViolationReason);
         Assert.Equal(("Warning", waiting.Message, "spec.containers{main}"), (warning.Type, warning.Message, warning.FieldPath));
     }
 

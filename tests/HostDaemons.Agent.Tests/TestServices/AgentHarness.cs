@@ -132,6 +132,21 @@ internal sealed class AgentHarness : IDisposable
         }
     }
 
+    /// <summary>The events waiting to be sent, without waiting for more (empty when there are none).</summary>
+    public async Task<IReadOnlyList<PodEvent>> TakeEventsAsync()
+    {
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        try
+        {
+            return await Events.TakeAsync(cancelled.Token).DefaultTimeout();
+        }
+        catch (OperationCanceledException)
+        {
+            return [];
+        }
+    }
+
     /// <summary>The newest status offered for <paramref name="podUid"/> among the waiting reports.</summary>
     public async Task<PodStatusReport> TakeReportAsync(string podUid)
     {
