@@ -11,9 +11,13 @@ public sealed class AgentOptions
 
     public static IReadOnlyList<string> Flags { get; } =
         ["server", "node-name", "node-labels", "manifest-dir", "state-dir", "docker-endpoint", "resync-period", "manifest-check-period", "log-max-size", "log-max-files",
-        "pod-resource-refresh-period", "pod-network"];
+        "pod-resource-refresh-period", "pod-network", "allow-privileged", "allowed-host-paths"];
 
     public static IReadOnlySet<string> DurationFlags { get; } = new HashSet<string> { "resync-period", "manifest-check-period", "pod-resource-refresh-period" };
+
+    /// <summary>The settings whose value is a list, with how the settings file's mapping items are written as flag items.</summary>
+    internal static IReadOnlyDictionary<string, Func<IReadOnlyDictionary<string, string?>, string>> ListFlags { get; } =
+        new Dictionary<string, Func<IReadOnlyDictionary<string, string?>, string>> { ["allowed-host-paths"] = Policy.AllowedHostPath.FormatSettingItem };
 
     /// <summary>The control plane's URL.</summary>
     [Required]
@@ -72,6 +76,19 @@ public sealed class AgentOptions
     /// when the engine has it, else <c>none</c> (with a warning).
     /// </summary>
     public string PodNetwork { get; set; } = "";
+
+    /// <summary>
+    /// Whether pods from the control plane may run privileged containers (host policy; static pods always may). A
+    /// refused container waits with reason HostPolicyViolation.
+    /// </summary>
+    public bool AllowPrivileged { get; set; } = true;
+
+    /// <summary>
+    /// The host paths pods from the control plane may mount as hostPath volumes (host policy; static pods may mount
+    /// any): <c>/var/log:ro,/srv/data</c>, each prefix compared per component after resolving symbolic links, <c>:ro</c>
+    /// for read-only only. Not set: any path. Empty: none.
+    /// </summary>
+    public string? AllowedHostPaths { get; set; }
 
     public string EffectiveNodeName => NodeName.Length > 0 ? NodeName : Environment.MachineName.ToLowerInvariant();
 

@@ -1,3 +1,5 @@
+using HostDaemons.Agent.Policy;
+using HostDaemons.Model.Labels;
 using HostDaemons.Model.Validation;
 using Microsoft.Extensions.Options;
 
@@ -35,9 +37,19 @@ internal sealed class AgentOptionsCrossValidator : IValidateOptions<AgentOptions
             result.AddError($"\"{options.EffectiveNodeName}\" is not a valid node name: {NameValidation.Dns1123SubdomainMessage}", "node-name");
         }
 
-        if (!NodeLabelList.TryParse(options.NodeLabels, out _, out var labelError))
+        if (!NodeLabelList.TryParse(options.NodeLabels, out var labels, out var labelError))
         {
             result.AddError(labelError, "node-labels");
+        }
+        else if (NodeLabelRestriction.Forbidden(labels.Keys) is { Count: > 0 } forbidden)
+        {
+            // The control plane refuses the registration (NodeRestriction); as the kubelet, the agent says so at start.
+            result.AddError($"a node is not allowed to set the following labels on itself: {string.Join(", ", forbidden)} ({NodeLabelRestriction.Rule})", "node-labels");
+        }
+
+        if (!AllowedHostPath.TryParseList(options.AllowedHostPaths, out _, out var pathError))
+        {
+            result.AddError(pathError, "allowed-host-paths");
         }
 
         if (options.DockerEndpoint.Length > 0 && !Uri.TryCreate(options.DockerEndpoint, UriKind.Absolute, out _))

@@ -5,6 +5,7 @@ using HostDaemons.Agent.Events;
 using HostDaemons.Agent.Hosting;
 using HostDaemons.Agent.Lifecycle;
 using HostDaemons.Agent.Network;
+using HostDaemons.Agent.Policy;
 using HostDaemons.Agent.Probes;
 using HostDaemons.Agent.Reconcile;
 using HostDaemons.Agent.Runtime;
@@ -37,6 +38,7 @@ public static class AgentServiceCollectionExtensions
                 new ContainerLogLimits(options.LogMaxSize, options.LogMaxFiles), sp.GetRequiredService<PodNetwork>(),
                 Path.Combine(options.StateDir, "seccomp"));
         });
+        services.TryAddSingleton(sp => HostPolicy.From(sp.GetRequiredService<IOptions<AgentOptions>>().Value, sp.GetRequiredService<NodeContext>()));
         services.TryAddSingleton<PodVolumes>();
         services.TryAddSingleton<AtomicWriter>();
         services.TryAddSingleton<ProjectedVolumes>();

@@ -15,15 +15,23 @@ public sealed partial class LayeredSettings
     private readonly string _section;
     private readonly IReadOnlyList<string> _flags;
     private readonly IReadOnlySet<string> _durations;
+    private readonly IReadOnlyDictionary<string, Func<IReadOnlyDictionary<string, string?>, string>> _lists;
 
     /// <param name="section">The configuration section the options bind from.</param>
     /// <param name="flags">Every setting's flag name.</param>
     /// <param name="durations">The flags whose values are durations, written as Go writes them (<c>40s</c>, <c>1h30m</c>, <c>250ms</c>).</param>
-    public LayeredSettings(string section, IReadOnlyList<string> flags, IReadOnlySet<string>? durations = null)
+    /// <param name="lists">
+    /// The flags whose value is a list: a flag or variable gives it as comma-separated items, the file as a YAML
+    /// sequence whose items are values or mappings of values; the function writes a mapping as the item it stands for
+    /// (throwing <see cref="FormatException"/> with what is wrong). An empty sequence is the empty string.
+    /// </param>
+    public LayeredSettings(string section, IReadOnlyList<string> flags, IReadOnlySet<string>? durations = null,
+        IReadOnlyDictionary<string, Func<IReadOnlyDictionary<string, string?>, string>>? lists = null)
     {
         _section = section;
         _flags = flags;
         _durations = durations ?? new HashSet<string>();
+        _lists = lists ?? new Dictionary<string, Func<IReadOnlyDictionary<string, string?>, string>>();
     }
 
     /// <summary>Reads the three layers. Throws <see cref="SettingsException"/> naming the file line or flag at fault.</summary>
@@ -169,8 +177,28 @@ public sealed partial class LayeredSettings
                 ScalarNode scalar => scalar.Value,
                 MappingNode map when map.Entries.All(e => e.Value is ScalarNode) =>
                     string.Join(",", map.Entries.Select(e => $"{e.Key}={((ScalarNode)e.Value).Value}")),
+                SequenceNode list when _lists.TryGetValue(flag, out var format) => string.Join(",", list.Items.Select(i => ListItem(path, flag, i, format))),
                 _ => throw new SettingsException($"{path}:{entry.Value.Position.Line}: setting \"{entry.Key}\" must be a single value"),
             }, entry.KeyPosition.Line);
+        }
+    }
+
+    private static string ListItem(string path, string flag, ManifestNode item, Func<IReadOnlyDictionary<string, string?>, string> format)
+    {
+        try
+        {
+            var text = item switch
+            {
+                ScalarNode { IsNull: false } scalar => scalar.Value ?? "",
+                MappingNode map when map.Entries.All(e => e.Value is ScalarNode) =>
+                    format(map.Entries.ToDictionary(e => e.Key, e => ((ScalarNode)e.Value).IsNull ? null : ((ScalarNode)e.Value).Value, StringComparer.Ordinal)),
+                _ => throw new FormatException("each item must be a value or a mapping of values"),
+            };
+            return text.Contains(',', StringComparison.Ordinal) ? throw new FormatException($"an item may not hold a comma (\"{text}\")") : text;
+        }
+        catch (FormatException ex)
+        {
+            throw new SettingsException($"{path}:{item.Position.Line}: setting \"{flag}\": {ex.Message}");
         }
     }
 

@@ -195,6 +195,58 @@ public sealed class LayeredSettingsTests : IDisposable
         Assert.Contains("setting \"server\" must be a single value", ex.Message, StringComparison.Ordinal);
     }
 
+    private static LayeredSettings WithList() => new("Agent", [.. s_flags, "paths"], s_durations,
+        new Dictionary<string, Func<IReadOnlyDictionary<string, string?>, string>>
+        {
+            ["paths"] = item => item.TryGetValue("path", out var path) && path is not null ? path + (item.GetValueOrDefault("ro") == "true" ? ":ro" : "") : throw new FormatException("needs a path"),
+        });
+
+    [Fact]
+    public void Read_FileListOfValuesAndMappings_BecomesCommaSeparatedItems()
+    {
+        var config = WriteConfig("paths:\n- /a\n- path: /b\n  ro: true\n- {path: /c}\n");
+
+        var values = WithList().Read(["--config", config], MissingDefault, Env());
+
+        Assert.Equal("/a,/b:ro,/c", values["Agent:Paths"]);
+    }
+
+    [Fact]
+    public void Read_FileEmptyList_IsEmptyString()
+    {
+        var values = WithList().Read(["--config", WriteConfig("paths: []\n")], MissingDefault, Env());
+
+        Assert.Equal("", values["Agent:Paths"]);
+    }
+
+    [Fact]
+    public void Read_FileListItemTheFormatRefuses_NamesFileLineAndSetting()
+    {
+        var config = WriteConfig("paths:\n- /a\n- ro: true\n");
+
+        var ex = Fails(() => WithList().Read(["--config", config], MissingDefault, Env()));
+
+        Assert.Equal($"{config}:3: setting \"paths\": needs a path", ex.Message);
+    }
+
+    [Fact]
+    public void Read_FileListItemWithAComma_Refused()
+    {
+        var config = WriteConfig("paths:\n- /a,/b\n");
+
+        var ex = Fails(() => WithList().Read(["--config", config], MissingDefault, Env()));
+
+        Assert.Equal($"{config}:2: setting \"paths\": an item may not hold a comma (\"/a,/b\")", ex.Message);
+    }
+
+    [Fact]
+    public void Read_ListFlagAndVariable_TakenAsWritten()
+    {
+        var values = WithList().Read(["--paths", "/x:ro,/y"], MissingDefault, Env(("HOSTDAEMONS_PATHS", "/z")));
+
+        Assert.Equal("/x:ro,/y", values["Agent:Paths"]);
+    }
+
     [Fact]
     public void Read_FileThatIsNotAMapping_SaysSo()
     {

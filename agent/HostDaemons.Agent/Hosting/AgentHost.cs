@@ -27,6 +27,11 @@ public static class AgentHost
                                   full re-read of the manifest directory even without file events (default 20s)
           --pod-resource-refresh-period D
                                   how often the ConfigMaps and Secrets pods use are read again (default 20s)
+          --allow-privileged true|false
+                                  host policy: may pods from the control plane run privileged (default true)
+          --allowed-host-paths PREFIX[:ro],...
+                                  host policy: the only host paths their hostPath volumes may mount, :ro for
+                                  read-only (default: any; empty: none)
           --config FILE           settings file (default /etc/hostdaemons/agent.yaml)
 
         Every flag can also be set as HOSTDAEMONS_<NAME> (HOSTDAEMONS_NODE_NAME) or in the settings file (node-name: ...).
@@ -35,7 +40,7 @@ public static class AgentHost
 
     public static IHost Build(string[] args, IReadOnlyDictionary<string, string?> environment, Action<HostApplicationBuilder>? configure = null)
     {
-        var settings = new LayeredSettings(AgentOptions.SectionName, AgentOptions.Flags, AgentOptions.DurationFlags)
+        var settings = new LayeredSettings(AgentOptions.SectionName, AgentOptions.Flags, AgentOptions.DurationFlags, AgentOptions.ListFlags)
             .Read(args, AgentOptions.DefaultConfigFile, environment);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddInMemoryCollection(settings);

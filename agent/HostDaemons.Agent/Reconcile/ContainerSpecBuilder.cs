@@ -19,15 +19,18 @@ internal static class ContainerSpecBuilder
 {
     public static DesiredPod Build(Pod pod, string nodeName) => Build(pod, NodeContext.For(nodeName));
 
-    public static DesiredPod Build(Pod pod, NodeContext node)
+    /// <param name="pod">The pod.</param>
+    /// <param name="node">The node it runs on.</param>
+    /// <param name="isStatic">It was read from the manifest directory (<see cref="DesiredContainer.IsStatic"/>).</param>
+    public static DesiredPod Build(Pod pod, NodeContext node, bool isStatic = false)
     {
         var owner = pod.Metadata.OwnerReferences.FirstOrDefault(o => o.Controller) is { } controller
             ? $"{controller.Kind}/{controller.Name}"
             : SourceAuthority.StaticOwner;
         var inits = pod.Spec.InitContainers
-            .Select(c => BuildContainer(pod, c, node, owner) with { Kind = c.RestartPolicy == "Always" ? ContainerKind.Sidecar : ContainerKind.Init })
+            .Select(c => BuildContainer(pod, c, node, owner) with { Kind = c.RestartPolicy == "Always" ? ContainerKind.Sidecar : ContainerKind.Init, IsStatic = isStatic })
             .ToList();
-        var containers = pod.Spec.Containers.Select(c => BuildContainer(pod, c, node, owner)).ToList();
+        var containers = pod.Spec.Containers.Select(c => BuildContainer(pod, c, node, owner) with { IsStatic = isStatic }).ToList();
         var (networkSysctls, otherSysctls) = ContainerSecurity.Sysctls(pod);
         if (!PodSandboxSpec.IsNeeded(pod, node, inits.Count + containers.Count))
         {

@@ -13,6 +13,12 @@ internal sealed record DesiredContainer(Pod Pod, Container Container, ContainerL
     /// <summary>shareProcessNamespace: the container joins its sandbox's PID namespace too.</summary>
     public bool SharesSandboxPid { get; init; }
 
+    /// <summary>
+    /// The pod comes from the agent's manifest directory, written by the host's administrator, not from the control
+    /// plane: the host policy does not apply to it. Set from where the pod was read, never from its content.
+    /// </summary>
+    public bool IsStatic { get; init; }
+
     public bool IsSidecar => Kind == ContainerKind.Sidecar;
 }
 

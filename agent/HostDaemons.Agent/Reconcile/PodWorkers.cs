@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using HostDaemons.Agent.ControlPlane;
 using HostDaemons.Agent.Events;
 using HostDaemons.Agent.Lifecycle;
+using HostDaemons.Agent.Policy;
 using HostDaemons.Agent.Runtime;
 using HostDaemons.Agent.Volumes;
 
@@ -15,9 +16,11 @@ namespace HostDaemons.Agent.Reconcile;
 /// What a container gets only when it is created (projected volumes, env values, its termination message file)
 /// comes from <c>preparer</c>. Starts and stops go through <see cref="ContainerLifecycle"/> (postStart and preStop
 /// hooks); consecutive stops of a plan run together, in their order (a pod's app containers before its sidecars).
+/// Every container is admitted by <c>hostPolicy</c> first, before anything of it touches the host.
 /// </summary>
 internal sealed partial class PodWorkers(IContainerRuntime runtime, PodVolumes volumes, RestartTracker restarts, ReconcileSignal signal, ILogger<PodWorkers> logger,
-    IPullCredentialSource? pullCredentials = null, PodEventRecorder? events = null, ContainerPreparer? preparer = null, ContainerLifecycle? lifecycle = null)
+    IPullCredentialSource? pullCredentials = null, PodEventRecorder? events = null, ContainerPreparer? preparer = null, ContainerLifecycle? lifecycle = null,
+    HostPolicy? hostPolicy = null)
 {
     private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _hooks = new(StringComparer.Ordinal);
@@ -192,8 +195,13 @@ internal sealed partial class PodWorkers(IContainerRuntime runtime, PodVolumes v
             restarts.RecordFailure(key, ex.Reason, ex.Message);
             if (PodOf(command) is { } pod)
             {
-                var mount = ex.Message.StartsWith("MountVolume.", StringComparison.Ordinal);
-                events?.Warning(pod, mount ? "FailedMount" : "Failed", mount ? ex.Message : $"Error: {ex.Reason}: {ex.Message}", command.ContainerName);
+                var (reason, message) = ex switch
+                {
+                    { Reason: HostPolicy.ViolationReason } => (ex.Reason, ex.Message),
+                    _ when ex.Message.StartsWith("MountVolume.", StringComparison.Ordinal) => ("FailedMount", ex.Message),
+                    _ => ("Failed", $"Error: {ex.Reason}: {ex.Message}"),
+                };
+                events?.Warning(pod, reason, message, command.ContainerName);
             }
 
             return false;
@@ -239,6 +247,7 @@ internal sealed partial class PodWorkers(IContainerRuntime runtime, PodVolumes v
                     };
                 }
 
+                spec = hostPolicy?.Admit(create.Container, spec) ?? spec;
                 await RunAsNonRoot.VerifyAsync(create.Container, runtime, cancellationToken).ConfigureAwait(false);
                 PrepareVolumes(create.Container);
                 if (preparer is not null)

@@ -209,27 +209,29 @@ internal sealed partial class Reconciler(
     /// configuration and needs no control plane. Mirror pods (the control plane's copies of static pods) are never run
     /// as assigned pods: the static pod itself runs.
     /// </summary>
-    private IEnumerable<Pod> Desired()
+    private IEnumerable<(Pod Pod, bool IsStatic)> Desired()
     {
         var statics = staticPods?.Current ?? [];
         if (statics.Count == 0)
         {
-            return assigned.Current.Where(p => !p.IsMirror());
+            return assigned.Current.Where(p => !p.IsMirror()).Select(p => (p, false));
         }
 
         var uids = statics.Select(p => p.Metadata.Uid).ToHashSet(StringComparer.Ordinal);
-        return assigned.Current.Where(p => !p.IsMirror() && !uids.Contains(p.Metadata.Uid)).Concat(statics);
+        return assigned.Current.Where(p => !p.IsMirror() && !uids.Contains(p.Metadata.Uid)).Select(p => (p, false)).Concat(statics.Select(p => (p, true)));
     }
 
-    private DesiredPod Build(Pod pod)
+    private DesiredPod Build((Pod Pod, bool IsStatic) source)
     {
+        var (pod, isStatic) = source;
         var version = pod.Metadata.ResourceVersion;
-        if (_built.TryGetValue(pod.Metadata.Uid, out var built) && built.Version == version && version.Length > 0)
+        if (_built.TryGetValue(pod.Metadata.Uid, out var built) && built.Version == version && version.Length > 0
+            && built.Pod.AllContainers.All(c => c.IsStatic == isStatic))
         {
             return built.Pod;
         }
 
-        var desired = ContainerSpecBuilder.Build(pod, nodeContext);
+        var desired = ContainerSpecBuilder.Build(pod, nodeContext, isStatic);
         _built[pod.Metadata.Uid] = (version, desired);
         return desired;
     }

@@ -35,6 +35,8 @@ internal sealed partial class NodeService(
             throw ApiErrors.Invalid(ResourceKind.Node, name, errors);
         }
 
+        NodeRestriction.CheckRegistrationLabels(name, request.Labels.Keys);
+
         var now = Timestamp.FromDateTimeOffset(time.GetUtcNow());
         leases.Renew(name);
         var node = store.Get<Node>("", name);
@@ -139,8 +141,7 @@ internal sealed partial class NodeService(
         var source = new EventSource { Component = "hostdaemons-agent", Host = name };
         foreach (var e in request.Events)
         {
-            var pod = store.Get<Pod>(e.Pod.Namespace, e.Pod.Name);
-            if (pod is null || pod.Metadata.Uid != e.Pod.Uid || pod.Spec.NodeName != name)
+            if (NodeAuthorization.BoundPod(store, name, e.Pod) is null)
             {
                 continue;
             }
@@ -163,14 +164,8 @@ internal sealed partial class NodeService(
     public override Task<GetPullCredentialsResponse> GetPullCredentials(GetPullCredentialsRequest request, ServerCallContext context)
     {
         var name = identity.Resolve(context);
-        var key = request.Pod ?? new PodKey();
-        var pod = store.Get<Pod>(key.Namespace, key.Name);
-        if (pod is null || pod.Metadata.Uid != key.Uid || pod.Spec.NodeName != name)
-        {
-            // The same answer for a pod of another node as for no pod at all: a node learns nothing about others.
-            throw ApiErrors.NotFound(ResourceKind.Pod, key.Name);
-        }
-
+        // The same answer for a pod of another node, or a mirror pod, as for no pod at all: a node learns nothing about others.
+        var pod = NodeAuthorization.BoundWorkloadPod(store, name, request.Pod) ?? throw ApiErrors.NotFound(ResourceKind.Pod, request.Pod?.Name ?? "");
         return Task.FromResult(PullCredentials.For(store, pod, logger));
     }
 
@@ -180,11 +175,7 @@ internal sealed partial class NodeService(
         var response = new GetPodResourcesResponse();
         foreach (var key in request.Pods)
         {
-            // A mirror pod is written by its node itself: answering for it would let a node read any object it names.
-            var pod = store.Get<Pod>(key.Namespace, key.Name);
-            response.Pods.Add(pod is null || pod.Metadata.Uid != key.Uid || pod.Spec.NodeName != name || pod.IsMirror()
-                ? PodResources.NotFound(key)
-                : PodResources.For(store, pod, key));
+            response.Pods.Add(NodeAuthorization.BoundWorkloadPod(store, name, key) is { } pod ? PodResources.For(store, pod, key) : PodResources.NotFound(key));
         }
 
         return Task.FromResult(response);
@@ -202,8 +193,7 @@ internal sealed partial class NodeService(
     private async Task ApplyReportAsync(string nodeName, PodStatusReport report, CancellationToken cancellationToken)
     {
         var key = report.Pod;
-        var stored = store.Get<Pod>(key.Namespace, key.Name);
-        if (stored is null || stored.Metadata.Uid != key.Uid || stored.Spec.NodeName != nodeName)
+        if (NodeAuthorization.BoundPod(store, nodeName, key) is not { } stored)
         {
             return;
         }

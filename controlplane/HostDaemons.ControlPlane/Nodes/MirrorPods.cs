@@ -25,8 +25,9 @@ internal sealed partial class MirrorPods(IObjectStore store, EventRecorder event
 
     /// <summary>
     /// Makes the node's mirror pods those of <paramref name="pods"/>, its whole static set, and reports
-    /// <paramref name="errors"/>. Returns why the pods that could not be mirrored were not. A pod bound to another node
-    /// refuses the whole call: a node may only mirror its own static pods.
+    /// <paramref name="errors"/>. Returns why the pods that could not be mirrored were not (invalid, or referencing
+    /// API objects: <see cref="NodeRestriction.MirrorPodProblem"/>). A pod bound to another node refuses the whole
+    /// call: a node may only mirror its own static pods.
     /// </summary>
     public async Task<IReadOnlyList<string>> SyncAsync(string nodeName, IReadOnlyList<Pod> pods, IReadOnlyList<ManifestError> errors, CancellationToken cancellationToken)
     {
@@ -48,7 +49,7 @@ internal sealed partial class MirrorPods(IObjectStore store, EventRecorder event
             {
                 var mirror = Mirror(pod, node);
                 var key = (mirror.Metadata.Namespace, mirror.Metadata.Name);
-                if (Invalid(mirror) is { } invalid)
+                if ((NodeRestriction.MirrorPodProblem(nodeName, mirror) ?? Invalid(mirror)) is { } invalid)
                 {
                     rejected.Add($"pod {key.Namespace}/{key.Name} is not mirrored: {invalid}");
                 }

@@ -2,7 +2,6 @@ using Google.Protobuf;
 using HostDaemons.Agent.Reconcile;
 using HostDaemons.Agent.Runtime;
 using HostDaemons.Agent.Tests.TestServices;
-using HostDaemons.Api.V1;
 using HostDaemons.Model.V1;
 
 namespace HostDaemons.Agent.Tests.Reconcile;
@@ -72,7 +71,7 @@ public sealed class PodDataReconcileTests : IDisposable
         var waiting = (await _agent.TakeReportAsync(_uid)).Status.ContainerStatuses[0].State.Waiting;
         Assert.Equal("ContainerCreating", waiting.Reason);
         Assert.Equal("MountVolume.SetUp failed for volume \"config\" : configmap \"app\" not found", waiting.Message);
-        var failedMount = Assert.Single(await TakeEventsAsync(), e => e.Reason == "FailedMount");
+        var failedMount = Assert.Single(await _agent.TakeEventsAsync(), e => e.Reason == "FailedMount");
         Assert.Equal("Warning", failedMount.Type);
         Assert.Equal("MountVolume.SetUp failed for volume \"config\" : configmap \"app\" not found", failedMount.Message);
 
@@ -258,19 +257,5 @@ public sealed class PodDataReconcileTests : IDisposable
         }
 
         return configMap;
-    }
-
-    private async Task<IReadOnlyList<PodEvent>> TakeEventsAsync()
-    {
-        using var cancelled = new CancellationTokenSource();
-        await cancelled.CancelAsync();
-        try
-        {
-            return await _agent.Events.TakeAsync(cancelled.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            return [];
-        }
     }
 }

@@ -1,6 +1,7 @@
 using HostDaemons.Agent.ControlPlane;
 using HostDaemons.Agent.Desired;
 using HostDaemons.Agent.Events;
+using HostDaemons.Agent.Policy;
 using HostDaemons.Agent.Probes;
 using HostDaemons.Agent.Reconcile;
 using HostDaemons.Agent.StaticPods;
@@ -23,7 +24,7 @@ internal sealed class AgentHarness : IDisposable
 {
     public static readonly DateTimeOffset Epoch = new(2025, 6, 1, 12, 0, 0, TimeSpan.Zero);
 
-    public AgentHarness(FakeContainerRuntime runtime, string stateDir, FakeTimeProvider time)
+    public AgentHarness(FakeContainerRuntime runtime, string stateDir, FakeTimeProvider time, Func<NodeContext, HostPolicy>? hostPolicy = null)
     {
         Runtime = runtime;
         StateDir = stateDir;
@@ -37,7 +38,7 @@ internal sealed class AgentHarness : IDisposable
         ProjectedVolumes = new ProjectedVolumes(Node, new AtomicWriter(time), NullLogger<ProjectedVolumes>.Instance);
         Events = new PodEventRecorder(time, NullLogger<PodEventRecorder>.Instance);
         Preparer = new ContainerPreparer(Node, ProjectedVolumes, Allocatable, Objects, Events);
-        Workers = new PodWorkers(runtime, Volumes, Restarts, Signal, NullLogger<PodWorkers>.Instance, events: Events, preparer: Preparer);
+        Workers = new PodWorkers(runtime, Volumes, Restarts, Signal, NullLogger<PodWorkers>.Instance, events: Events, preparer: Preparer, hostPolicy: hostPolicy?.Invoke(Node));
         Reporter = new StatusReporter();
         Prober = new FakeProber(time);
         Probes = new ProbeManager(Prober, Signal, Events, time, NullLogger<ProbeManager>.Instance);
@@ -92,10 +93,12 @@ internal sealed class AgentHarness : IDisposable
 
     public Reconciler Reconciler { get; }
 
-    public static AgentHarness Create(TempDirectory stateDir)
+    /// <param name="stateDir">The agent's state directory.</param>
+    /// <param name="hostPolicy">The host policy its pod workers admit containers with, made for its node; none when null.</param>
+    public static AgentHarness Create(TempDirectory stateDir, Func<NodeContext, HostPolicy>? hostPolicy = null)
     {
         var time = new FakeTimeProvider(Epoch);
-        return new AgentHarness(new FakeContainerRuntime(time), stateDir.Path, time);
+        return new AgentHarness(new FakeContainerRuntime(time), stateDir.Path, time, hostPolicy);
     }
 
     /// <summary>A new agent process over the same engine, state directory and clock.</summary>
@@ -122,6 +125,21 @@ internal sealed class AgentHarness : IDisposable
         try
         {
             return await Reporter.TakeAsync(cancelled.Token).DefaultTimeout();
+        }
+        catch (OperationCanceledException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>The events waiting to be sent, without waiting for more (empty when there are none).</summary>
+    public async Task<IReadOnlyList<PodEvent>> TakeEventsAsync()
+    {
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        try
+        {
+            return await Events.TakeAsync(cancelled.Token).DefaultTimeout();
         }
         catch (OperationCanceledException)
         {

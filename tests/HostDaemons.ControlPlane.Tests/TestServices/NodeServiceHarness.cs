@@ -16,6 +16,7 @@ internal sealed class NodeServiceHarness : IAsyncDisposable
     private readonly StoreHarness _store = new();
     private readonly FakeHostApplicationLifetime _lifetime = new();
     private readonly NodeAssignmentHub _hub;
+    private bool _hubStarted;
 
     public NodeServiceHarness()
     {
@@ -24,7 +25,7 @@ internal sealed class NodeServiceHarness : IAsyncDisposable
         _hub = new NodeAssignmentHub(_store.Store, _lifetime, NullLogger<NodeAssignmentHub>.Instance);
         var events = new EventRecorder(_store.Store, _store.Time);
         Mirrors = new MirrorPods(_store.Store, events, _store.Time, NullLogger<MirrorPods>.Instance);
-        Service = new NodeServiceImpl(_store.Store, new HeaderNodeIdentity(), Leases, _hub, new AgentTunnels(), events, Mirrors,
+        Service = new NodeServiceImpl(_store.Store, new HeaderNodeIdentity(), Leases, _hub, Tunnels, events, Mirrors,
             new StreamingCalls(_lifetime), _store.Time, options, Logger);
         Admin = AdminServiceHarness.Create(_store, _lifetime, Mirrors);
     }
@@ -36,6 +37,9 @@ internal sealed class NodeServiceHarness : IAsyncDisposable
 
     public MirrorPods Mirrors { get; }
 
+    /// <summary>The log relay the service feeds, as the admin API asks it for logs.</summary>
+    public AgentTunnels Tunnels { get; } = new();
+
     public NodeLeases Leases { get; }
 
     /// <summary>What the service logged.</summary>
@@ -43,12 +47,24 @@ internal sealed class NodeServiceHarness : IAsyncDisposable
 
     public ObjectStore Store => _store.Store;
 
+    /// <summary>Starts the assignment hub, for tests of <c>WatchPods</c>.</summary>
+    public async Task StartHubAsync()
+    {
+        await _hub.StartAsync(TestContext.Current.CancellationToken).DefaultTimeout();
+        _hubStarted = true;
+    }
+
     /// <summary>A call from the agent on <paramref name="node"/>, as <see cref="HeaderNodeIdentity"/> identifies it.</summary>
     public static TestServerCallContext As(string node) => TestServerCallContext.Create((HeaderNodeIdentity.HeaderName, node));
 
     public async ValueTask DisposeAsync()
     {
         Leases.Dispose();
+        if (_hubStarted)
+        {
+            await _hub.StopAsync(CancellationToken.None).DefaultTimeout();
+        }
+
         _hub.Dispose();
         await _store.DisposeAsync();
         _lifetime.Dispose();

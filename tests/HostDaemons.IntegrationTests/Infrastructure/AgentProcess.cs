@@ -9,11 +9,12 @@ public sealed class AgentProcess : IAsyncDisposable
     private readonly List<string> _output = [];
     private Process? _process;
 
-    public AgentProcess(string server, string nodeName, string stateDir, string manifestDir)
+    /// <summary>An agent for <paramref name="nodeName"/>, with <paramref name="extraArgs"/> as more flags.</summary>
+    public AgentProcess(string server, string nodeName, string stateDir, string manifestDir, IReadOnlyList<string>? extraArgs = null)
     {
         NodeName = nodeName;
         _start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "hostdaemons-agent"),
-            ["--server", server, "--node-name", nodeName, "--state-dir", stateDir, "--manifest-dir", manifestDir])
+            ["--server", server, "--node-name", nodeName, "--state-dir", stateDir, "--manifest-dir", manifestDir, .. extraArgs ?? []])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -48,6 +49,14 @@ public sealed class AgentProcess : IAsyncDisposable
         _process.BeginErrorReadLine();
     }
 
+    /// <summary>Waits (bounded) for the agent to exit on its own, as one refusing its settings does, and gives its exit code.</summary>
+    public async Task<int> WaitForExitAsync()
+    {
+        var process = _process ?? throw new InvalidOperationException("the agent is not running");
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken).DefaultTimeout();
+        return process.ExitCode;
+    }
+
     /// <summary>SIGKILL: no shutdown code runs, as when the host crashes or the OOM killer strikes.</summary>
     public async Task KillAsync()
     {
@@ -56,7 +65,11 @@ public sealed class AgentProcess : IAsyncDisposable
             return;
         }
 
-        _process.Kill(entireProcessTree: true);
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
         await _process.WaitForExitAsync(CancellationToken.None).DefaultTimeout();
         _process.Dispose();
         _process = null;
