@@ -123,6 +123,17 @@ internal sealed class CertificateAuthority : IDisposable
     }
 
     /// <summary>
+    /// A client certificate for <paramref name="subject"/> and a new ECDSA P-256 key, the key included: what an
+    /// administrator holding the CA files issues directly (tests, the bench), instead of a node's join.
+    /// </summary>
+    public X509Certificate2 IssueClientWithNewKey(ClientSubject subject, DateTimeOffset now, TimeSpan validity)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var certificate = IssueClient(subject, new PublicKey(key), now, validity);
+        return certificate.CopyWithPrivateKey(key);
+    }
+
+    /// <summary>
     /// A client certificate for the key of a PKCS#10 request (DER), whose signature must verify. The subject is
     /// <paramref name="subject"/>; the request's own subject, extensions and attributes are ignored, so it cannot ask
     /// for other names, serverAuth or CA:TRUE. Weak keys (RSA under 2048 bits, EC under 256) are refused.

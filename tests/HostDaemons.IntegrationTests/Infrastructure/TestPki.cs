@@ -2,7 +2,6 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Runtime.Versioning;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Grpc.Net.Client;
 using HostDaemons.ControlPlane.Security;
@@ -93,12 +92,8 @@ internal static class TestPki
         return certificate.SerialNumber;
     }
 
-    private static X509Certificate2 Issue(CertificateAuthority authority, ClientSubject subject)
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        using var certificate = authority.IssueClient(subject, new PublicKey(key), DateTimeOffset.UtcNow, TimeSpan.FromDays(1));
-        return certificate.CopyWithPrivateKey(key);
-    }
+    private static X509Certificate2 Issue(CertificateAuthority authority, ClientSubject subject) =>
+        authority.IssueClientWithNewKey(subject, DateTimeOffset.UtcNow, TimeSpan.FromDays(1));
 
     private static ClusterPki Pki(TestControlPlane controlPlane) => controlPlane.Services.GetRequiredService<ClusterPki>();
 }
