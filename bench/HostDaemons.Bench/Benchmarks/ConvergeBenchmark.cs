@@ -8,18 +8,21 @@ namespace HostDaemons.Bench.Benchmarks;
 /// <summary>
 /// Figure 1: a DaemonSet applied to real agents on the real engine, from the apply to every container running (the
 /// engine's start events) and to <c>get ds</c> showing all ready, beside a plain create + start of the same container.
+/// With <c>--tls</c> the control plane listens on https:// and each agent connects with a node certificate the bench
+/// issued from the cluster CA (<c>STATE-DIR/pki</c>); the bench's admin calls use an administrator's certificate.
 /// </summary>
 internal sealed class ConvergeBenchmark : IBenchmark
 {
     public string Name => "converge";
 
-    public string Usage => "converge [--agents 3] [--runs 50] [--warmup 1]";
+    public string Usage => "converge [--agents 3] [--runs 50] [--warmup 1] [--tls]";
 
     public async Task RunAsync(BenchArgs args, TextWriter output, CancellationToken cancellationToken)
     {
         var agents = Math.Max(1, args.Int("agents", 3));
         var runs = Math.Max(1, args.Int("runs", 50));
         var warmup = args.Int("warmup", 1);
+        var tls = args.Flag("tls");
         args.RejectUnknown();
 
         await Cluster.RunWithEngineAsync(async (cluster, docker, _) =>
@@ -81,8 +84,8 @@ internal sealed class ConvergeBenchmark : IBenchmark
                 $"converge: {agents} agents, {runs} runs: running p50 {Fmt.Ms(sRun.P50)} p99 {Fmt.Ms(sRun.P99)} max {Fmt.Ms(sRun.Max)}, " +
                 $"ready p50 {Fmt.Ms(sReady.P50)} p99 {Fmt.Ms(sReady.P99)}; docker create+start p50 {Fmt.Ms(sBase.P50)} " +
                 $"(running/baseline {Fmt.Ratio(sRun.P50 / sBase.P50)} at p50, {Fmt.Ratio(sRun.P99 / sBase.P99)} at p99; " +
-                $"{agents} at once p50 {Fmt.Ms(sPar.P50)}, running/that {Fmt.Ratio(sRun.P50 / sPar.P50)} at p50)");
-        }, cancellationToken);
+                $"{agents} at once p50 {Fmt.Ms(sPar.P50)}, running/that {Fmt.Ratio(sRun.P50 / sPar.P50)} at p50){(tls ? "; over mTLS" : "")}");
+        }, cancellationToken, tls);
     }
 
     private static async Task<Once> OnceAsync(Cluster cluster, DockerEngine docker, string name, int agents, CancellationToken cancellationToken)

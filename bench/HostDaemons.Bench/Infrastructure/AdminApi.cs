@@ -1,3 +1,4 @@
+using System.Net.Security;
 using Grpc.Core;
 using Grpc.Net.Client;
 using HostDaemons.Api.V1;
@@ -14,11 +15,13 @@ internal sealed class AdminApi : IDisposable
 
     private readonly GrpcChannel _channel;
 
-    public AdminApi(string url)
+    /// <param name="url">The control plane: http:// (development mode: every caller is an administrator) or https://.</param>
+    /// <param name="tls">Over https://: the administrator's client certificate and the cluster CA to trust.</param>
+    public AdminApi(string url, SslClientAuthenticationOptions? tls = null)
     {
         _channel = GrpcChannel.ForAddress(url, new GrpcChannelOptions
         {
-            HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan },
+            HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan, SslOptions = tls ?? new() },
         });
         Client = new AdminService.AdminServiceClient(_channel);
     }

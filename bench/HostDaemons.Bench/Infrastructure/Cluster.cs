@@ -12,10 +12,11 @@ internal sealed class Cluster : IAsyncDisposable
     private readonly List<ChildProcess> _agents = [];
     private bool _failed;
 
-    private Cluster(string prefix, string root)
+    private Cluster(string prefix, string root, bool tls)
     {
         Prefix = prefix;
         Root = root;
+        Tls = tls;
     }
 
     /// <summary><c>bench-</c> and six random characters: node names and labels of this run only.</summary>
@@ -25,7 +26,16 @@ internal sealed class Cluster : IAsyncDisposable
 
     public int Port { get; private set; }
 
-    public string Url => $"http://127.0.0.1:{Port}";
+    /// <summary>
+    /// Whether the control plane listens on https:// (its CA, the bench's administrator and the agents' client
+    /// certificates in <see cref="Pki"/>) rather than the plaintext development mode.
+    /// </summary>
+    public bool Tls { get; }
+
+    public string Url => $"{(Tls ? "https" : "http")}://127.0.0.1:{Port}";
+
+    /// <summary>Over TLS, once the control plane has started: the cluster CA, which issues the bench's certificates.</summary>
+    public BenchPki? Pki { get; private set; }
 
     public ChildProcess? ControlPlane { get; private set; }
 
@@ -33,12 +43,12 @@ internal sealed class Cluster : IAsyncDisposable
 
     public IReadOnlyList<ChildProcess> Agents => _agents;
 
-    public static Cluster Create()
+    public static Cluster Create(bool tls = false)
     {
         var prefix = "bench-" + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray())[..6];
         var root = Path.Combine(Path.GetTempPath(), "hostdaemons-" + prefix);
         Directory.CreateDirectory(root);
-        return new Cluster(prefix, root);
+        return new Cluster(prefix, root, tls);
     }
 
     public void MarkFailed() => _failed = true;
@@ -61,6 +71,12 @@ internal sealed class Cluster : IAsyncDisposable
         string[] args = ["--listen", Url, "--data-dir", Dir("controlplane"), .. extraArgs];
         var process = ChildProcess.Start(ChildProcess.BinaryPath("hostdaemons-controlplane"), args, Path.Combine(Root, "controlplane.log"));
         ControlPlane = process;
+        if (Tls && Pki is null)
+        {
+            Pki = await BenchPki.LoadAsync(Dir("controlplane"), process, cancellationToken);
+            Admin = new AdminApi(Url, Pki.ClientOptions(Pki.IssueAdministrator()));
+        }
+
         Admin ??= new AdminApi(Url);
         var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
         while (!await Admin.ReadyAsync(cancellationToken))
@@ -80,9 +96,11 @@ internal sealed class Cluster : IAsyncDisposable
     /// <summary>Starts a real agent for <paramref name="node"/> and waits until its node is registered and Ready.</summary>
     public async Task<ChildProcess> StartAgentAsync(string node, CancellationToken cancellationToken, string? labels = null, string? manifestDir = null, string? executable = null)
     {
+        var stateDir = Dir("state-" + node);
+        Pki?.WriteNodeFiles(node, stateDir);
         List<string> args =
         [
-            "--server", Url, "--node-name", node, "--state-dir", Dir("state-" + node),
+            "--server", Url, "--node-name", node, "--state-dir", stateDir,
             "--manifest-dir", manifestDir ?? Dir("manifests-" + node),
         ];
         if (labels is not null)
@@ -135,9 +153,9 @@ internal sealed class Cluster : IAsyncDisposable
     /// A run against the real engine: a control plane, the engine's events watched, then <paramref name="body"/>. A
     /// failed run keeps its scratch data; every run stops its agents and removes the containers it made.
     /// </summary>
-    public static async Task RunWithEngineAsync(Func<Cluster, DockerEngine, ChildProcess, Task> body, CancellationToken cancellationToken)
+    public static async Task RunWithEngineAsync(Func<Cluster, DockerEngine, ChildProcess, Task> body, CancellationToken cancellationToken, bool tls = false)
     {
-        await using var cluster = Create();
+        await using var cluster = Create(tls);
         await using var docker = new DockerEngine(cluster.Prefix);
         try
         {
@@ -179,6 +197,7 @@ internal sealed class Cluster : IAsyncDisposable
         }
 
         Admin?.Dispose();
+        Pki?.Dispose();
         if (_failed || Environment.GetEnvironmentVariable("BENCH_KEEP") == "1")
         {
             Console.Error.WriteLine($"logs kept in {Root}");

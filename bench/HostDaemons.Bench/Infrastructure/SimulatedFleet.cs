@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using System.Threading.Channels;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -10,9 +12,11 @@ using HostDaemons.Model.V1;
 namespace HostDaemons.Bench.Infrastructure;
 
 /// <summary>
-/// N simulated agents in this process, no Docker: each registers, heartbeats, holds a WatchPods stream over a few shared
-/// HTTP/2 connections (a channel opens more connections when the server's 100-stream limit is reached), reports its
-/// pods Running and Ready as soon as they arrive, and reports a terminating pod terminated. After losing its stream it
+/// N simulated agents in this process, no Docker: each registers, heartbeats, holds a WatchPods stream, reports its
+/// pods Running and Ready as soon as they arrive, and reports a terminating pod terminated. In plaintext (development
+/// mode) the agents share a few HTTP/2 connections (a channel opens more when the server's 100-stream limit is
+/// reached) and name themselves with the <c>hostdaemons-node</c> header; over mTLS each has its own client certificate,
+/// hence its own channel and TLS connection, as real agents do. After losing its stream it
 /// registers and watches again with the real agent's back-off (0.5 s doubling to 30 s, jittered), resuming from its
 /// last revision.
 /// </summary>
@@ -21,6 +25,7 @@ internal sealed class SimulatedFleet : IAsyncDisposable
     private static readonly TimeSpan s_callTimeout = TimeSpan.FromSeconds(60);
 
     private readonly GrpcChannel[] _channels;
+    private readonly X509Certificate2[] _certificates = [];
     private readonly SimulatedAgent[] _agents;
     private readonly CancellationTokenSource _stop = new();
     private readonly Channel<(SimulatedAgent Agent, PodStatusReport Report)> _reports = Channel.CreateUnbounded<(SimulatedAgent, PodStatusReport)>();
@@ -29,26 +34,37 @@ internal sealed class SimulatedFleet : IAsyncDisposable
     private volatile Receipts? _receipts;
     private long _heartbeatFailures;
 
+    /// <summary>Plaintext, against a development-mode control plane: <paramref name="count"/> agents over <paramref name="channels"/> shared channels.</summary>
     public SimulatedFleet(string url, string prefix, int count, int channels = 4)
     {
-        _channels = Enumerable.Range(0, channels).Select(_ => GrpcChannel.ForAddress(url, new GrpcChannelOptions
-        {
-            HttpHandler = new SocketsHttpHandler
-            {
-                EnableMultipleHttp2Connections = true,
-                PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
-                KeepAlivePingDelay = TimeSpan.FromSeconds(20),
-                KeepAlivePingTimeout = TimeSpan.FromSeconds(10),
-                ConnectTimeout = TimeSpan.FromSeconds(5),
-            },
-            ThrowOperationCanceledOnCancellation = true,
-        })).ToArray();
+        _channels = Enumerable.Range(0, channels).Select(_ => NewChannel(url, tls: null)).ToArray();
         _agents = Enumerable.Range(0, count)
-            .Select(i => new SimulatedAgent(this, i, $"{prefix}-s{i}", new NodeService.NodeServiceClient(_channels[i % channels])))
+            .Select(i => new SimulatedAgent(this, i, NodeName(prefix, i), new NodeService.NodeServiceClient(_channels[i % channels]), nameByHeader: true))
+            .ToArray();
+    }
+
+    /// <summary>
+    /// Over mTLS: <paramref name="count"/> agents, each with a node certificate issued here by <paramref name="pki"/>
+    /// (the time it took is <see cref="IssueTime"/>) and its own channel, so its own TLS connection.
+    /// </summary>
+    public SimulatedFleet(string url, string prefix, int count, BenchPki pki)
+    {
+        var watch = Stopwatch.StartNew();
+        _certificates = Enumerable.Range(0, count).Select(i => pki.IssueNode(NodeName(prefix, i))).ToArray();
+        IssueTime = watch.Elapsed;
+        _channels = _certificates.Select(certificate => NewChannel(url, pki.ClientOptions(certificate))).ToArray();
+        _agents = Enumerable.Range(0, count)
+            .Select(i => new SimulatedAgent(this, i, NodeName(prefix, i), new NodeService.NodeServiceClient(_channels[i]), nameByHeader: false))
             .ToArray();
     }
 
     public int Count => _agents.Length;
+
+    /// <summary>Over mTLS: the time to issue the agents' certificates (a key pair and a signature each); zero in plaintext.</summary>
+    public TimeSpan IssueTime { get; }
+
+    /// <summary>The TLS connections the agents hold (one each), or the shared plaintext channels.</summary>
+    public int Connections => _channels.Length;
 
     /// <summary>False: agents never report status (for profiling: the controller and fan-out alone). Rolling updates then stall.</summary>
     public bool ReportStatus { get; init; } = true;
@@ -129,8 +145,29 @@ internal sealed class SimulatedFleet : IAsyncDisposable
             channel.Dispose();
         }
 
+        foreach (var certificate in _certificates)
+        {
+            certificate.Dispose();
+        }
+
         _stop.Dispose();
     }
+
+    private static string NodeName(string prefix, int index) => $"{prefix}-s{index}";
+
+    private static GrpcChannel NewChannel(string url, SslClientAuthenticationOptions? tls) => GrpcChannel.ForAddress(url, new GrpcChannelOptions
+    {
+        HttpHandler = new SocketsHttpHandler
+        {
+            EnableMultipleHttp2Connections = true,
+            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+            KeepAlivePingDelay = TimeSpan.FromSeconds(20),
+            KeepAlivePingTimeout = TimeSpan.FromSeconds(10),
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+            SslOptions = tls ?? new(),
+        },
+        ThrowOperationCanceledOnCancellation = true,
+    });
 
     private async Task HeartbeatLoopAsync(CancellationToken cancellationToken)
     {
@@ -303,7 +340,8 @@ internal sealed class SimulatedFleet : IAsyncDisposable
         }
     }
 
-    private sealed class SimulatedAgent(SimulatedFleet fleet, int index, string name, NodeService.NodeServiceClient client)
+    /// <summary>One agent; with <c>nameByHeader</c> its calls carry the development mode's <c>hostdaemons-node</c> header (over TLS its certificate names it).</summary>
+    private sealed class SimulatedAgent(SimulatedFleet fleet, int index, string name, NodeService.NodeServiceClient client, bool nameByHeader)
     {
         private long _revision;
         private int _sessions;
@@ -313,7 +351,7 @@ internal sealed class SimulatedFleet : IAsyncDisposable
 
         public NodeService.NodeServiceClient Client { get; } = client;
 
-        public Metadata Headers { get; } = new() { { "hostdaemons-node", name } };
+        public Metadata? Headers { get; } = nameByHeader ? new() { { "hostdaemons-node", name } } : null;
 
         public ConcurrentDictionary<string, byte> Reported { get; } = new(StringComparer.Ordinal);
 
