@@ -16,7 +16,7 @@ internal sealed class FanOutBenchmark : IBenchmark
 {
     public string Name => "fanout";
 
-    public string Usage => "fanout [--agents 1000,5000,10000] [--tls] [--max-unavailable 10%] [--no-restart] [--no-status] [--connections 4] [--trace-apply FILE.nettrace [--trace-seconds 8] [--dotnet-trace PATH]]";
+    public string Usage => "fanout [--agents 1000,5000,10000] [--tls] [--max-unavailable 10%] [--no-restart] [--no-status] [--connections 4] [--connect-timeout 5s] [--trace-apply|--trace-connect FILE.nettrace [--trace-seconds 8] [--dotnet-trace PATH]]";
 
     public async Task RunAsync(BenchArgs args, TextWriter output, CancellationToken cancellationToken)
     {
@@ -25,14 +25,17 @@ internal sealed class FanOutBenchmark : IBenchmark
         var restart = !args.Flag("no-restart");
         var reportStatus = !args.Flag("no-status");
         var connections = Math.Max(1, args.Int("connections", 4));
+        var connectTimeout = args.Duration("connect-timeout", TimeSpan.FromSeconds(5));
         var tls = args.Flag("tls");
-        var trace = new TraceOptions(args.String("trace-apply"), args.Duration("trace-seconds", TimeSpan.FromSeconds(8)), args.String("dotnet-trace", "dotnet-trace")!);
+        var traceConnect = args.String("trace-connect");
+        var trace = new TraceOptions(traceConnect ?? args.String("trace-apply"), args.Duration("trace-seconds", TimeSpan.FromSeconds(8)),
+            args.String("dotnet-trace", "dotnet-trace")!, Connect: traceConnect is not null);
         args.RejectUnknown();
 
         var results = new List<Result>();
         foreach (var n in sizes)
         {
-            results.Add(await RunOneAsync(n, tls, maxUnavailable, restart, reportStatus, connections, trace, output, cancellationToken));
+            results.Add(await RunOneAsync(n, tls, maxUnavailable, restart, reportStatus, connections, connectTimeout, trace, output, cancellationToken));
         }
 
         // Two tables, as docs/benchmarks.md shows them: connect and fan-out, then the control plane's resources and restart.
@@ -56,15 +59,15 @@ internal sealed class FanOutBenchmark : IBenchmark
             $"control plane {Fmt.Mb(r.RssAfter)} RSS, {Fmt.Seconds(r.CpuApply + r.CpuRollout)} CPU, all reconnected {Fmt.Ms(r.Reconnect.Max)} after a restart")));
     }
 
-    private static async Task<Result> RunOneAsync(int n, bool tls, string maxUnavailable, bool restart, bool reportStatus, int connections, TraceOptions trace, TextWriter output, CancellationToken cancellationToken)
+    private static async Task<Result> RunOneAsync(int n, bool tls, string maxUnavailable, bool restart, bool reportStatus, int connections, TimeSpan connectTimeout, TraceOptions trace, TextWriter output, CancellationToken cancellationToken)
     {
         await using var cluster = Cluster.Create(tls);
         try
         {
             var cp = await cluster.StartControlPlaneAsync(cancellationToken);
             var fleet = tls
-                ? new SimulatedFleet(cluster.Url, cluster.Prefix, n, cluster.Pki!) { ReportStatus = reportStatus }
-                : new SimulatedFleet(cluster.Url, cluster.Prefix, n, connections) { ReportStatus = reportStatus };
+                ? new SimulatedFleet(cluster.Url, cluster.Prefix, n, cluster.Pki!, connectTimeout) { ReportStatus = reportStatus }
+                : new SimulatedFleet(cluster.Url, cluster.Prefix, n, connections, connectTimeout) { ReportStatus = reportStatus };
             var transport = tls ? $"mTLS x{Fmt.Int(fleet.Connections)}" : $"h2c x{Fmt.Int(fleet.Connections)}";
             if (tls)
             {
@@ -73,6 +76,7 @@ internal sealed class FanOutBenchmark : IBenchmark
 
             await using (fleet)
             {
+                using var connectTracer = trace is { File: not null, Connect: true } ? await StartTraceAsync(trace, cp.Pid, n, output) : null;
                 var beforeConnect = ProcessSample.Read(cp.Pid);
                 var selfBeforeConnect = ProcessSample.Self();
                 var (register, connect) = await fleet.StartAsync(cancellationToken);
@@ -88,7 +92,7 @@ internal sealed class FanOutBenchmark : IBenchmark
                 var selfBefore = ProcessSample.Self();
 
                 var name = cluster.Prefix + "-fan";
-                using var tracer = trace.File is null ? null : await StartTraceAsync(trace, cp.Pid, n, output);
+                using var tracer = trace is { File: not null, Connect: false } ? await StartTraceAsync(trace, cp.Pid, n, output) : null;
                 var receipts = fleet.Expect(pod => IsOf(pod, name) && pod.Metadata.DeletionTimestamp is null);
                 var applyWatch = Stopwatch.StartNew();
                 await cluster.Admin.ApplyAsync(Manifests.DaemonSet(name, maxUnavailable: maxUnavailable, env: "v1"), cancellationToken);
@@ -158,7 +162,7 @@ internal sealed class FanOutBenchmark : IBenchmark
         }
     }
 
-    /// <summary>Samples the control plane's threads (dotnet-trace, ~100 Hz) over the apply: where its time goes.</summary>
+    /// <summary>Samples the control plane's threads (dotnet-trace, ~100 Hz) over the apply or the agents' connect: where its time goes.</summary>
     private static async Task<System.Diagnostics.Process> StartTraceAsync(TraceOptions trace, int pid, int n, TextWriter output)
     {
         var file = trace.File!.Replace(".nettrace", $"-{n}.nettrace", StringComparison.Ordinal);
@@ -177,7 +181,7 @@ internal sealed class FanOutBenchmark : IBenchmark
         return process;
     }
 
-    private sealed record TraceOptions(string? File, TimeSpan Duration, string Tool);
+    private sealed record TraceOptions(string? File, TimeSpan Duration, string Tool, bool Connect);
 
     private static bool IsOf(Pod pod, string daemonSet) => pod.Metadata.OwnerReferences.Any(o => o.Kind == "DaemonSet" && o.Name == daemonSet);
 

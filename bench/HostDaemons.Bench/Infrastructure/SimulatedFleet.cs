@@ -35,9 +35,9 @@ internal sealed class SimulatedFleet : IAsyncDisposable
     private long _heartbeatFailures;
 
     /// <summary>Plaintext, against a development-mode control plane: <paramref name="count"/> agents over <paramref name="channels"/> shared channels.</summary>
-    public SimulatedFleet(string url, string prefix, int count, int channels = 4)
+    public SimulatedFleet(string url, string prefix, int count, int channels = 4, TimeSpan? connectTimeout = null)
     {
-        _channels = Enumerable.Range(0, channels).Select(_ => NewChannel(url, tls: null)).ToArray();
+        _channels = Enumerable.Range(0, channels).Select(_ => NewChannel(url, tls: null, connectTimeout)).ToArray();
         _agents = Enumerable.Range(0, count)
             .Select(i => new SimulatedAgent(this, i, NodeName(prefix, i), new NodeService.NodeServiceClient(_channels[i % channels]), nameByHeader: true))
             .ToArray();
@@ -47,12 +47,12 @@ internal sealed class SimulatedFleet : IAsyncDisposable
     /// Over mTLS: <paramref name="count"/> agents, each with a node certificate issued here by <paramref name="pki"/>
     /// (the time it took is <see cref="IssueTime"/>) and its own channel, so its own TLS connection.
     /// </summary>
-    public SimulatedFleet(string url, string prefix, int count, BenchPki pki)
+    public SimulatedFleet(string url, string prefix, int count, BenchPki pki, TimeSpan? connectTimeout = null)
     {
         var watch = Stopwatch.StartNew();
         _certificates = Enumerable.Range(0, count).Select(i => pki.IssueNode(NodeName(prefix, i))).ToArray();
         IssueTime = watch.Elapsed;
-        _channels = _certificates.Select(certificate => NewChannel(url, pki.ClientOptions(certificate))).ToArray();
+        _channels = _certificates.Select(certificate => NewChannel(url, pki.ClientOptions(certificate), connectTimeout)).ToArray();
         _agents = Enumerable.Range(0, count)
             .Select(i => new SimulatedAgent(this, i, NodeName(prefix, i), new NodeService.NodeServiceClient(_channels[i]), nameByHeader: false))
             .ToArray();
@@ -155,7 +155,8 @@ internal sealed class SimulatedFleet : IAsyncDisposable
 
     private static string NodeName(string prefix, int index) => $"{prefix}-s{index}";
 
-    private static GrpcChannel NewChannel(string url, SslClientAuthenticationOptions? tls) => GrpcChannel.ForAddress(url, new GrpcChannelOptions
+    /// <summary>A channel as the agent's: keepalive pings, and 5 s (the agent's) to connect, TLS handshake included, unless told otherwise.</summary>
+    private static GrpcChannel NewChannel(string url, SslClientAuthenticationOptions? tls, TimeSpan? connectTimeout) => GrpcChannel.ForAddress(url, new GrpcChannelOptions
     {
         HttpHandler = new SocketsHttpHandler
         {
@@ -163,7 +164,7 @@ internal sealed class SimulatedFleet : IAsyncDisposable
             PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
             KeepAlivePingDelay = TimeSpan.FromSeconds(20),
             KeepAlivePingTimeout = TimeSpan.FromSeconds(10),
-            ConnectTimeout = TimeSpan.FromSeconds(5),
+            ConnectTimeout = connectTimeout ?? TimeSpan.FromSeconds(5),
             SslOptions = tls ?? new(),
         },
         ThrowOperationCanceledOnCancellation = true,
