@@ -26,6 +26,9 @@ internal static class ApiAccessPolicy
     {
         [AdminService.Descriptor.FullName] = ApiAudience.Users,
         [NodeService.Descriptor.FullName] = ApiAudience.Nodes,
+        [JoinService.Descriptor.FullName] = ApiAudience.Anyone,
+        [NodeCertificateService.Descriptor.FullName] = ApiAudience.Nodes,
+        [JoinAdminService.Descriptor.FullName] = ApiAudience.Users,
         ["grpc.health.v1.Health"] = ApiAudience.Anyone,
     };
 
