@@ -1,6 +1,7 @@
 using Grpc.Core;
 using HostDaemons.Agent.Desired;
 using HostDaemons.Agent.Events;
+using HostDaemons.Agent.Joining;
 using HostDaemons.Agent.Runtime;
 using HostDaemons.Agent.StaticPods;
 using HostDaemons.Api.V1;
@@ -18,6 +19,7 @@ namespace HostDaemons.Agent.ControlPlane;
 /// </summary>
 internal sealed partial class ControlPlaneSession(
     NodeClientFactory clients,
+    NodeEnrollment enrollment,
     AssignedPods assigned,
     StaticPodSet staticPods,
     StatusReporter reporter,
@@ -46,6 +48,7 @@ internal sealed partial class ControlPlaneSession(
         {
             try
             {
+                await enrollment.EnsureCredentialsAsync(stoppingToken).ConfigureAwait(false);
                 await RunSessionAsync(stoppingToken).ConfigureAwait(false);
             }
             catch (NodeDeletedException)
@@ -58,8 +61,9 @@ internal sealed partial class ControlPlaneSession(
                 assigned.ReplaceAll([], 0);
                 await Task.Delay(Timeout.InfiniteTimeSpan, time, stoppingToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested && ex is not CaPinMismatchException)
             {
+                // A CA that is not the token's pin stops the agent (above, through the supervisor): retrying cannot help.
                 IsConnected = false;
                 _failures++;
                 Log.Disconnected(logger, options.Value.Server, Describe(ex));
