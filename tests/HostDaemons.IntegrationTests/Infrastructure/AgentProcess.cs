@@ -9,11 +9,11 @@ public sealed class AgentProcess : IAsyncDisposable
     private readonly List<string> _output = [];
     private Process? _process;
 
-    public AgentProcess(string server, string nodeName, string stateDir, string manifestDir)
+    public AgentProcess(string server, string nodeName, string stateDir, string manifestDir, IReadOnlyList<string>? extraArgs = null)
     {
         NodeName = nodeName;
         _start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "hostdaemons-agent"),
-            ["--server", server, "--node-name", nodeName, "--state-dir", stateDir, "--manifest-dir", manifestDir])
+            ["--server", server, "--node-name", nodeName, "--state-dir", stateDir, "--manifest-dir", manifestDir, .. extraArgs ?? []])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -46,6 +46,14 @@ public sealed class AgentProcess : IAsyncDisposable
         _process.ErrorDataReceived += (_, e) => Collect(e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
+    }
+
+    /// <summary>Waits for the agent to exit by itself; its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan? timeout = null)
+    {
+        var process = _process ?? throw new InvalidOperationException("the agent is not running");
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken).DefaultTimeout(timeout);
+        return process.ExitCode;
     }
 
     /// <summary>SIGKILL: no shutdown code runs, as when the host crashes or the OOM killer strikes.</summary>
