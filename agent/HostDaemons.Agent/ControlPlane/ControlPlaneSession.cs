@@ -12,7 +12,8 @@ using Microsoft.Extensions.Options;
 namespace HostDaemons.Agent.ControlPlane;
 
 /// <summary>
-/// The agent's side of the control plane link: register, then at once renew the lease, watch the node's pods (resuming
+/// The agent's side of the control plane link: join first when the node has no usable certificate
+/// (<see cref="NodeEnrollment"/>), register, then at once renew the lease, watch the node's pods (resuming
 /// from the last revision), send status changes, mirror the static pods and serve relayed requests. Any failure ends the
 /// session; the next one starts after a capped, jittered back-off, while the pods keep running from the saved
 /// assignments and the manifest directory.
@@ -63,7 +64,7 @@ internal sealed partial class ControlPlaneSession(
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested && ex is not CaPinMismatchException)
             {
-                // A CA that is not the token's pin stops the agent (above, through the supervisor): retrying cannot help.
+                // Not for a CA that is not the token's pin: that leaves the loop, and the supervisor stops the agent.
                 IsConnected = false;
                 _failures++;
                 Log.Disconnected(logger, options.Value.Server, Describe(ex));
