@@ -15,6 +15,7 @@ internal sealed class JoinRateLimiter(TimeProvider time)
     public static readonly TimeSpan RefillInterval = TimeSpan.FromSeconds(1);
 
     private const int MaxTrackedSources = 10_000;
+    private const int MaxTrackedTokens = 10_000;
 
     private readonly Lock _lock = new();
     private readonly Dictionary<IPAddress, Bucket> _sources = [];
@@ -49,6 +50,12 @@ internal sealed class JoinRateLimiter(TimeProvider time)
                 return 0;
             }
 
+            if (_failuresByToken.Count >= MaxTrackedTokens && !_failuresByToken.ContainsKey(tokenId))
+            {
+                // Guessed ids, mostly: the counts are for the audit log, and starting them again costs nothing.
+                _failuresByToken.Clear();
+            }
+
             var failures = _failuresByToken.GetValueOrDefault(tokenId) + 1;
             _failuresByToken[tokenId] = failures;
             return failures;
@@ -74,7 +81,10 @@ internal sealed class JoinRateLimiter(TimeProvider time)
         return bucket;
     }
 
-    /// <summary>Drops the sources whose buckets are full again: they are as good as new.</summary>
+    /// <summary>
+    /// Drops the sources whose buckets are full again: they are as good as new. When that frees nothing (that many
+    /// addresses failing at once), every bucket starts full again, which bounds memory at the cost of one more burst each.
+    /// </summary>
     private void Forget(DateTimeOffset now)
     {
         foreach (var (address, bucket) in _sources.ToList())
@@ -85,9 +95,9 @@ internal sealed class JoinRateLimiter(TimeProvider time)
             }
         }
 
-        if (_failuresByToken.Count > MaxTrackedSources)
+        if (_sources.Count >= MaxTrackedSources)
         {
-            _failuresByToken.Clear();
+            _sources.Clear();
         }
     }
 

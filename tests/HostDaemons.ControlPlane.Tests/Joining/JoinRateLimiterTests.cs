@@ -85,4 +85,17 @@ public sealed class JoinRateLimiterTests
 
         Assert.Equal(JoinRateLimiter.Burst, admitted);
     }
+
+    [Fact]
+    public void RecordFailure_ManyGuessedTokenIds_CountsStayBounded()
+    {
+        var limiter = new JoinRateLimiter(_time);
+        for (var i = 0; i < 10_000; i++)
+        {
+            limiter.RecordFailure(s_attacker, $"g{i:00000}");
+        }
+
+        Assert.Equal(1, limiter.RecordFailure(s_attacker, "abcdef"));
+        Assert.Equal(2, limiter.RecordFailure(s_attacker, "abcdef"));
+    }
 }
