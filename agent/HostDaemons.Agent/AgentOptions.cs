@@ -10,7 +10,7 @@ public sealed class AgentOptions
     public const string DefaultConfigFile = "/etc/hostdaemons/agent.yaml";
 
     public static IReadOnlyList<string> Flags { get; } =
-        ["server", "node-name", "node-labels", "manifest-dir", "state-dir", "docker-endpoint", "resync-period", "manifest-check-period", "log-max-size", "log-max-files",
+        ["server", "node-name", "join-token", "join-token-file", "node-labels", "manifest-dir", "state-dir", "docker-endpoint", "resync-period", "manifest-check-period", "log-max-size", "log-max-files",
         "pod-resource-refresh-period", "pod-network", "allow-privileged", "allowed-host-paths"];
 
     public static IReadOnlySet<string> DurationFlags { get; } = new HashSet<string> { "resync-period", "manifest-check-period", "pod-resource-refresh-period" };
@@ -22,6 +22,15 @@ public sealed class AgentOptions
     /// <summary>The control plane's URL.</summary>
     [Required]
     public string Server { get; set; } = "http://127.0.0.1:7070";
+
+    /// <summary>
+    /// A join token (<c>HD1-...</c>) for a node without a certificate yet, or whose certificate expired; also
+    /// <c>HOSTDAEMONS_JOIN_TOKEN</c>. Prefer <see cref="JoinTokenFile"/>: a flag shows in the process list.
+    /// </summary>
+    public string JoinToken { get; set; } = "";
+
+    /// <summary>A file holding the join token. The agent reads it only when it must join; it may be deleted after.</summary>
+    public string JoinTokenFile { get; set; } = "";
 
     /// <summary>This node's name; the host name when not set.</summary>
     public string NodeName { get; set; } = "";

@@ -26,10 +26,22 @@ internal sealed class AgentOptionsCrossValidator : IValidateOptions<AgentOptions
         {
             result.AddError($"must be an https:// URL (or http:// for a development-mode control plane), got \"{options.Server}\"", "server");
         }
-        else if (server.Scheme == Uri.UriSchemeHttps && !File.Exists(Path.Combine(options.StateDir, "pki", "ca.crt")))
+        else if (server.Scheme == Uri.UriSchemeHttps && !File.Exists(Path.Combine(options.StateDir, "pki", "ca.crt"))
+            && options.JoinToken.Length == 0 && options.JoinTokenFile.Length == 0)
         {
             result.AddError($"{options.Server} is https:// but {Path.Combine(options.StateDir, "pki", "ca.crt")} does not exist: "
-                + "the agent trusts only the cluster CA kept there (with node.crt and node.key, its client certificate)", "server");
+                + "the agent trusts only the cluster CA kept there (with node.crt and node.key, its client certificate); "
+                + "to join the cluster, pass --join-token-file FILE (or --join-token, or HOSTDAEMONS_JOIN_TOKEN) with a token from hdctl token create", "server");
+        }
+
+        if (options.JoinToken.Length > 0 && !Model.Security.JoinToken.TryParse(options.JoinToken, out _, out var tokenError))
+        {
+            result.AddError(tokenError, "join-token");
+        }
+
+        if (options.JoinToken.Length > 0 && options.JoinTokenFile.Length > 0)
+        {
+            result.AddError("give the join token once: --join-token or --join-token-file, not both", "join-token-file");
         }
 
         if (!NameValidation.IsDns1123Subdomain(options.EffectiveNodeName))

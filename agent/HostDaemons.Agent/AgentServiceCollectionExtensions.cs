@@ -3,6 +3,7 @@ using HostDaemons.Agent.ControlPlane;
 using HostDaemons.Agent.Desired;
 using HostDaemons.Agent.Events;
 using HostDaemons.Agent.Hosting;
+using HostDaemons.Agent.Joining;
 using HostDaemons.Agent.Lifecycle;
 using HostDaemons.Agent.Network;
 using HostDaemons.Agent.Policy;
@@ -59,6 +60,7 @@ public static class AgentServiceCollectionExtensions
         services.TryAddSingleton<PodEventRecorder>();
         services.TryAddSingleton<NodeCredentials>();
         services.TryAddSingleton<NodeClientFactory>();
+        services.TryAddSingleton<NodeEnrollment>();
         services.TryAddSingleton<IPullCredentialSource, PullCredentialSource>();
         services.TryAddSingleton<ReferencedObjectSource>();
         services.TryAddSingleton<IReferencedObjectSource>(sp => sp.GetRequiredService<ReferencedObjectSource>());
@@ -75,6 +77,7 @@ public static class AgentServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<Reconciler>());
         services.AddHostedService(sp => sp.GetRequiredService<DockerEventWatcher>());
         services.AddHostedService(sp => sp.GetRequiredService<ControlPlaneSession>());
+        services.AddHostedService<NodeCertificateRenewal>();
         services.AddHostedService(sp => sp.GetRequiredService<ReferencedObjectSource>());
         services.AddSystemdWatchdog<AgentHealth>();
         return services;

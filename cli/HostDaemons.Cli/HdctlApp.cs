@@ -111,6 +111,8 @@ internal static class HdctlApp
         root.Subcommands.Add(new RolloutCommand(env));
         root.Subcommands.Add(new SetCommand(env));
         root.Subcommands.Add(new LogsCommand(env));
+        root.Subcommands.Add(new TokenCommand(env));
+        root.Subcommands.Add(new NodeCommand(env));
         root.Subcommands.Add(new VersionCommand(env));
         return root;
     }

@@ -10,9 +10,9 @@ public sealed class ControlPlaneOptions
     public const string DefaultConfigFile = "/etc/hostdaemons/controlplane.yaml";
 
     /// <summary>The flag names, which are also the environment (HOSTDAEMONS_LISTEN) and config file keys.</summary>
-    public static IReadOnlyList<string> Flags { get; } = ["listen", "data-dir", "tls-san", "ca-file", "ca-key-file", "node-lease-duration", "heartbeat-interval", "resync-period", "event-ttl", "max-events"];
+    public static IReadOnlyList<string> Flags { get; } = ["listen", "data-dir", "tls-san", "ca-file", "ca-key-file", "node-cert-validity", "node-lease-duration", "heartbeat-interval", "resync-period", "event-ttl", "max-events"];
 
-    public static IReadOnlySet<string> DurationFlags { get; } = new HashSet<string> { "node-lease-duration", "heartbeat-interval", "resync-period", "event-ttl" };
+    public static IReadOnlySet<string> DurationFlags { get; } = new HashSet<string> { "node-cert-validity", "node-lease-duration", "heartbeat-interval", "resync-period", "event-ttl" };
 
     /// <summary>
     /// The API endpoint: <c>https://ADDRESS:PORT</c> (TLS, client certificates), or <c>http://</c> on a loopback
@@ -37,6 +37,13 @@ public sealed class ControlPlaneOptions
     /// <summary>How long a serving certificate is valid; renewed at two thirds of it. Not a flag: tests shorten it to watch a renewal.</summary>
     [Range(typeof(TimeSpan), "00:00:05", "3650.00:00:00")]
     public TimeSpan ServingCertificateValidity { get; set; } = TimeSpan.FromDays(365);
+
+    /// <summary>
+    /// How long a node's client certificate is valid (<c>--node-cert-validity</c>); agents renew at a random 50-80 %
+    /// of it. Short values are for tests: a renewal needs the control plane reachable in time.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:10", "3650.00:00:00")]
+    public TimeSpan NodeCertificateValidity { get; set; } = TimeSpan.FromDays(90);
 
     /// <summary>How long a node may go without a heartbeat before it is NotReady.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]

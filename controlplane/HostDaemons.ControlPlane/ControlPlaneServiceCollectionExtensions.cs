@@ -3,6 +3,7 @@ using HostDaemons.ControlPlane.Api;
 using HostDaemons.ControlPlane.Controller;
 using HostDaemons.ControlPlane.Events;
 using HostDaemons.ControlPlane.Hosting;
+using HostDaemons.ControlPlane.Joining;
 using HostDaemons.ControlPlane.Nodes;
 using HostDaemons.ControlPlane.Security;
 using HostDaemons.ControlPlane.Storage;
@@ -20,6 +21,7 @@ public static class ControlPlaneServiceCollectionExtensions
             .BindConfiguration(ControlPlaneOptions.SectionName);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ControlPlaneOptions>, ControlPlaneOptionsCrossValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.AddNodeJoining();
         services.AddControlPlaneSecurity();
 
         services.TryAddSingleton<IStorageBackend>(sp =>
@@ -47,6 +49,7 @@ public static class ControlPlaneServiceCollectionExtensions
         services.AddGrpc(o =>
         {
             o.Interceptors.Add<AuthenticationInterceptor>();
+            o.Interceptors.Add<NodeCallTracking>();
             o.Interceptors.Add<ErrorMappingInterceptor>();
             o.EnableDetailedErrors = false;
         });

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using HostDaemons.Agent.Desired;
 using HostDaemons.Agent.Events;
+using HostDaemons.Agent.Joining;
 using HostDaemons.Agent.Runtime;
 using HostDaemons.Agent.StaticPods;
 using HostDaemons.Api.V1;
@@ -11,13 +12,15 @@ using Microsoft.Extensions.Options;
 namespace HostDaemons.Agent.ControlPlane;
 
 /// <summary>
-/// The agent's side of the control plane link: register, then at once renew the lease, watch the node's pods (resuming
+/// The agent's side of the control plane link: join first when the node has no usable certificate
+/// (<see cref="NodeEnrollment"/>), register, then at once renew the lease, watch the node's pods (resuming
 /// from the last revision), send status changes, mirror the static pods and serve relayed requests. Any failure ends the
 /// session; the next one starts after a capped, jittered back-off, while the pods keep running from the saved
 /// assignments and the manifest directory.
 /// </summary>
 internal sealed partial class ControlPlaneSession(
     NodeClientFactory clients,
+    NodeEnrollment enrollment,
     AssignedPods assigned,
     StaticPodSet staticPods,
     StatusReporter reporter,
@@ -46,6 +49,7 @@ internal sealed partial class ControlPlaneSession(
         {
             try
             {
+                await enrollment.EnsureCredentialsAsync(stoppingToken).ConfigureAwait(false);
                 await RunSessionAsync(stoppingToken).ConfigureAwait(false);
             }
             catch (NodeDeletedException)
@@ -58,8 +62,9 @@ internal sealed partial class ControlPlaneSession(
                 assigned.ReplaceAll([], 0);
                 await Task.Delay(Timeout.InfiniteTimeSpan, time, stoppingToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested && ex is not CaPinMismatchException)
             {
+                // Not for a CA that is not the token's pin: that leaves the loop, and the supervisor stops the agent.
                 IsConnected = false;
                 _failures++;
                 Log.Disconnected(logger, options.Value.Server, Describe(ex));

@@ -19,6 +19,8 @@ internal sealed class NodeClientFactory : IDisposable
     public const string NodeHeader = "hostdaemons-node";
 
     private readonly GrpcChannel _channel;
+    private readonly ReplaceableHttpHandler _handler;
+    private readonly bool _tls;
 
     public NodeClientFactory(IOptions<AgentOptions> options)
         : this(options, new NodeCredentials(options))
@@ -28,26 +30,12 @@ internal sealed class NodeClientFactory : IDisposable
     public NodeClientFactory(IOptions<AgentOptions> options, NodeCredentials credentials)
     {
         var settings = options.Value;
-        var tls = settings.Server.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+        _tls = settings.Server.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
         Credentials = credentials;
-        var handler = new SocketsHttpHandler
-        {
-            EnableMultipleHttp2Connections = true,
-            KeepAlivePingDelay = TimeSpan.FromSeconds(20),
-            KeepAlivePingTimeout = TimeSpan.FromSeconds(10),
-            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
-            ConnectTimeout = TimeSpan.FromSeconds(5),
-            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
-        };
-        if (tls)
-        {
-            Trust = new ClusterServerTrust(credentials.Authorities);
-            handler.SslOptions = credentials.TlsOptions(Trust);
-        }
-
+        _handler = new ReplaceableHttpHandler(CreateHandler());
         _channel = GrpcChannel.ForAddress(settings.Server, new GrpcChannelOptions
         {
-            HttpHandler = handler,
+            HttpHandler = _handler,
             ServiceConfig = new ServiceConfig
             {
                 MethodConfigs =
@@ -69,13 +57,50 @@ internal sealed class NodeClientFactory : IDisposable
             ThrowOperationCanceledOnCancellation = true,
         });
         var node = settings.EffectiveNodeName;
-        Client = tls
+        Client = _tls
             ? new NodeService.NodeServiceClient(_channel)
             : new NodeService.NodeServiceClient(_channel.Intercept(metadata =>
             {
                 metadata.Add(NodeHeader, node);
                 return metadata;
             }));
+        Certificates = new NodeCertificateService.NodeCertificateServiceClient(_channel);
+    }
+
+    /// <summary>Whether the control plane is spoken to over TLS, with a client certificate.</summary>
+    public bool IsTls => _tls;
+
+    /// <summary>The node's own certificate renewal, over the same connection.</summary>
+    public NodeCertificateService.NodeCertificateServiceClient Certificates { get; }
+
+    /// <summary>
+    /// Reads the credentials again (after a join or a renewal wrote them) and moves the channel to new connections
+    /// that present them and trust the CA read; calls still open on the old connections end.
+    /// </summary>
+    public void Reconnect()
+    {
+        Credentials.Reload();
+        _handler.Replace(CreateHandler());
+    }
+
+    private SocketsHttpHandler CreateHandler()
+    {
+        var handler = new SocketsHttpHandler
+        {
+            EnableMultipleHttp2Connections = true,
+            KeepAlivePingDelay = TimeSpan.FromSeconds(20),
+            KeepAlivePingTimeout = TimeSpan.FromSeconds(10),
+            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+        };
+        if (_tls)
+        {
+            Trust = new ClusterServerTrust(Credentials.Authorities);
+            handler.SslOptions = Credentials.TlsOptions(Trust);
+        }
+
+        return handler;
     }
 
     public NodeService.NodeServiceClient Client { get; }
@@ -84,7 +109,11 @@ internal sealed class NodeClientFactory : IDisposable
     public NodeCredentials Credentials { get; }
 
     /// <summary>The check of the control plane's certificate, over https://; its <see cref="ClusterServerTrust.LastFailure"/> says why one was refused.</summary>
-    public ClusterServerTrust? Trust { get; }
+    public ClusterServerTrust? Trust { get; private set; }
 
-    public void Dispose() => _channel.Dispose();
+    public void Dispose()
+    {
+        _channel.Dispose();
+        _handler.Dispose();
+    }
 }

@@ -16,9 +16,12 @@ public static class AgentHost
 
           --server URL            the control plane (default http://127.0.0.1:7070)
           --node-name NAME        this node's name (default: the host name)
+          --join-token-file FILE  a join token (hdctl token create) for a host without a certificate in
+                                  STATE-DIR/pki; the agent checks the CA against the token's pin first
+          --join-token TOKEN      the same, on the command line (or HOSTDAEMONS_JOIN_TOKEN)
           --node-labels k=v,...   labels applied when the node first registers
           --manifest-dir DIR      static pod manifests (default /etc/hostdaemons/manifests)
-          --state-dir DIR         saved assignments (default /var/lib/hostdaemons/agent)
+          --state-dir DIR         saved assignments and pki/ (default /var/lib/hostdaemons/agent)
           --docker-endpoint URI   the Docker engine (default: DOCKER_HOST, else unix:///var/run/docker.sock)
           --pod-network NAME      the Docker network of pods without hostNetwork: none, or a network's name
                                   (default: bridge when the engine has it, else none)

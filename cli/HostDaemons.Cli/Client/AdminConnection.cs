@@ -1,6 +1,7 @@
 using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
+using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using HostDaemons.Api.V1;
@@ -23,6 +24,7 @@ internal sealed class AdminConnection(ConnectionSettings settings) : IDisposable
     private GrpcChannel? _channel;
     private ClusterServerTrust? _trust;
     private AdminService.AdminServiceClient? _client;
+    private CallInvoker? _invoker;
 
     public AdminConnection(string server)
         : this(ConnectionSettings.Plaintext(server))
@@ -67,10 +69,21 @@ internal sealed class AdminConnection(ConnectionSettings settings) : IDisposable
                         return metadata;
                     })
                     : _channel.CreateCallInvoker();
+                _invoker = invoker;
                 _client = new AdminService.AdminServiceClient(invoker);
             }
 
             return _client;
+        }
+    }
+
+    /// <summary>The join administration API (tokens, node identities), over the same connection.</summary>
+    public JoinAdminService.JoinAdminServiceClient JoinAdmin
+    {
+        get
+        {
+            _ = Client;
+            return new JoinAdminService.JoinAdminServiceClient(_invoker!);
         }
     }
 

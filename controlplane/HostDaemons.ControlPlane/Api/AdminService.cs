@@ -2,6 +2,7 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using HostDaemons.Api.V1;
 using HostDaemons.ControlPlane.Controller;
+using HostDaemons.ControlPlane.Joining;
 using HostDaemons.ControlPlane.Nodes;
 using HostDaemons.ControlPlane.Storage;
 using HostDaemons.Hosting;
@@ -20,6 +21,7 @@ internal sealed partial class AdminService(
     AgentTunnels tunnels,
     MirrorPods mirrors,
     StreamingCalls streaming,
+    NodeRevocation revocation,
     TimeProvider time) : HostDaemons.Api.V1.AdminService.AdminServiceBase
 {
 
@@ -79,6 +81,8 @@ internal sealed partial class AdminService(
                 await Namespaces.BeginDeletionAsync(store, namespaceObject, time.GetUtcNow(), ct).ConfigureAwait(false);
                 break;
             case Node node:
+                // Its certificates first: its open calls end, and it cannot come back to register again.
+                await revocation.RevokeAsync(node.Metadata.Name, ct).ConfigureAwait(false);
                 await store.DeleteAsync<Node>("", node.Metadata.Name, node.Metadata.Uid, ct).ConfigureAwait(false);
                 mirrors.Forget(node.Metadata.Name);
                 await Task.WhenAll(store.PodsOnNode(node.Metadata.Name).Select(p =>

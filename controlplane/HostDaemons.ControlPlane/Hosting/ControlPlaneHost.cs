@@ -19,6 +19,8 @@ public static class ControlPlaneHost
           --tls-san NAMES             more host names and IP addresses for the serving certificate, comma-separated
           --ca-file FILE              the cluster CA's certificate (PEM), instead of the one created in DATA-DIR/pki
           --ca-key-file FILE          the cluster CA's private key (PEM)
+          --node-cert-validity D      how long a node's client certificate is valid (default 2160h, 90 days);
+                                      agents renew theirs at 50-80 % of it
           --node-lease-duration D     a node without heartbeat for this long is NotReady (default 40s)
           --heartbeat-interval D      how often agents renew their lease (default 10s)
           --resync-period D           full resync of every DaemonSet (default 5m)
@@ -51,6 +53,9 @@ public static class ControlPlaneHost
         }
         app.MapGrpcService<AdminService>();
         app.MapGrpcService<NodeService>();
+        app.MapGrpcService<JoinService>();
+        app.MapGrpcService<NodeCertificateService>();
+        app.MapGrpcService<JoinAdminService>();
         app.MapGrpcHealthChecksService();
         return app;
     }

@@ -17,8 +17,8 @@ internal enum ApiAudience
 
 /// <summary>
 /// The one table of who may call what, by gRPC service, with exceptions by method. Fail closed: a service missing
-/// here is refused to everyone, so a new service must say who it is for. The join work adds its unauthenticated
-/// methods to <see cref="s_methods"/> (<c>"/hostdaemons.v1.NodeService/Join"</c> → <see cref="ApiAudience.Anyone"/>).
+/// here is refused to everyone, so a new service must say who it is for. Joining has its own services: the
+/// unauthenticated <c>JoinService</c>, the nodes' <c>NodeCertificateService</c> and the administrators' <c>JoinAdminService</c>.
 /// </summary>
 internal static class ApiAccessPolicy
 {
@@ -26,6 +26,9 @@ internal static class ApiAccessPolicy
     {
         [AdminService.Descriptor.FullName] = ApiAudience.Users,
         [NodeService.Descriptor.FullName] = ApiAudience.Nodes,
+        [JoinService.Descriptor.FullName] = ApiAudience.Anyone,
+        [NodeCertificateService.Descriptor.FullName] = ApiAudience.Nodes,
+        [JoinAdminService.Descriptor.FullName] = ApiAudience.Users,
         ["grpc.health.v1.Health"] = ApiAudience.Anyone,
     };
 

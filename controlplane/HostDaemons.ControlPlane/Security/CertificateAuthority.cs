@@ -180,7 +180,7 @@ internal sealed class CertificateAuthority : IDisposable
     private const string RsaOid = "1.2.840.113549.1.1.1";
     private const string EcOid = "1.2.840.10045.2.1";
 
-    private static void CheckKeyStrength(PublicKey key)
+    internal static void CheckKeyStrength(PublicKey key)
     {
         switch (key.Oid.Value)
         {

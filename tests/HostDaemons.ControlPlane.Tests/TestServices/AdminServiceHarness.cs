@@ -2,6 +2,7 @@ using Grpc.Core;
 using HostDaemons.ControlPlane.Api;
 using HostDaemons.ControlPlane.Controller;
 using HostDaemons.ControlPlane.Events;
+using HostDaemons.ControlPlane.Joining;
 using HostDaemons.ControlPlane.Nodes;
 using HostDaemons.ControlPlane.Storage;
 using Microsoft.Extensions.Hosting;
@@ -36,7 +37,14 @@ internal sealed class AdminServiceHarness : IAsyncDisposable
     public static AdminServiceImpl Create(StoreHarness store, IHostApplicationLifetime lifetime, MirrorPods? mirrors = null) =>
         new(store.Store, new ObjectApplier(store.Store, store.Time), new PodTerminator(store.Store, store.Time), new AgentTunnels(),
             mirrors ?? new MirrorPods(store.Store, new EventRecorder(store.Store, store.Time), store.Time, NullLogger<MirrorPods>.Instance),
-            new StreamingCalls(lifetime), store.Time);
+            new StreamingCalls(lifetime), Revocation(store), store.Time);
+
+    /// <summary>Node deletion's revocation over the same store.</summary>
+    public static NodeRevocation Revocation(StoreHarness store)
+    {
+        var identities = new NodeIdentities(store.Store, store.Time);
+        return new NodeRevocation(identities, new StoredRevocations(identities, store.Time), new NodeCalls(), NullLogger<NodeRevocation>.Instance);
+    }
 
     /// <summary>Runs <paramref name="call"/> and checks that it fails with <paramref name="code"/>, returning the failure.</summary>
     public static async Task<RpcException> FailsAsync(Func<Task> call, StatusCode code)

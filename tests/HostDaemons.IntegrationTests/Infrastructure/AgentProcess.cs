@@ -50,10 +50,10 @@ public sealed class AgentProcess : IAsyncDisposable
     }
 
     /// <summary>Waits (bounded) for the agent to exit on its own, as one refusing its settings does, and gives its exit code.</summary>
-    public async Task<int> WaitForExitAsync()
+    public async Task<int> WaitForExitAsync(TimeSpan? timeout = null)
     {
         var process = _process ?? throw new InvalidOperationException("the agent is not running");
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken).DefaultTimeout();
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken).DefaultTimeout(timeout);
         return process.ExitCode;
     }
 

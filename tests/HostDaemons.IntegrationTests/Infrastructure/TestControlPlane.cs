@@ -5,6 +5,7 @@ using HostDaemons.ControlPlane.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace HostDaemons.IntegrationTests.Infrastructure;
 
@@ -15,6 +16,7 @@ namespace HostDaemons.IntegrationTests.Infrastructure;
 public sealed class TestControlPlane : IAsyncDisposable
 {
     private readonly TimeSpan? _servingCertificateValidity;
+    private TimeSpan? _nodeCertificateValidity;
     private WebApplication? _app;
 
     private TestControlPlane(string dataDir, int port, bool tls, TimeSpan? servingCertificateValidity)
@@ -26,6 +28,9 @@ public sealed class TestControlPlane : IAsyncDisposable
     }
 
     public string DataDir { get; }
+
+    /// <summary>Everything the control plane logged, across restarts: for audits that must have been written.</summary>
+    public FakeLogCollector Logs { get; } = new();
 
     public int Port { get; }
 
@@ -46,9 +51,9 @@ public sealed class TestControlPlane : IAsyncDisposable
     }
 
     /// <summary>A control plane listening on https:// (<paramref name="servingCertificateValidity"/> shortens its serving certificate's life, to watch renewals).</summary>
-    public static async Task<TestControlPlane> StartTlsAsync(string dataDir, TimeSpan? servingCertificateValidity = null)
+    public static async Task<TestControlPlane> StartTlsAsync(string dataDir, TimeSpan? servingCertificateValidity = null, TimeSpan? nodeCertificateValidity = null)
     {
-        var controlPlane = new TestControlPlane(dataDir, FreePort(), tls: true, servingCertificateValidity);
+        var controlPlane = new TestControlPlane(dataDir, FreePort(), tls: true, servingCertificateValidity) { _nodeCertificateValidity = nodeCertificateValidity };
         await controlPlane.StartAsync();
         return controlPlane;
     }
@@ -68,6 +73,12 @@ public sealed class TestControlPlane : IAsyncDisposable
             {
                 builder.Logging.ClearProviders();
                 builder.Logging.AddProvider(new TestOutputLoggerProvider("[controlplane]"));
+                builder.Logging.AddProvider(new FakeLoggerProvider(Logs));
+                if (_nodeCertificateValidity is { } nodeValidity)
+                {
+                    builder.Configuration.AddInMemoryCollection([new("ControlPlane:NodeCertificateValidity", nodeValidity.ToString("c", CultureInfo.InvariantCulture))]);
+                }
+
                 if (_servingCertificateValidity is { } validity)
                 {
                     builder.Configuration.AddInMemoryCollection([new("ControlPlane:ServingCertificateValidity", validity.ToString("c", CultureInfo.InvariantCulture))]);
