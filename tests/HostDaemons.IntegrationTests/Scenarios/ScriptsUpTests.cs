@@ -1,11 +1,15 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.Versioning;
 using HostDaemons.IntegrationTests.Infrastructure;
 
 namespace HostDaemons.IntegrationTests.Scenarios;
 
-/// <summary><c>scripts/up</c> as the README uses it: both daemons in the foreground, Ctrl-C stops them, daemons keep running.</summary>
+/// <summary>
+/// <c>scripts/up</c> as the README uses it: both daemons in the foreground over TLS, the agent joined with a token, the
+/// <c>export KUBECONFIG=...</c> line printed for hdctl; Ctrl-C stops them, daemons keep running.
+/// </summary>
 [Trait(TestCategories.Name, TestCategories.Docker)]
 public sealed class ScriptsUpTests
 {
@@ -28,11 +32,12 @@ public sealed class ScriptsUpTests
         """;
 
     [Fact]
+    [SupportedOSPlatform("linux")]
     public async Task Up_ThenInterrupt_RunsThisHostAndLeavesDaemonsRunning()
     {
         using var state = new TempDirectory("hd-up");
         var node = "up-" + Guid.NewGuid().ToString("N")[..6];
-        var listen = $"http://127.0.0.1:{FreePort()}";
+        var listen = $"https://127.0.0.1:{FreePort()}";
         using var docker = new DockerProbe();
         var start = new ProcessStartInfo("bash", [RepositoryFiles.Path("scripts", "up")])
         {
@@ -54,10 +59,18 @@ public sealed class ScriptsUpTests
         up.BeginErrorReadLine();
         try
         {
-            var hdctl = new Hdctl(listen);
+            string? kubeconfig = null;
+            await AsyncTestHelpers.WaitUntilAsync(
+                () => Task.FromResult((kubeconfig = ExportedKubeconfig(output)) is not null),
+                "scripts/up to print the export KUBECONFIG line", TimeSpan.FromSeconds(180), () => Task.FromResult(Describe(output)));
+            Assert.Equal(Path.Combine(state.Path, "controlplane", "admin.conf"), kubeconfig);
+            var hdctl = Hdctl.WithKubeconfig(kubeconfig!);
             await AsyncTestHelpers.WaitUntilAsync(
                 async () => (await hdctl.RunAsync("get", "nodes", node)).Row(node)?[1] == "Ready",
                 "the node of this host to be Ready", TimeSpan.FromSeconds(180), () => Task.FromResult(Describe(output)));
+
+            Assert.True(File.Exists(Path.Combine(state.Path, "agent", "pki", "node.crt")), "the agent joined and holds its certificate");
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(state.Path, "agent", "join-token")));
 
             await hdctl.RunWithInputAsync(Manifest, "apply", "-f", "-");
             await AsyncTestHelpers.WaitUntilAsync(async () => (await docker.RunningAsync(node)).Count == 1, "the daemon to run");
@@ -77,6 +90,15 @@ public sealed class ScriptsUpTests
             }
 
             await docker.RemoveAllAsync([node]);
+        }
+    }
+
+    private static string? ExportedKubeconfig(List<string> output)
+    {
+        const string Prefix = "export KUBECONFIG=";
+        lock (output)
+        {
+            return output.FirstOrDefault(line => line.StartsWith(Prefix, StringComparison.Ordinal))?[Prefix.Length..];
         }
     }
 

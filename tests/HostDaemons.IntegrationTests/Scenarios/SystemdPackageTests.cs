@@ -5,8 +5,9 @@ namespace HostDaemons.IntegrationTests.Scenarios;
 
 /// <summary>
 /// The .deb packages scripts/package builds, installed under a real systemd (PID 1 in a container) with the host's
-/// Docker socket: readiness, the daemon containers surviving agent restarts and stops, the watchdog, the journal, and
-/// remove versus purge.
+/// Docker socket, as a Debian administrator sets them up: the control plane over TLS with its admin.conf, the agent
+/// joined with a token; readiness, the daemon containers surviving agent restarts and stops, the watchdog, the journal,
+/// and remove versus purge.
 /// </summary>
 [Trait(TestCategories.Name, TestCategories.Docker)]
 [Trait(TestCategories.Name, TestCategories.Slow)]
@@ -31,11 +32,11 @@ public sealed class SystemdPackageTests : IAsyncLifetime
         }
 
         // Drop-ins, as an administrator would write them: a free port for the packaged control plane, this test's node
-        // name, and a short watchdog so the frozen-agent case takes seconds.
+        // name, the token file the agent joins with, and a short watchdog so the frozen-agent case takes seconds.
         await _container.ShellAsync($"""
             mkdir -p /etc/systemd/system/hostdaemons-controlplane.service.d /etc/systemd/system/hostdaemons-agent.service.d
-            printf '[Service]\nEnvironment=HOSTDAEMONS_LISTEN=http://127.0.0.1:{_port}\n' > /etc/systemd/system/hostdaemons-controlplane.service.d/test.conf
-            printf '[Service]\nEnvironment=HOSTDAEMONS_SERVER=http://127.0.0.1:{_port} HOSTDAEMONS_NODE_NAME={_node}\nWatchdogSec=4s\n' > /etc/systemd/system/hostdaemons-agent.service.d/test.conf
+            printf '[Service]\nEnvironment=HOSTDAEMONS_LISTEN=https://127.0.0.1:{_port}\n' > /etc/systemd/system/hostdaemons-controlplane.service.d/test.conf
+            printf '[Service]\nEnvironment=HOSTDAEMONS_SERVER=https://127.0.0.1:{_port} HOSTDAEMONS_NODE_NAME={_node} HOSTDAEMONS_JOIN_TOKEN_FILE=/etc/hostdaemons/join-token\nWatchdogSec=4s\n' > /etc/systemd/system/hostdaemons-agent.service.d/test.conf
             """);
     }
 
@@ -49,7 +50,13 @@ public sealed class SystemdPackageTests : IAsyncLifetime
     [Fact]
     public async Task Packages_InstalledUnderSystemd_BehaveAsADebianAdminExpects()
     {
-        await _container.ShellAsync("cd /tmp/packages && dpkg -i hostdaemons-controlplane_*.deb hostdaemons-agent_*.deb hdctl_*.deb");
+        // The control plane first: it makes its CA and admin.conf, and the packaged hdctl (Native AOT) finds that file
+        // by itself and makes the token the agent joins with.
+        await _container.ShellAsync("cd /tmp/packages && dpkg -i hostdaemons-controlplane_*.deb hdctl_*.deb");
+        Assert.Equal("root hostdaemons 640", await ShellAsync("stat -c '%U %G %a' /etc/hostdaemons/admin.conf"));
+        await _container.ShellAsync($"(umask 077 && hdctl token create --ttl 10m --node-name {_node} > /etc/hostdaemons/join-token)");
+        Assert.StartsWith("HD1-", await ShellAsync("cat /etc/hostdaemons/join-token"), StringComparison.Ordinal);
+        await _container.ShellAsync("cd /tmp/packages && dpkg -i hostdaemons-agent_*.deb");
 
         // Type=notify: `systemctl start` (run by postinst) returned only after READY=1, which follows Docker answering.
         Assert.Equal("active", await ShellAsync($"systemctl is-active {Agent}"));
@@ -58,18 +65,22 @@ public sealed class SystemdPackageTests : IAsyncLifetime
         Assert.Equal("", await ShellAsync("systemd-analyze verify /lib/systemd/system/hostdaemons-agent.service /lib/systemd/system/hostdaemons-controlplane.service 2>&1"));
         Assert.Equal("hostdaemons", await ShellAsync("stat -c %U /var/lib/hostdaemons/controlplane"));
 
-        // The agent registers with the packaged control plane and runs a DaemonSet through the host's engine.
-        var hdctl = new Hdctl($"http://127.0.0.1:{_port}");
+        // The agent joined over TLS, registers with the packaged control plane, and keeps its own key.
+        using var kubeconfig = new TempDirectory("hd-sd-admin");
+        var adminConf = Path.Combine(kubeconfig.Path, "admin.conf");
+        await File.WriteAllTextAsync(adminConf, await ShellAsync("cat /etc/hostdaemons/admin.conf"), TestContext.Current.CancellationToken);
+        var hdctl = Hdctl.WithKubeconfig(adminConf);
         await WaitUntilAsync(async () => (await hdctl.RunAsync("get", "node", _node)).Row(_node)?[1] == "Ready", "the packaged agent registers");
+        Assert.Equal("600", await ShellAsync("stat -c %a /var/lib/hostdaemons/agent/pki/node.key"));
         // The packaged hdctl (Native AOT) applies a manifest file and prints what kubectl prints.
         await _container.ShellAsync($"""
             cat > /tmp/sd-daemon.yaml <<'EOF'
             {TestManifests.Daemon("sd-daemon")}
             EOF
             """);
-        Assert.Equal("daemonset.apps/sd-daemon created", await ShellAsync($"hdctl --server http://127.0.0.1:{_port} apply -f /tmp/sd-daemon.yaml"));
+        Assert.Equal("daemonset.apps/sd-daemon created", await ShellAsync("hdctl apply -f /tmp/sd-daemon.yaml"));
         var id = await RunningContainerAsync();
-        Assert.StartsWith("NAME", await ShellAsync($"hdctl --server http://127.0.0.1:{_port} get ds sd-daemon -o wide"), StringComparison.Ordinal);
+        Assert.StartsWith("NAME", await ShellAsync("hdctl get ds sd-daemon -o wide"), StringComparison.Ordinal);
 
         // Restarting or stopping the agent leaves the daemon container alone.
         var pid = await MainPidAsync();
