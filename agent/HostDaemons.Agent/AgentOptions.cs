@@ -19,9 +19,9 @@ public sealed class AgentOptions
     internal static IReadOnlyDictionary<string, Func<IReadOnlyDictionary<string, string?>, string>> ListFlags { get; } =
         new Dictionary<string, Func<IReadOnlyDictionary<string, string?>, string>> { ["allowed-host-paths"] = Policy.AllowedHostPath.FormatSettingItem };
 
-    /// <summary>The control plane's URL.</summary>
+    /// <summary>The control plane's URL; the default is the packaged control plane's on this host (joining needs a token).</summary>
     [Required]
-    public string Server { get; set; } = "http://127.0.0.1:7070";
+    public string Server { get; set; } = "https://127.0.0.1:7443";
 
     /// <summary>
     /// A join token (<c>HD1-...</c>) for a node without a certificate yet, or whose certificate expired; also

@@ -14,7 +14,7 @@ public static class AgentHost
         The HostDaemons agent: registers this host as a node, runs the daemon pods assigned to it as Docker containers
         and reports their status.
 
-          --server URL            the control plane (default http://127.0.0.1:7070)
+          --server URL            the control plane (default https://127.0.0.1:7443)
           --node-name NAME        this node's name (default: the host name)
           --join-token-file FILE  a join token (hdctl token create) for a host without a certificate in
                                   STATE-DIR/pki; the agent checks the CA against the token's pin first

@@ -10,7 +10,7 @@ public sealed class AgentDirectoryOptionsTests
     [Fact]
     public void Build_RelativeStateAndManifestDirectories_ResolvedAgainstTheWorkingDirectory()
     {
-        using var host = AgentHost.Build(["--node-name", "edge-01", "--state-dir", "state/edge-01", "--manifest-dir", "manifests"], new Dictionary<string, string?>());
+        using var host = AgentHost.Build(["--server", "http://127.0.0.1:7070", "--node-name", "edge-01", "--state-dir", "state/edge-01", "--manifest-dir", "manifests"], new Dictionary<string, string?>());
 
         var options = host.Services.GetRequiredService<IOptions<AgentOptions>>().Value;
 

@@ -14,7 +14,7 @@ public sealed class HostPolicyOptionsTests : IDisposable
 
     private static AgentOptions Options(string[] args, params (string Key, string Value)[] environment)
     {
-        using var host = AgentHost.Build(["--node-name", "edge-01", .. args], environment.ToDictionary(e => e.Key, e => (string?)e.Value));
+        using var host = AgentHost.Build(["--server", "http://127.0.0.1:7070", "--node-name", "edge-01", .. args], environment.ToDictionary(e => e.Key, e => (string?)e.Value));
         return host.Services.GetRequiredService<IOptions<AgentOptions>>().Value;
     }
 

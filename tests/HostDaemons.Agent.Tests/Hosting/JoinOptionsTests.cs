@@ -20,6 +20,14 @@ public sealed class JoinOptionsTests : IDisposable
     }
 
     [Fact]
+    public void Build_NoServer_ThePackagedControlPlaneOnThisHostOverTls()
+    {
+        using var host = AgentHost.Build(["--node-name", "edge-01", "--state-dir", _state.Path, "--join-token", Token], new Dictionary<string, string?>());
+
+        Assert.Equal("https://127.0.0.1:7443", Options(host).Server);
+    }
+
+    [Fact]
     public void Build_HttpsWithTokenFile_StartsWithoutCa()
     {
         using var host = Build(["--join-token-file", _state.Combine("token")]);

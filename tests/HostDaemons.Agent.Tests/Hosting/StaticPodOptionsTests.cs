@@ -12,7 +12,7 @@ public sealed class StaticPodOptionsTests
     [Fact]
     public void Build_ManifestCheckPeriodFlag_ParsedAsGoDuration()
     {
-        using var host = AgentHost.Build(["--node-name", "edge-01", "--manifest-check-period", "1m30s"], new Dictionary<string, string?>());
+        using var host = AgentHost.Build(["--server", "http://127.0.0.1:7070", "--node-name", "edge-01", "--manifest-check-period", "1m30s"], new Dictionary<string, string?>());
 
         Assert.Equal(TimeSpan.FromSeconds(90), host.Services.GetRequiredService<IOptions<AgentOptions>>().Value.ManifestCheckPeriod);
     }
@@ -20,7 +20,7 @@ public sealed class StaticPodOptionsTests
     [Fact]
     public void Build_ManifestCheckPeriodFromEnvironment_Used()
     {
-        using var host = AgentHost.Build(["--node-name", "edge-01"],
+        using var host = AgentHost.Build(["--server", "http://127.0.0.1:7070", "--node-name", "edge-01"],
             new Dictionary<string, string?> { ["HOSTDAEMONS_MANIFEST_CHECK_PERIOD"] = "5s" });
 
         Assert.Equal(TimeSpan.FromSeconds(5), host.Services.GetRequiredService<IOptions<AgentOptions>>().Value.ManifestCheckPeriod);
@@ -29,7 +29,7 @@ public sealed class StaticPodOptionsTests
     [Fact]
     public void Build_NoManifestCheckPeriod_TwentySeconds()
     {
-        using var host = AgentHost.Build(["--node-name", "edge-01"], new Dictionary<string, string?>());
+        using var host = AgentHost.Build(["--server", "http://127.0.0.1:7070", "--node-name", "edge-01"], new Dictionary<string, string?>());
 
         Assert.Equal(TimeSpan.FromSeconds(20), host.Services.GetRequiredService<IOptions<AgentOptions>>().Value.ManifestCheckPeriod);
     }
@@ -37,13 +37,13 @@ public sealed class StaticPodOptionsTests
     [Fact]
     public void Build_ManifestCheckPeriodZero_Refused()
     {
-        Assert.ThrowsAny<Exception>(() => AgentHost.Build(["--node-name", "edge-01", "--manifest-check-period", "0s"], new Dictionary<string, string?>()));
+        Assert.ThrowsAny<Exception>(() => AgentHost.Build(["--server", "http://127.0.0.1:7070", "--node-name", "edge-01", "--manifest-check-period", "0s"], new Dictionary<string, string?>()));
     }
 
     [Fact]
     public void Build_Agent_StaticPodSourceStartsBeforeTheReconciler()
     {
-        using var host = AgentHost.Build(["--node-name", "edge-01"], new Dictionary<string, string?>());
+        using var host = AgentHost.Build(["--server", "http://127.0.0.1:7070", "--node-name", "edge-01"], new Dictionary<string, string?>());
 
         var services = host.Services.GetServices<IHostedService>().Select(s => s.GetType().Name).ToList();
 

@@ -79,7 +79,7 @@ public sealed class PodNetworkSelectorTests
     [InlineData("-bad")]
     public void Build_PodNetworkFlagThatNamesNoNetwork_Refused(string value)
     {
-        var error = Assert.Throws<OptionsValidationException>(() => AgentHost.Build(["--node-name", "edge-01", "--pod-network", value], new Dictionary<string, string?>()));
+        var error = Assert.Throws<OptionsValidationException>(() => AgentHost.Build(["--server", "http://127.0.0.1:7070", "--node-name", "edge-01", "--pod-network", value], new Dictionary<string, string?>()));
 
         Assert.Contains("pod-network", error.Message, StringComparison.Ordinal);
     }
@@ -87,7 +87,7 @@ public sealed class PodNetworkSelectorTests
     [Fact]
     public void Build_PodNetworkFromTheEnvironment_Used()
     {
-        using var host = AgentHost.Build(["--node-name", "edge-01"], new Dictionary<string, string?> { ["HOSTDAEMONS_POD_NETWORK"] = "hd-pods" });
+        using var host = AgentHost.Build(["--server", "http://127.0.0.1:7070", "--node-name", "edge-01"], new Dictionary<string, string?> { ["HOSTDAEMONS_POD_NETWORK"] = "hd-pods" });
 
         Assert.Equal("hd-pods", host.Services.GetRequiredService<IOptions<AgentOptions>>().Value.PodNetwork);
     }
@@ -95,7 +95,7 @@ public sealed class PodNetworkSelectorTests
     [Fact]
     public void Build_Agent_PodNetworkChosenAfterDockerAnswersAndBeforeTheReconciler()
     {
-        using var host = AgentHost.Build(["--node-name", "edge-01"], new Dictionary<string, string?>());
+        using var host = AgentHost.Build(["--server", "http://127.0.0.1:7070", "--node-name", "edge-01"], new Dictionary<string, string?>());
 
         var services = host.Services.GetServices<IHostedService>().Select(s => s.GetType().Name).ToList();
 
