@@ -78,7 +78,7 @@ internal sealed partial class NodeCertificateRenewal(
         }
 
         using var delayCancellation = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        var delay = Task.Delay(wait, time, delayCancellation.Token);
+        var delay = LongDelay.UntilAsync(time, at, delayCancellation.Token);
         var first = await Task.WhenAny(delay, changed).ConfigureAwait(false);
         await delayCancellation.CancelAsync().ConfigureAwait(false);
         stoppingToken.ThrowIfCancellationRequested();

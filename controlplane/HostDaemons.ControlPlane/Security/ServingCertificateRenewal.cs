@@ -13,9 +13,6 @@ internal sealed partial class ServingCertificateRenewal(
     IHostApplicationLifetime lifetime,
     ILogger<ServingCertificateRenewal> logger) : SupervisedBackgroundService(lifetime, logger)
 {
-    /// <summary>Timers take at most about 49 days; a longer wait is taken in steps.</summary>
-    private static readonly TimeSpan s_longestWait = TimeSpan.FromDays(1);
-
     /// <summary>A renewal that failed (a full disk) is tried again after this long.</summary>
     private static readonly TimeSpan s_retry = TimeSpan.FromMinutes(1);
 
@@ -30,10 +27,10 @@ internal sealed partial class ServingCertificateRenewal(
         var pki = services.GetRequiredService<ClusterPki>();
         while (!stoppingToken.IsCancellationRequested)
         {
-            var wait = pki.ServingRenewalTime - time.GetUtcNow();
-            if (wait > TimeSpan.Zero)
+            var renewAt = pki.ServingRenewalTime;
+            if (renewAt > time.GetUtcNow())
             {
-                await Task.Delay(wait < s_longestWait ? wait : s_longestWait, time, stoppingToken).ConfigureAwait(false);
+                await LongDelay.UntilAsync(time, renewAt, stoppingToken).ConfigureAwait(false);
                 continue;
             }
 
