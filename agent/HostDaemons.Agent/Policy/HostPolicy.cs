@@ -54,6 +54,7 @@ internal sealed class HostPolicy(bool allowPrivileged, IReadOnlyList<AllowedHost
 
         var binds = spec.Binds.ToList();
         var volumes = container.Pod.Spec.Volumes.ToDictionary(v => v.Name, StringComparer.Ordinal);
+        IReadOnlyList<(AllowedHostPath Entry, string Resolved)>? prefixes = null;
         foreach (var mount in container.Container.VolumeMounts)
         {
             if (!volumes.TryGetValue(mount.Name, out var volume) || (volume.HostPath is null && mount.SubPath.Length == 0))
@@ -75,7 +76,9 @@ internal sealed class HostPolicy(bool allowPrivileged, IReadOnlyList<AllowedHost
                 continue;
             }
 
-            Check(volume.Name, source, resolved, mount, name);
+            // The prefixes are resolved once per container, when it mounts a host path, not once per mount.
+            prefixes ??= [.. allowedHostPaths.Select(p => (p, Resolve(p.PathPrefix, volume.Name)))];
+            Check(volume.Name, source, resolved, prefixes, mount, name);
             var index = binds.FindIndex(b => b.ContainerPath == mount.MountPath && b.HostPath == source);
             if (index >= 0)
             {
@@ -86,13 +89,13 @@ internal sealed class HostPolicy(bool allowPrivileged, IReadOnlyList<AllowedHost
         return spec with { Binds = binds };
     }
 
-    private void Check(string volume, string source, string resolved, VolumeMount mount, string container)
+    private static void Check(string volume, string source, string resolved, IReadOnlyList<(AllowedHostPath Entry, string Resolved)> prefixes, VolumeMount mount, string container)
     {
         var where = resolved == source ? source : $"{source} (resolved: {resolved})";
-        var matching = allowedHostPaths!.Where(p => HostPathResolver.IsUnder(resolved, Resolve(p.PathPrefix, volume))).ToList();
+        var matching = prefixes.Where(p => HostPathResolver.IsUnder(resolved, p.Resolved)).Select(p => p.Entry).ToList();
         if (matching.Count == 0)
         {
-            var allowed = allowedHostPaths!.Count == 0 ? "none" : string.Join(", ", allowedHostPaths!);
+            var allowed = prefixes.Count == 0 ? "none" : string.Join(", ", prefixes.Select(p => p.Entry));
             throw Violation($"hostPath volume \"{volume}\" mounts {where}, which is not under a path this host allows (allowed-host-paths: {allowed})");
         }
 
