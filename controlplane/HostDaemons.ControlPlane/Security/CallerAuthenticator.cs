@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography.X509Certificates;
 using Grpc.Core;
 
@@ -17,6 +18,12 @@ internal readonly record struct CallConnection(bool IsTls, X509Certificate2? Cli
 internal sealed class CallerAuthenticator(ListenEndpoint listen, IServiceProvider services, ITokenAuthenticator tokens)
 {
     private const string BearerPrefix = "Bearer ";
+
+    /// <summary>
+    /// The identity read from each connection's certificate (Kestrel keeps one instance per connection), so a call reads
+    /// the subject once per connection, not once per call; an entry goes with its certificate.
+    /// </summary>
+    private readonly ConditionalWeakTable<X509Certificate2, CallerIdentity> _identities = [];
 
     private ClientCertificateValidator? _validator;
 
@@ -38,7 +45,14 @@ internal sealed class CallerAuthenticator(ListenEndpoint listen, IServiceProvide
                 throw Unauthenticated(failure);
             }
 
-            return CertificateIdentities.From(certificate, out var problem) ?? throw Unauthenticated(problem!);
+            if (_identities.TryGetValue(certificate, out var known))
+            {
+                return known;
+            }
+
+            var identity = CertificateIdentities.From(certificate, out var problem) ?? throw Unauthenticated(problem!);
+            _identities.TryAdd(certificate, identity);
+            return identity;
         }
 
         var authorization = headers.GetValue("authorization");

@@ -34,8 +34,17 @@ internal sealed record CallerIdentity(string User, IReadOnlyList<string> Groups,
     public static CallerIdentity DevelopmentAdministrator { get; } =
         new("system:admin", [ClusterIdentities.MastersGroup, ClusterIdentities.AuthenticatedGroup], AuthenticationMethod.DevelopmentMode);
 
-    /// <summary>The node's name when this is a node's identity: the <c>system:node:</c> user in <c>system:nodes</c>, with a valid name.</summary>
-    public string? NodeName =>
+    /// <summary>The user: fixed, as <see cref="NodeName"/> and <see cref="ClaimsNode"/> are derived from it once.</summary>
+    public string User { get; } = User;
+
+    /// <summary>The groups: fixed, as <see cref="NodeName"/> and <see cref="ClaimsNode"/> are derived from them once.</summary>
+    public IReadOnlyList<string> Groups { get; } = Groups;
+
+    /// <summary>
+    /// The node's name when this is a node's identity: the <c>system:node:</c> user in <c>system:nodes</c>, with a
+    /// valid name. Worked out once: every node call reads it several times (admission, call tracking, the node it acts for).
+    /// </summary>
+    public string? NodeName { get; } =
         User.StartsWith(ClusterIdentities.NodeUserPrefix, StringComparison.Ordinal)
         && Groups.Contains(ClusterIdentities.NodesGroup, StringComparer.Ordinal)
         && User[ClusterIdentities.NodeUserPrefix.Length..] is { Length: > 0 } name
@@ -44,7 +53,7 @@ internal sealed record CallerIdentity(string User, IReadOnlyList<string> Groups,
             : null;
 
     /// <summary>Whether the identity claims to be a node in any way (the user's prefix or the group): such a caller never gets the admin API.</summary>
-    public bool ClaimsNode =>
+    public bool ClaimsNode { get; } =
         User.StartsWith(ClusterIdentities.NodeUserPrefix, StringComparison.Ordinal) || Groups.Contains(ClusterIdentities.NodesGroup, StringComparer.Ordinal);
 
     public override string ToString() => $"User \"{User}\" (groups [{string.Join(" ", Groups.Select(g => $"\"{g}\""))}])";
