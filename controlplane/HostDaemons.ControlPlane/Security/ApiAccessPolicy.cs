@@ -32,6 +32,10 @@ internal static class ApiAccessPolicy
         ["grpc.health.v1.Health"] = ApiAudience.Anyone,
     };
 
+    /// <summary>The service table looked up by a slice of the method name: every call asks, and allocates nothing to.</summary>
+    private static readonly Dictionary<string, ApiAudience>.AlternateLookup<ReadOnlySpan<char>> s_servicesBySpan =
+        s_services.GetAlternateLookup<ReadOnlySpan<char>>();
+
     /// <summary>Methods whose audience is not their service's, by full method name (<c>/package.Service/Method</c>).</summary>
     private static readonly Dictionary<string, ApiAudience> s_methods = new(StringComparer.Ordinal);
 
@@ -44,7 +48,7 @@ internal static class ApiAccessPolicy
         }
 
         var service = Service(method);
-        return service is not null && s_services.TryGetValue(service, out audience) ? audience : null;
+        return !service.IsEmpty && s_servicesBySpan.TryGetValue(service, out audience) ? audience : null;
     }
 
     /// <summary>The API a method belongs to, as messages name it: <c>the node API (hostdaemons.v1.NodeService/Register)</c>.</summary>
@@ -55,10 +59,10 @@ internal static class ApiAccessPolicy
         _ => method.TrimStart('/'),
     };
 
-    private static string? Service(string method)
+    private static ReadOnlySpan<char> Service(string method)
     {
-        var trimmed = method.TrimStart('/');
-        var slash = trimmed.IndexOf('/', StringComparison.Ordinal);
-        return slash > 0 ? trimmed[..slash] : null;
+        var trimmed = method.AsSpan().TrimStart('/');
+        var slash = trimmed.IndexOf('/');
+        return slash > 0 ? trimmed[..slash] : [];
     }
 }
