@@ -63,9 +63,9 @@ internal sealed class BenchPki : IDisposable
         using var key = certificate.GetECDsaPrivateKey()!;
         var directory = Path.Combine(stateDir, "pki");
         Directory.CreateDirectory(directory);
-        PkiFiles.WritePublic(Path.Combine(directory, "ca.crt"), _authority.CertificatePem);
-        PkiFiles.WritePublic(Path.Combine(directory, "node.crt"), certificate.ExportCertificatePem());
-        PkiFiles.WritePrivate(Path.Combine(directory, "node.key"), key.ExportPkcs8PrivateKeyPem());
+        CredentialFiles.WritePublic(Path.Combine(directory, "ca.crt"), _authority.CertificatePem);
+        CredentialFiles.WritePublic(Path.Combine(directory, "node.crt"), certificate.ExportCertificatePem());
+        CredentialFiles.WritePrivate(Path.Combine(directory, "node.key"), key.ExportPkcs8PrivateKeyPem());
     }
 
     /// <summary>TLS 1.2+ trusting the cluster CA alone, presenting <paramref name="client"/>.</summary>

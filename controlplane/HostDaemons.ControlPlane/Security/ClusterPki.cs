@@ -99,8 +99,8 @@ internal sealed partial class ClusterPki : IDisposable
         }
 
         var authority = CertificateAuthority.Create(time.GetUtcNow(), CertificateAuthority.DefaultValidity);
-        PkiFiles.WritePrivate(files.CaKey, authority.KeyPem);
-        PkiFiles.WritePublic(files.CaCertificate, authority.CertificatePem);
+        CredentialFiles.WritePrivate(files.CaKey, authority.KeyPem);
+        CredentialFiles.WritePublic(files.CaCertificate, authority.CertificatePem);
         Log.AuthorityCreated(logger, files.CaCertificate, authority.Pin);
         return (authority, true);
     }
@@ -115,7 +115,7 @@ internal sealed partial class ClusterPki : IDisposable
             }
         }
 
-        if (PkiFiles.IsExposed(keyFile))
+        if (CredentialFiles.IsExposed(keyFile))
         {
             Log.KeyExposed(logger, keyFile);
         }
@@ -177,10 +177,10 @@ internal sealed partial class ClusterPki : IDisposable
         var issued = Authority.IssueServing(_names.DnsNames, _names.Addresses, _time.GetUtcNow(), _servingValidity);
         using (var key = issued.GetECDsaPrivateKey()!)
         {
-            PkiFiles.WritePrivate(Files.ServingKey, key.ExportPkcs8PrivateKeyPem());
+            CredentialFiles.WritePrivate(Files.ServingKey, key.ExportPkcs8PrivateKeyPem());
         }
 
-        PkiFiles.WritePublic(Files.ServingCertificate, issued.ExportCertificatePem());
+        CredentialFiles.WritePublic(Files.ServingCertificate, issued.ExportCertificatePem());
         return issued;
     }
 
@@ -192,7 +192,7 @@ internal sealed partial class ClusterPki : IDisposable
             return;
         }
 
-        PkiFiles.WritePrivate(path, AdminKubeconfig.Create(Authority, server, _time.GetUtcNow()));
+        CredentialFiles.WritePrivate(path, AdminKubeconfig.Create(Authority, server, _time.GetUtcNow()));
         Log.AdminKubeconfigWritten(_logger, path, server);
     }
 

@@ -22,11 +22,4 @@ internal sealed class PkiFiles(string dataDir)
     public string AdminKubeconfig { get; } = Path.Combine(dataDir, "admin.conf");
 
     public void EnsureDirectory() => CredentialFiles.EnsurePrivateDirectory(Directory);
-
-    public static void WritePublic(string path, string content) => CredentialFiles.WritePublic(path, content);
-
-    public static void WritePrivate(string path, string content) => CredentialFiles.WritePrivate(path, content);
-
-    /// <summary>Whether group or others may read <paramref name="path"/> (a key that should be 0600).</summary>
-    public static bool IsExposed(string path) => CredentialFiles.IsExposed(path);
 }
