@@ -2,9 +2,10 @@ namespace HostDaemons.ControlPlane.Security;
 
 /// <summary>
 /// The certificates the cluster no longer accepts, by serial number (upper-case hex, as
-/// <see cref="System.Security.Cryptography.X509Certificates.X509Certificate2.SerialNumber"/> gives it). Checked at
-/// every TLS handshake and on every call, so a revoked certificate cannot open a connection nor make a new call on one
-/// already open. The seam for <c>hdctl delete node</c>'s revocation: register a store-backed implementation.
+/// <see cref="System.Security.Cryptography.X509Certificates.X509Certificate2.SerialNumber"/> gives it). Checked on
+/// every call (<see cref="ClientCertificateValidator.Recheck"/>), not at the handshake, so a revoked certificate gets
+/// an Unauthenticated answer that says so on a new connection and on one already open. The seam for
+/// <c>hdctl delete node</c>'s revocation: register a store-backed implementation.
 /// </summary>
 internal interface IRevokedCertificates
 {
