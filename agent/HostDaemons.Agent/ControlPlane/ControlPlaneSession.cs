@@ -33,6 +33,7 @@ internal sealed partial class ControlPlaneSession(
     ILogger<ControlPlaneSession> logger) : SupervisedBackgroundService(lifetime, logger)
 {
     private static readonly TimeSpan s_callTimeout = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan s_firstReconnectDelay = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan s_maxReconnectDelay = TimeSpan.FromSeconds(30);
 
     private int _failures;
@@ -285,11 +286,8 @@ internal sealed partial class ControlPlaneSession(
         return info;
     }
 
-    private TimeSpan ReconnectDelay()
-    {
-        var exponential = TimeSpan.FromMilliseconds(Math.Min(s_maxReconnectDelay.TotalMilliseconds, 500 * Math.Pow(2, Math.Min(_failures, 10))));
-        return exponential * (0.5 + (Random.Shared.NextDouble() / 2));
-    }
+    /// <summary>Full jitter from 1 s doubling to 30 s: a fleet that lost its control plane together comes back spread out.</summary>
+    private TimeSpan ReconnectDelay() => Backoff.Jittered(_failures, s_firstReconnectDelay, s_maxReconnectDelay);
 
     private DateTime Deadline() => time.GetUtcNow().UtcDateTime + s_callTimeout;
 

@@ -65,7 +65,7 @@ internal sealed partial class Reconciler(
             {
                 _failures++;
                 Log.PassFailed(logger, ex);
-                signal.TriggerAfter(TimeSpan.FromMilliseconds(Math.Min(30_000, 500 * Math.Pow(2, Math.Min(_failures, 6)))));
+                signal.TriggerAfter(Backoff.Exponential(_failures + 1, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(30)));
             }
         }
 

@@ -42,7 +42,7 @@ internal sealed partial class DockerEventWatcher(
                 Log.EventsLost(logger, ex.Message);
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(30_000, 250 * Math.Pow(2, Math.Min(failures, 7)))), time, stoppingToken).ConfigureAwait(false);
+            await Task.Delay(Backoff.Exponential(failures + 1, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(30)), time, stoppingToken).ConfigureAwait(false);
 
             // Whatever happened while the stream was down is found by a full pass.
             signal.Trigger();

@@ -7,6 +7,7 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Grpc.Net.Client;
 using HostDaemons.Api.V1;
+using HostDaemons.Hosting;
 using HostDaemons.Model.V1;
 
 namespace HostDaemons.Bench.Infrastructure;
@@ -406,10 +407,9 @@ internal sealed class SimulatedFleet : IAsyncDisposable
                 // The session ended (the control plane went away): the real agent's back-off, then register again.
                 registered = false;
                 failures = Sessions > sessionsBefore ? 1 : failures + 1;
-                var delay = TimeSpan.FromMilliseconds(Math.Min(30_000, 500 * Math.Pow(2, Math.Min(failures, 10))));
                 try
                 {
-                    await Task.Delay(delay * (0.5 + (Random.Shared.NextDouble() / 2)), cancellationToken);
+                    await Task.Delay(Backoff.Jittered(failures, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30)), cancellationToken);
                 }
                 catch (OperationCanceledException)
                 {

@@ -91,6 +91,33 @@ public sealed class TlsListenerTests : IDisposable
     }
 
     [Fact]
+    public async Task SilentConnectionsBeyondTheHandshakeCap_HoldNoSlot_AnAdministratorStillGetsIn()
+    {
+        await using var controlPlane = await TestControlPlane.StartTlsAsync(_directory.Combine("cp"));
+        var silent = new List<System.Net.Sockets.TcpClient>();
+        try
+        {
+            // More idle sockets than the listener lets handshakes run at once (64 per core): none has sent a ClientHello.
+            for (var i = 0; i < (64 * Environment.ProcessorCount) + 64; i++)
+            {
+                var client = new System.Net.Sockets.TcpClient();
+                silent.Add(client);
+                await client.ConnectAsync("127.0.0.1", controlPlane.Port, TestContext.Current.CancellationToken);
+            }
+
+            var elapsed = Stopwatch.StartNew();
+            var hdctl = await Hdctl.WithKubeconfig(controlPlane.AdminConf).RunAsync("get", "namespaces");
+
+            Assert.Equal(0, hdctl.ExitCode);
+            Assert.True(elapsed.Elapsed < TimeSpan.FromSeconds(8), $"the call waited {elapsed.Elapsed} behind silent connections");
+        }
+        finally
+        {
+            silent.ForEach(c => c.Dispose());
+        }
+    }
+
+    [Fact]
     public async Task ServingCertificateRenewed_OpenStreamContinues_NewHandshakeSeesNewSerial()
     {
         // Renewed at two thirds of its life: 10 s after start, then every 10 s.
