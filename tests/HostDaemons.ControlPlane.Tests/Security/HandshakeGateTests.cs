@@ -56,6 +56,33 @@ public sealed class HandshakeGateTests
     }
 
     [Fact]
+    public async Task BeforeHandshake_SeveralQueued_NewestGoesFirst()
+    {
+        var gate = new HandshakeGate(1, new FakeTimeProvider());
+        var handshakes = new Handshakes();
+        var connections = Enumerable.Range(0, 3).Select(_ => Connection()).ToList();
+        foreach (var (_, client) in connections)
+        {
+            await client.Output.WriteAsync(s_clientHello, TestContext.Current.CancellationToken);
+        }
+
+        var runs = new List<Task> { gate.BeforeHandshake(handshakes.Tls(HandshakeGate.AfterHandshake(handshakes.Connection)))(connections[0].Server) };
+        await handshakes.WaitStartedAsync(1);
+        runs.Add(gate.BeforeHandshake(handshakes.Tls(HandshakeGate.AfterHandshake(handshakes.Connection)))(connections[1].Server));
+        runs.Add(gate.BeforeHandshake(handshakes.Tls(HandshakeGate.AfterHandshake(handshakes.Connection)))(connections[2].Server));
+        await Task.Yield();
+
+        handshakes.CompleteHandshake(0);
+        await handshakes.WaitStartedAsync(2);
+
+        // Under overload the newest connection's client is the one surely still waiting.
+        Assert.Same(connections[2].Server, handshakes.ContextOf(1));
+        handshakes.FinishAll();
+        await Task.WhenAll(runs).WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        Assert.Equal(0, gate.InProgress);
+    }
+
+    [Fact]
     public async Task BeforeHandshake_ClientGaveUpWhileQueued_NoHandshake()
     {
         var gate = new HandshakeGate(1, new FakeTimeProvider());
@@ -121,7 +148,7 @@ public sealed class HandshakeGateTests
             }
 
             _started.Release();
-            await done.Task;
+            await Task.WhenAny(done.Task, _finish.Task);
             await next(context);
         };
 
@@ -133,6 +160,14 @@ public sealed class HandshakeGateTests
             while (Started < count)
             {
                 Assert.True(await _started.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken), "no handshake started");
+            }
+        }
+
+        public ConnectionContext ContextOf(int index)
+        {
+            lock (_runs)
+            {
+                return _runs[index].Context;
             }
         }
 
