@@ -244,7 +244,7 @@ public sealed class MirrorPodsTests : IAsyncLifetime
         await SyncAsync("n1", StaticPod("web", "n1"));
         var stored = Stored("web-n1")!;
         // Another control plane (a restart) knows no set yet.
-        var mirrors = new MirrorPods(_api.Store, new ControlPlane.Events.EventRecorder(_api.Store, TimeProvider.System), TimeProvider.System,
+        var mirrors = new MirrorPods(_api.Store, new ControlPlane.Events.EventRecorder(_api.Store, TimeProvider.System), AdminServiceHarness.PodSecurity(_api.Store), TimeProvider.System,
             NullLogger<MirrorPods>.Instance);
 
         var warning = await mirrors.DeleteAsync(stored, Token).DefaultTimeout();
