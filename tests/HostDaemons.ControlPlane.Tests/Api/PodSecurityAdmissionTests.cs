@@ -232,6 +232,20 @@ public sealed class PodSecurityAdmissionTests : IAsyncDisposable
         Assert.NotNull(_store.Store.Get<DaemonSet>("logging", "fluentd"));
     }
 
+    [Fact]
+    public async Task SetImage_TemplateViolatesTheNewerEnforceLevel_Refused()
+    {
+        await LabelledAsync("logging");
+        await ApplyAsync(Api(), Fluentd("logging"), Call().Context);
+        await LabelledAsync("logging", "pod-security.kubernetes.io/enforce=baseline");
+        var setImage = new SetImageRequest { Namespace = "logging", Name = "fluentd", Images = { ["main"] = "busybox:1.37" } };
+
+        var refused = await FailsAsync(() => Api().SetImage(setImage, Call().Context).DefaultTimeout(), StatusCode.PermissionDenied);
+
+        Assert.Equal(Refusal, refused.Status.Detail);
+        Assert.Equal("busybox:1.36", _store.Store.Get<DaemonSet>("logging", "fluentd")!.Spec.Template.Spec.Containers[0].Image);
+    }
+
     /// <summary>Answers every request the same way and remembers them.</summary>
     private sealed class FakeAuthorizer : IAccessAuthorizer
     {
