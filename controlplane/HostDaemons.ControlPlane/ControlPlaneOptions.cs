@@ -10,7 +10,7 @@ public sealed class ControlPlaneOptions
     public const string DefaultConfigFile = "/etc/hostdaemons/controlplane.yaml";
 
     /// <summary>The flag names, which are also the environment (HOSTDAEMONS_LISTEN) and config file keys.</summary>
-    public static IReadOnlyList<string> Flags { get; } = ["listen", "data-dir", "tls-san", "ca-file", "ca-key-file", "node-cert-validity", "node-lease-duration", "heartbeat-interval", "resync-period", "event-ttl", "max-events"];
+    public static IReadOnlyList<string> Flags { get; } = ["listen", "data-dir", "tls-san", "ca-file", "ca-key-file", "node-cert-validity", "node-lease-duration", "heartbeat-interval", "resync-period", "event-ttl", "max-events", "default-pod-security"];
 
     public static IReadOnlySet<string> DurationFlags { get; } = new HashSet<string> { "node-cert-validity", "node-lease-duration", "heartbeat-interval", "resync-period", "event-ttl" };
 
@@ -64,4 +64,12 @@ public sealed class ControlPlaneOptions
     /// <summary>The most events kept; past it the oldest are deleted.</summary>
     [Range(100, 10_000_000)]
     public int MaxEvents { get; set; } = 10_000;
+
+    /// <summary>
+    /// The Pod Security level (<c>privileged</c>, <c>baseline</c> or <c>restricted</c>, at latest) of a namespace's
+    /// enforce, warn and audit modes when its <c>pod-security.kubernetes.io/*</c> label for that mode is absent, as
+    /// Kubernetes' PodSecurity admission configuration defaults. Privileged by default, as Kubernetes.
+    /// </summary>
+    [Required]
+    public string DefaultPodSecurity { get; set; } = "privileged";
 }

@@ -1,4 +1,5 @@
 using HostDaemons.ControlPlane.Security;
+using HostDaemons.Model.PodSecurity;
 using HostDaemons.Model.Validation;
 using Microsoft.Extensions.Options;
 
@@ -9,7 +10,7 @@ internal sealed partial class ControlPlaneOptionsValidator : IValidateOptions<Co
 {
 }
 
-/// <summary>The rules attributes cannot state: the listen URL (plaintext only on loopback), the CA file pair, the SANs, and the heartbeat fitting in the lease.</summary>
+/// <summary>The rules attributes cannot state: the listen URL (plaintext only on loopback), the CA file pair, the SANs, the heartbeat fitting in the lease, and the default Pod Security level.</summary>
 internal sealed class ControlPlaneOptionsCrossValidator : IValidateOptions<ControlPlaneOptions>
 {
     public ValidateOptionsResult Validate(string? name, ControlPlaneOptions options)
@@ -36,6 +37,11 @@ internal sealed class ControlPlaneOptionsCrossValidator : IValidateOptions<Contr
         if (options.HeartbeatInterval * 2 > options.NodeLeaseDuration)
         {
             result.AddError($"must be at most half the node lease duration ({options.NodeLeaseDuration})", "heartbeat-interval");
+        }
+
+        if (!PodSecurityLevels.TryParse(options.DefaultPodSecurity, out _))
+        {
+            result.AddError($"\"{options.DefaultPodSecurity}\": {PodSecurityLevels.InvalidLevel}", "default-pod-security");
         }
 
         return result.Build();

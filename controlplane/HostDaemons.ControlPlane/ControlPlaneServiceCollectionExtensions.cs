@@ -1,5 +1,6 @@
 using HostDaemons.ControlPlane;
 using HostDaemons.ControlPlane.Api;
+using HostDaemons.ControlPlane.Authorization;
 using HostDaemons.ControlPlane.Controller;
 using HostDaemons.ControlPlane.Events;
 using HostDaemons.ControlPlane.Hosting;
@@ -31,6 +32,8 @@ public static class ControlPlaneServiceCollectionExtensions
 
         services.TryAddSingleton<PodTerminator>();
         services.TryAddSingleton<ObjectApplier>();
+        services.TryAddSingleton(sp => new PodSecurityAdmission(sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<IOptions<ControlPlaneOptions>>(),
+            sp.GetService<IAccessAuthorizer>()));
         services.TryAddSingleton<EventRecorder>();
         services.AddHostedService<EventExpiry>();
         services.TryAddSingleton<NodeLeases>();

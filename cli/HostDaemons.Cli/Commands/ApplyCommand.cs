@@ -139,6 +139,10 @@ internal sealed class ApplyCommand : Command
                     _ => ManifestErrors.Locate(item, ex.Status.Detail),
                 };
                 await error.WriteLineAsync(message);
+                foreach (var location in ManifestErrors.LocateFields(item, ex.Trailers))
+                {
+                    await error.WriteLineAsync(location);
+                }
             }
         }
 

@@ -66,6 +66,11 @@ internal sealed class LabelCommand : Command
             var perObject = request.Clone();
             perObject.Ref = new ObjectReference { Kind = kind.Kind, Namespace = ns, Name = name };
             var response = await client.LabelAsync(perObject, deadline: AdminConnection.Deadline(), cancellationToken: cancellationToken);
+            foreach (var warning in response.Warnings)
+            {
+                await _env.Error.WriteLineAsync($"Warning: {warning}");
+            }
+
             var target = response.Object.Unwrap()!;
             await _env.Output.WriteLineAsync($"{ResourcePrinter.NameOf(target)} {(response.Changed ? "labeled" : "not labeled")}");
         }

@@ -1,4 +1,5 @@
 using HostDaemons.Model.Objects;
+using HostDaemons.Model.PodSecurity;
 using HostDaemons.Model.V1;
 
 namespace HostDaemons.Model.Validation;
@@ -37,12 +38,19 @@ public static class NamespaceValidator
         }
     }
 
-    /// <summary>The name is a DNS-1123 label; a finalizer other than <c>kubernetes</c> is refused, since nothing would ever remove it.</summary>
+    /// <summary>
+    /// The name is a DNS-1123 label; a finalizer other than <c>kubernetes</c> is refused, since nothing would ever remove
+    /// it; the Pod Security labels name a level and a version (Kubernetes' PodSecurity admission refuses the others).
+    /// </summary>
     public static ValidationErrors Validate(Namespace value)
     {
         ArgumentNullException.ThrowIfNull(value);
         var errors = new ValidationErrors();
         ObjectMetaValidator.Validate(value.Metadata, namespaced: false, "metadata", errors, ObjectNameRule.Dns1123Label);
+        if (value.Metadata is not null)
+        {
+            PodSecurityPolicy.ValidateLabels(value.Metadata.Labels, "metadata.labels", errors);
+        }
         var finalizers = value.Spec?.Finalizers ?? [];
         for (var i = 0; i < finalizers.Count; i++)
         {

@@ -51,7 +51,7 @@ internal sealed partial class AdminService
         {
             t.MergeFrom(template);
             return true;
-        }, replace: true, context.CancellationToken).ConfigureAwait(false);
+        }, replace: true, context).ConfigureAwait(false);
         return response;
     }
 
@@ -73,7 +73,7 @@ internal sealed partial class AdminService
             return new RestartRolloutResponse { DaemonSet = preview };
         }
 
-        return new RestartRolloutResponse { DaemonSet = await UpdateTemplateAsync(ds, Restart, replace: false, context.CancellationToken).ConfigureAwait(false) };
+        return new RestartRolloutResponse { DaemonSet = await UpdateTemplateAsync(ds, Restart, replace: false, context).ConfigureAwait(false) };
     }
 
     public override async Task<SetImageResponse> SetImage(SetImageRequest request, ServerCallContext context)
@@ -109,7 +109,7 @@ internal sealed partial class AdminService
             return new SetImageResponse { DaemonSet = preview, Changed = changed };
         }
 
-        var updated = await UpdateTemplateAsync(ds, SetImages, replace: false, context.CancellationToken).ConfigureAwait(false);
+        var updated = await UpdateTemplateAsync(ds, SetImages, replace: false, context).ConfigureAwait(false);
         return new SetImageResponse { DaemonSet = updated, Changed = changed };
     }
 
@@ -174,8 +174,11 @@ internal sealed partial class AdminService
     private DaemonSet GetDaemonSet(string ns, string name) =>
         store.Get<DaemonSet>(Namespace(ns), name) ?? throw ApiErrors.NotFound(ResourceKind.DaemonSet, name);
 
-    /// <summary>Changes the latest stored template (or replaces it, with <paramref name="replace"/>), validated as a whole.</summary>
-    private async Task<DaemonSet> UpdateTemplateAsync(DaemonSet ds, Func<PodTemplateSpec, bool> change, bool replace, CancellationToken cancellationToken)
+    /// <summary>
+    /// Changes the latest stored template (or replaces it, with <paramref name="replace"/>), validated as a whole and
+    /// admitted by the namespace's Pod Security enforce level as an apply is (an old revision may no longer comply).
+    /// </summary>
+    private async Task<DaemonSet> UpdateTemplateAsync(DaemonSet ds, Func<PodTemplateSpec, bool> change, bool replace, ServerCallContext context)
     {
         var updated = await store.MutateAsync<DaemonSet>(ds.Metadata.Namespace, ds.Metadata.Name, d =>
         {
@@ -192,8 +195,9 @@ internal sealed partial class AdminService
 
             d.Spec.Template = template;
             Validate(d);
+            podSecurity.AdmitTemplate(d, context);
             return true;
-        }, cancellationToken).ConfigureAwait(false);
+        }, context.CancellationToken).ConfigureAwait(false);
         return updated ?? throw ApiErrors.NotFound(ResourceKind.DaemonSet, ds.Metadata.Name);
     }
 

@@ -8,6 +8,7 @@ using HostDaemons.ControlPlane.Storage;
 using HostDaemons.Hosting;
 using HostDaemons.Model.Labels;
 using HostDaemons.Model.Objects;
+using HostDaemons.Model.PodSecurity;
 using HostDaemons.Model.V1;
 using HostDaemons.Model.Validation;
 
@@ -22,6 +23,7 @@ internal sealed partial class AdminService(
     MirrorPods mirrors,
     StreamingCalls streaming,
     NodeRevocation revocation,
+    PodSecurityAdmission podSecurity,
     TimeProvider time) : HostDaemons.Api.V1.AdminService.AdminServiceBase
 {
 
@@ -30,7 +32,12 @@ internal sealed partial class AdminService(
         var value = request.Object?.Unwrap() ?? throw ApiErrors.BadRequest("the request carries no object");
         MirrorPodAdmission.CheckWrite(store, value);
         await Namespaces.AdmitAsync(store, value, request.DryRun, context.CancellationToken).ConfigureAwait(false);
-        return await applier.ApplyAsync(value, request, context.CancellationToken).ConfigureAwait(false);
+        var warnings = value is Model.V1.Namespace ns
+            ? podSecurity.AdmitNamespace(ns, request.Mode == ApplyMode.Create, context)
+            : podSecurity.AdmitTemplate(value, context);
+        var response = await applier.ApplyAsync(value, request, context.CancellationToken).ConfigureAwait(false);
+        response.Warnings.Add(warnings);
+        return response;
     }
 
     public override Task<ApiObject> Get(GetRequest request, ServerCallContext context)
@@ -152,8 +159,10 @@ internal sealed partial class AdminService(
         }
 
         var changed = false;
+        IReadOnlyList<string> warnings = [];
         bool Relabel(IKubeObject o)
         {
+            warnings = [];
             MirrorPodAdmission.CheckChange(o);
             // Checked inside the write, against the latest labels, so a concurrent change is never overwritten silently.
             foreach (var (label, value) in request.Set)
@@ -176,11 +185,31 @@ internal sealed partial class AdminService(
             }
 
             changed = !before.Equals(o.Metadata.Labels);
+            if (changed && o is Model.V1.Namespace)
+            {
+                warnings = AdmitPodSecurityLabels(o, before, context);
+            }
+
             return changed;
         }
 
         var updated = await store.MutateAsync(key, Relabel, context.CancellationToken).ConfigureAwait(false);
-        return new LabelResponse { Object = (updated ?? throw ApiErrors.NotFound(key.Kind, key.Name)).Wrap(), Changed = changed };
+        var response = new LabelResponse { Object = (updated ?? throw ApiErrors.NotFound(key.Kind, key.Name)).Wrap(), Changed = changed };
+        response.Warnings.Add(warnings);
+        return response;
+    }
+
+    /// <summary>A namespace's new labels: Pod Security's valid, and admitted (<see cref="PodSecurityAdmission.AdmitNamespaceLabels"/>).</summary>
+    private IReadOnlyList<string> AdmitPodSecurityLabels(IKubeObject ns, IReadOnlyDictionary<string, string> before, ServerCallContext context)
+    {
+        var errors = new ValidationErrors();
+        PodSecurityPolicy.ValidateLabels(ns.Metadata.Labels, "metadata.labels", errors);
+        if (errors.Count > 0)
+        {
+            throw ApiErrors.Invalid(ResourceKind.Namespace, ns.Metadata.Name, errors);
+        }
+
+        return podSecurity.AdmitNamespaceLabels(ns.Metadata.Name, before, ns.Metadata.Labels, context);
     }
 
     public override Task Logs(LogsRequest request, IServerStreamWriter<LogsChunk> responseStream, ServerCallContext context)

@@ -21,8 +21,19 @@ internal static class ApiErrors
     public static RpcException BadRequest(string message) => new(new Status(StatusCode.InvalidArgument, message));
 
     /// <summary>An admission refusal: <c>namespaces "default" is forbidden: this namespace may not be deleted</c>.</summary>
-    public static RpcException Forbidden(ResourceKind kind, string name, string reason) =>
-        new(new Status(StatusCode.PermissionDenied, $"{ResourceKinds.Get(kind).QualifiedPlural} \"{name}\" is forbidden: {reason}"));
+    public static RpcException Forbidden(ResourceKind kind, string name, string reason) => Forbidden(kind, name, reason, []);
+
+    /// <summary>An admission refusal about fields of the object, which travel as trailers for hdctl to locate in the manifest.</summary>
+    public static RpcException Forbidden(ResourceKind kind, string name, string reason, IEnumerable<string> fieldPaths)
+    {
+        var trailers = new Metadata();
+        foreach (var path in fieldPaths)
+        {
+            trailers.Add(ErrorFieldPaths.TrailerKey, path);
+        }
+
+        return new RpcException(new Status(StatusCode.PermissionDenied, $"{ResourceKinds.Get(kind).QualifiedPlural} \"{name}\" is forbidden: {reason}"), trailers);
+    }
 
     /// <summary>Maps the store's failures to statuses; anything else is left to gRPC (Unknown, without internals).</summary>
     public static RpcException? FromStore(Exception exception) => exception switch

@@ -24,6 +24,9 @@ public static class ControlPlaneHost
           --node-lease-duration D     a node without heartbeat for this long is NotReady (default 40s)
           --heartbeat-interval D      how often agents renew their lease (default 10s)
           --resync-period D           full resync of every DaemonSet (default 5m)
+          --default-pod-security L    the Pod Security level (privileged, baseline or restricted) of namespaces
+                                      without pod-security.kubernetes.io labels (default privileged; baseline is
+                                      recommended, with labelled exceptions for namespaces that run host agents)
           --config FILE               settings file (default /etc/hostdaemons/controlplane.yaml)
 
         Every flag can also be set as HOSTDAEMONS_<NAME> (HOSTDAEMONS_DATA_DIR) or in the settings file (data-dir: ...).

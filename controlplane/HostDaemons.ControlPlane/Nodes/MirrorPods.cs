@@ -17,7 +17,7 @@ namespace HostDaemons.ControlPlane.Nodes;
 /// deleted. The last set of each node is kept, so a mirror deleted through the API comes straight back. The files the
 /// agent could not use become a node condition and a Warning event per new error.
 /// </summary>
-internal sealed partial class MirrorPods(IObjectStore store, EventRecorder events, TimeProvider time, ILogger<MirrorPods> logger)
+internal sealed partial class MirrorPods(IObjectStore store, EventRecorder events, PodSecurityAdmission podSecurity, TimeProvider time, ILogger<MirrorPods> logger)
 {
     private const int Attempts = 5;
 
@@ -156,8 +156,9 @@ internal sealed partial class MirrorPods(IObjectStore store, EventRecorder event
                 if (existing is null)
                 {
                     mirror.Status = status ?? mirror.Status ?? new PodStatus { Phase = "Pending" };
-                    await store.CreateAsync(mirror, cancellationToken).ConfigureAwait(false);
+                    var created = await store.CreateAsync(mirror, cancellationToken).ConfigureAwait(false);
                     Log.MirrorCreated(logger, ns, name, nodeName);
+                    await ReportPodSecurityAsync(created, cancellationToken).ConfigureAwait(false);
                     return null;
                 }
 
@@ -195,6 +196,22 @@ internal sealed partial class MirrorPods(IObjectStore store, EventRecorder event
             catch (Exception ex) when (ex is ObjectAlreadyExistsException or ObjectConflictException && attempt < Attempts)
             {
             }
+        }
+    }
+
+    /// <summary>
+    /// A static pod is never refused: the host's administrator wrote it. What its namespace's Pod Security enforce or
+    /// warn level says of it becomes a Warning event on the mirror.
+    /// </summary>
+    private async Task ReportPodSecurityAsync(Pod mirror, CancellationToken cancellationToken)
+    {
+        if (podSecurity.MirrorViolation(mirror) is { } violation)
+        {
+            var meta = mirror.Metadata;
+            await events.RecordAsync(
+                new EventObjectReference { Kind = "Pod", ApiVersion = "v1", Namespace = meta.Namespace, Name = meta.Name, Uid = meta.Uid },
+                new EventSource { Component = "pod-security-admission" },
+                "Warning", PodSecurityAdmission.ViolationEventReason, violation, 1, null, null, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -172,6 +172,30 @@ public sealed class ApplyCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task ApplyAsync_ForbiddenWithFieldPaths_KubectlsLineThenEachFieldsFileAndLine()
+    {
+        const string refusal = "daemonsets.apps \"x\" is forbidden: violates PodSecurity \"restricted:latest\": seccompProfile (...)";
+        var client = new FakeApplyClient
+        {
+            Respond = _ => throw new Grpc.Core.RpcException(new Grpc.Core.Status(Grpc.Core.StatusCode.PermissionDenied, refusal),
+                new Grpc.Core.Metadata
+                {
+                    { Model.Validation.ErrorFieldPaths.TrailerKey, "spec.template.spec.containers[0].securityContext.seccompProfile" },
+                    { Model.Validation.ErrorFieldPaths.TrailerKey, "spec.template.spec.containers[0].image" },
+                }),
+        };
+
+        var (code, output, error) = await ApplyAsync(client, DryRunStrategy.None);
+
+        Assert.Equal((1, ""), (code, output));
+        Assert.Equal(
+            $"Error from server (Forbidden): error when creating \"x.yaml\": {refusal}\n"
+            + "x.yaml:13: spec.template.spec.containers[0].securityContext.seccompProfile\n"
+            + "x.yaml:14: spec.template.spec.containers[0].image\n",
+            error);
+    }
+
+    [Fact]
     public async Task Run_CreateDryRunClient_NeverContactsTheServer()
     {
         var (code, output, error) = await RunAsync("create", "--dry-run=client");

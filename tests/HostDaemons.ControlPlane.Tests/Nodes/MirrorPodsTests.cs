@@ -244,7 +244,7 @@ public sealed class MirrorPodsTests : IAsyncLifetime
         await SyncAsync("n1", StaticPod("web", "n1"));
         var stored = Stored("web-n1")!;
         // Another control plane (a restart) knows no set yet.
-        var mirrors = new MirrorPods(_api.Store, new ControlPlane.Events.EventRecorder(_api.Store, TimeProvider.System), TimeProvider.System,
+        var mirrors = new MirrorPods(_api.Store, new ControlPlane.Events.EventRecorder(_api.Store, TimeProvider.System), AdminServiceHarness.PodSecurity(_api.Store), TimeProvider.System,
             NullLogger<MirrorPods>.Instance);
 
         var warning = await mirrors.DeleteAsync(stored, Token).DefaultTimeout();
@@ -312,5 +312,27 @@ public sealed class MirrorPodsTests : IAsyncLifetime
 
         Assert.Equal(StatusCode.PermissionDenied, ex.StatusCode);
         Assert.Equal(before, Stored("web-n1"));
+    }
+
+    [Fact]
+    public async Task SyncStaticPods_ViolatesTheNamespaceEnforceLevel_MirroredAnywayWithAWarningEvent()
+    {
+        await ControlPlane.Api.Namespaces.EnsureAsync(_api.Store, "default", Token).DefaultTimeout();
+        await _api.Store.MutateAsync<Namespace>("", "default", n =>
+        {
+            n.Metadata.Labels["pod-security.kubernetes.io/enforce"] = "baseline";
+            return true;
+        }, Token).DefaultTimeout();
+        var pod = StaticPod("agent", "n1");
+        pod.Spec.HostNetwork = true;
+
+        var response = await SyncAsync("n1", pod);
+
+        Assert.Empty(response.Rejected);
+        var mirror = Stored("agent-n1");
+        Assert.NotNull(mirror);
+        var warning = Assert.Single(_api.Store.List<Event>("default"), e => e.Reason == "PodSecurityViolation");
+        Assert.Equal(("Warning", "Pod", "agent-n1", mirror.Metadata.Uid), (warning.Type, warning.InvolvedObject.Kind, warning.InvolvedObject.Name, warning.InvolvedObject.Uid));
+        Assert.Equal("violates PodSecurity \"baseline:latest\": host namespaces (hostNetwork=true); mirrored anyway: static pods are the host administrator's", warning.Message);
     }
 }

@@ -20,6 +20,17 @@ public sealed class ControlPlaneOptionsTlsTests
     }
 
     [Fact]
+    public void Validate_BadDefaultPodSecurity_IsNamed()
+    {
+        Assert.Equal("privileged", new ControlPlaneOptions().DefaultPodSecurity);
+        Assert.True(new ControlPlaneOptionsCrossValidator().Validate(null, new ControlPlaneOptions { DefaultPodSecurity = "baseline" }).Succeeded);
+
+        var result = new ControlPlaneOptionsCrossValidator().Validate(null, new ControlPlaneOptions { DefaultPodSecurity = "strict" });
+
+        Assert.Equal(["Property default-pod-security: \"strict\": must be one of privileged, baseline, restricted"], result.Failures);
+    }
+
+    [Fact]
     public void Validate_BadTlsSan_IsNamed()
     {
         var result = new ControlPlaneOptionsCrossValidator().Validate(null, new ControlPlaneOptions { TlsSan = "cp.example,not a name" });

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using HostDaemons.ControlPlane.Api;
+using HostDaemons.ControlPlane.Authorization;
 using HostDaemons.ControlPlane.Controller;
 using HostDaemons.ControlPlane.Events;
 using HostDaemons.ControlPlane.Joining;
@@ -7,6 +8,7 @@ using HostDaemons.ControlPlane.Nodes;
 using HostDaemons.ControlPlane.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using AdminServiceImpl = HostDaemons.ControlPlane.Api.AdminService;
 
@@ -34,10 +36,14 @@ internal sealed class AdminServiceHarness : IAsyncDisposable
     /// An admin API over a store the caller owns, its streaming calls ending when <paramref name="lifetime"/> stops; it
     /// shares <paramref name="mirrors"/> with a node API over the same store, when given.
     /// </summary>
-    public static AdminServiceImpl Create(StoreHarness store, IHostApplicationLifetime lifetime, MirrorPods? mirrors = null) =>
+    public static AdminServiceImpl Create(StoreHarness store, IHostApplicationLifetime lifetime, MirrorPods? mirrors = null, PodSecurityAdmission? podSecurity = null) =>
         new(store.Store, new ObjectApplier(store.Store, store.Time), new PodTerminator(store.Store, store.Time), new AgentTunnels(),
-            mirrors ?? new MirrorPods(store.Store, new EventRecorder(store.Store, store.Time), store.Time, NullLogger<MirrorPods>.Instance),
-            new StreamingCalls(lifetime), Revocation(store), store.Time);
+            mirrors ?? new MirrorPods(store.Store, new EventRecorder(store.Store, store.Time), PodSecurity(store.Store), store.Time, NullLogger<MirrorPods>.Instance),
+            new StreamingCalls(lifetime), Revocation(store), podSecurity ?? PodSecurity(store.Store), store.Time);
+
+    /// <summary>Pod Security admission over <paramref name="store"/>, with the control plane's default (privileged) unless told, and no authorizer unless given.</summary>
+    public static PodSecurityAdmission PodSecurity(IObjectStore store, string defaultLevel = "privileged", IAccessAuthorizer? authorizer = null) =>
+        new(store, Options.Create(new ControlPlaneOptions { DefaultPodSecurity = defaultLevel }), authorizer);
 
     /// <summary>Node deletion's revocation over the same store.</summary>
     public static NodeRevocation Revocation(StoreHarness store)

@@ -24,7 +24,7 @@ internal sealed class NodeServiceHarness : IAsyncDisposable
         Leases = new NodeLeases(_store.Store, _store.Time, options, _lifetime, NullLogger<NodeLeases>.Instance);
         _hub = new NodeAssignmentHub(_store.Store, _lifetime, NullLogger<NodeAssignmentHub>.Instance);
         var events = new EventRecorder(_store.Store, _store.Time);
-        Mirrors = new MirrorPods(_store.Store, events, _store.Time, NullLogger<MirrorPods>.Instance);
+        Mirrors = new MirrorPods(_store.Store, events, AdminServiceHarness.PodSecurity(_store.Store), _store.Time, NullLogger<MirrorPods>.Instance);
         Service = new NodeServiceImpl(_store.Store, new HeaderNodeIdentity(), Leases, _hub, Tunnels, events, Mirrors,
             new StreamingCalls(_lifetime), _store.Time, options, Logger);
         Admin = AdminServiceHarness.Create(_store, _lifetime, Mirrors);

@@ -17,6 +17,7 @@ public sealed class TestControlPlane : IAsyncDisposable
 {
     private readonly TimeSpan? _servingCertificateValidity;
     private TimeSpan? _nodeCertificateValidity;
+    private IReadOnlyList<string> _flags = [];
     private WebApplication? _app;
 
     private TestControlPlane(string dataDir, int port, bool tls, TimeSpan? servingCertificateValidity)
@@ -43,9 +44,10 @@ public sealed class TestControlPlane : IAsyncDisposable
     /// <summary>The administrator's kubeconfig the control plane writes on first start over TLS.</summary>
     public string AdminConf => Path.Combine(DataDir, "admin.conf");
 
-    public static async Task<TestControlPlane> StartAsync(string dataDir)
+    /// <summary>A development-mode control plane, with more flags when given (<c>--default-pod-security baseline</c>).</summary>
+    public static async Task<TestControlPlane> StartAsync(string dataDir, params string[] flags)
     {
-        var controlPlane = new TestControlPlane(dataDir, FreePort(), tls: false, servingCertificateValidity: null);
+        var controlPlane = new TestControlPlane(dataDir, FreePort(), tls: false, servingCertificateValidity: null) { _flags = flags };
         await controlPlane.StartAsync();
         return controlPlane;
     }
@@ -67,7 +69,7 @@ public sealed class TestControlPlane : IAsyncDisposable
         }
 
         _app = ControlPlaneHost.Build(
-            ["--listen", Url, "--data-dir", DataDir, "--heartbeat-interval", "1s", "--node-lease-duration", "10s"],
+            ["--listen", Url, "--data-dir", DataDir, "--heartbeat-interval", "1s", "--node-lease-duration", "10s", .. _flags],
             new Dictionary<string, string?>(),
             builder =>
             {

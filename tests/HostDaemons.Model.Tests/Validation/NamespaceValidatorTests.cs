@@ -182,4 +182,15 @@ public sealed class NamespaceValidatorTests
         Assert.Empty(result.Objects);
         Assert.Contains("unknown field \"finalizer\"", Assert.Single(result.Problems).ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Validate_PodSecurityLabels_LevelAndVersionChecked()
+    {
+        var ns = Namespace("team");
+        ns.Metadata.Labels["pod-security.kubernetes.io/enforce"] = "bogus";
+        ns.Metadata.Labels["pod-security.kubernetes.io/warn"] = "baseline";
+        ns.Metadata.Labels["pod-security.kubernetes.io/warn-version"] = "v1.30";
+
+        Assert.Equal(["metadata.labels[pod-security.kubernetes.io/enforce]: Invalid value: \"bogus\": must be one of privileged, baseline, restricted"], Validate(ns));
+    }
 }
