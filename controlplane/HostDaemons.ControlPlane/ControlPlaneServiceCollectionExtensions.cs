@@ -1,5 +1,6 @@
 using HostDaemons.ControlPlane;
 using HostDaemons.ControlPlane.Api;
+using HostDaemons.ControlPlane.Authorization;
 using HostDaemons.ControlPlane.Controller;
 using HostDaemons.ControlPlane.Events;
 using HostDaemons.ControlPlane.Hosting;
@@ -23,6 +24,7 @@ public static class ControlPlaneServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddNodeJoining();
         services.AddControlPlaneSecurity();
+        services.AddControlPlaneAuthorization();
 
         services.TryAddSingleton<IStorageBackend>(sp =>
             new SqliteStorageBackend(Path.Combine(sp.GetRequiredService<IOptions<ControlPlaneOptions>>().Value.DataDir, "store.db")));
@@ -49,6 +51,7 @@ public static class ControlPlaneServiceCollectionExtensions
         services.AddGrpc(o =>
         {
             o.Interceptors.Add<AuthenticationInterceptor>();
+            o.Interceptors.Add<AuthorizationInterceptor>();
             o.Interceptors.Add<NodeCallTracking>();
             o.Interceptors.Add<ErrorMappingInterceptor>();
             o.EnableDetailedErrors = false;

@@ -1,6 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using HostDaemons.Api.V1;
+using HostDaemons.ControlPlane.Authorization;
 using HostDaemons.ControlPlane.Controller;
 using HostDaemons.ControlPlane.Joining;
 using HostDaemons.ControlPlane.Nodes;
@@ -22,7 +23,8 @@ internal sealed partial class AdminService(
     MirrorPods mirrors,
     StreamingCalls streaming,
     NodeRevocation revocation,
-    TimeProvider time) : HostDaemons.Api.V1.AdminService.AdminServiceBase
+    TimeProvider time,
+    AccessReviews reviews) : HostDaemons.Api.V1.AdminService.AdminServiceBase
 {
 
     public override async Task<ApplyResponse> Apply(ApplyRequest request, ServerCallContext context)

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using HostDaemons.ControlPlane.Api;
+using HostDaemons.ControlPlane.Authorization;
 using HostDaemons.ControlPlane.Controller;
 using HostDaemons.ControlPlane.Events;
 using HostDaemons.ControlPlane.Joining;
@@ -37,7 +38,14 @@ internal sealed class AdminServiceHarness : IAsyncDisposable
     public static AdminServiceImpl Create(StoreHarness store, IHostApplicationLifetime lifetime, MirrorPods? mirrors = null) =>
         new(store.Store, new ObjectApplier(store.Store, store.Time), new PodTerminator(store.Store, store.Time), new AgentTunnels(),
             mirrors ?? new MirrorPods(store.Store, new EventRecorder(store.Store, store.Time), store.Time, NullLogger<MirrorPods>.Instance),
-            new StreamingCalls(lifetime), Revocation(store), store.Time);
+            new StreamingCalls(lifetime), Revocation(store), store.Time, Reviews(store));
+
+    /// <summary>The self reviews over the store's RBAC objects.</summary>
+    public static AccessReviews Reviews(StoreHarness store)
+    {
+        var rbac = new RbacAuthorizer(store.Store);
+        return new AccessReviews(rbac, rbac);
+    }
 
     /// <summary>Node deletion's revocation over the same store.</summary>
     public static NodeRevocation Revocation(StoreHarness store)
