@@ -60,7 +60,12 @@ internal sealed class CanICommand : Command
             }
 
             var rules = await client.RulesReviewAsync(new RulesReviewRequest { Namespace = ns }, deadline: AdminConnection.Deadline(), cancellationToken: cancellationToken);
-            PrintRules(rules, parse.GetValue(_noHeaders));
+            await _env.Output.WriteAsync(RulesTable(rules, parse.GetValue(_noHeaders)));
+            if (rules.Incomplete)
+            {
+                await _env.Error.WriteLineAsync($"Warning: the list may be incomplete: {rules.EvaluationError}");
+            }
+
             return ExitCodes.Success;
         }
 
@@ -69,7 +74,12 @@ internal sealed class CanICommand : Command
             throw new CliException("error: you must specify two arguments: verb resource or verb resource/resourceName.\nSee 'hdctl auth can-i -h' for help and examples.");
         }
 
-        var request = await ReviewRequestAsync(arguments, ns, parse.GetValue(_subresource) ?? "");
+        var request = ReviewRequest(arguments, ns, parse.GetValue(_subresource) ?? "", out var warning);
+        if (warning is not null)
+        {
+            await _env.Error.WriteLineAsync(warning);
+        }
+
         var response = await client.AccessReviewAsync(request, deadline: AdminConnection.Deadline(), cancellationToken: cancellationToken);
         if (!parse.GetValue(_quiet))
         {
@@ -80,8 +90,9 @@ internal sealed class CanICommand : Command
     }
 
     /// <summary>The question in the server's terms: the resource's plural and group from any name kubectl accepts, and a subresource after the slash where the kind has one.</summary>
-    private async Task<AccessReviewRequest> ReviewRequestAsync(string[] arguments, string ns, string subresource)
+    internal static AccessReviewRequest ReviewRequest(string[] arguments, string ns, string subresource, out string? warning)
     {
+        warning = null;
         var request = new AccessReviewRequest { Verb = arguments[0] };
         var target = arguments[1];
         if (target.StartsWith('/'))
@@ -112,7 +123,7 @@ internal sealed class CanICommand : Command
             request.Namespace = ns;
             if (noun != "*")
             {
-                await _env.Error.WriteLineAsync($"Warning: the server doesn't have a resource type '{noun}'");
+                warning = $"Warning: the server doesn't have a resource type '{noun}'";
             }
         }
 
@@ -121,7 +132,8 @@ internal sealed class CanICommand : Command
         return request;
     }
 
-    private void PrintRules(RulesReviewResponse response, bool noHeaders)
+    /// <summary>kubectl's <c>--list</c> table: the rules broken down, compacted and sorted, one line per rule.</summary>
+    internal static string RulesTable(RulesReviewResponse response, bool noHeaders)
     {
         var rules = response.ResourceRules.Concat(response.NonResourceRules).SelectMany(PolicyRuleForms.Breakdown);
         var table = new TableWriter();
@@ -136,11 +148,9 @@ internal sealed class CanICommand : Command
                 PolicyRuleForms.GoSlice(rule.ResourceNames), PolicyRuleForms.GoSlice(rule.Verbs));
         }
 
-        table.WriteTo(_env.Output);
-        if (response.Incomplete)
-        {
-            _env.Error.WriteLine($"Warning: the list may be incomplete: {response.EvaluationError}");
-        }
+        using var text = new StringWriter { NewLine = "\n" };
+        table.WriteTo(text);
+        return text.ToString();
     }
 
     /// <summary>The subresources HostDaemons' kinds have, so <c>pods/log</c> asks about the log rather than a pod named "log".</summary>
