@@ -19,14 +19,16 @@ internal static class PolicyRules
             && ResourceMatches(rule, request.Subresource.Length == 0 ? request.Resource : $"{request.Resource}/{request.Subresource}", request.Subresource)
             && ResourceNameMatches(rule, request.Name);
 
-    public static bool VerbMatches(PolicyRule rule, string verb) => rule.Verbs.Any(v => v == All || v == verb);
+    public static bool VerbMatches(PolicyRule rule, string verb) => ContainsOrAll(rule.Verbs, verb);
 
-    public static bool ApiGroupMatches(PolicyRule rule, string group) => rule.ApiGroups.Any(g => g == All || g == group);
+    public static bool ApiGroupMatches(PolicyRule rule, string group) => ContainsOrAll(rule.ApiGroups, group);
 
     public static bool ResourceMatches(PolicyRule rule, string combined, string subresource)
     {
-        foreach (var resource in rule.Resources)
+        var resources = rule.Resources;
+        for (var i = 0; i < resources.Count; i++)
         {
+            var resource = resources[i];
             if (resource == All || resource == combined)
             {
                 return true;
@@ -44,7 +46,33 @@ internal static class PolicyRules
 
     public static bool ResourceNameMatches(PolicyRule rule, string name) => rule.ResourceNames.Count == 0 || rule.ResourceNames.Contains(name);
 
-    public static bool NonResourceUrlMatches(PolicyRule rule, string path) => rule.NonResourceUrls.Any(url => UrlCovers(url, path));
+    public static bool NonResourceUrlMatches(PolicyRule rule, string path)
+    {
+        var urls = rule.NonResourceUrls;
+        for (var i = 0; i < urls.Count; i++)
+        {
+            if (UrlCovers(urls[i], path))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Loops rather than LINQ: every decision runs these for every rule of the caller's bindings.</summary>
+    private static bool ContainsOrAll(IReadOnlyList<string> values, string value)
+    {
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (values[i] == All || values[i] == value)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>Whether <paramref name="owner"/> rules grant everything <paramref name="granted"/> does; the atomic rules they do not are in <paramref name="missing"/>.</summary>
     public static bool Covers(IEnumerable<PolicyRule> owner, IEnumerable<PolicyRule> granted, out List<PolicyRule> missing)

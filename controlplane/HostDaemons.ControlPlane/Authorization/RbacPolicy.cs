@@ -14,6 +14,8 @@ internal sealed class RbacPolicy
 {
     private const string ServiceAccountUserPrefix = "system:serviceaccount:";
 
+    private static readonly List<Grant> s_none = [];
+
     private readonly Dictionary<string, List<Grant>> _clusterByUser = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<Grant>> _clusterByGroup = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Namespace, string Name), List<Grant>> _namespacedByUser = [];
@@ -65,7 +67,7 @@ internal sealed class RbacPolicy
             {
                 if (PolicyRules.Allows(rule, request))
                 {
-                    return AccessDecision.Allow($"RBAC: allowed by {grant.Source}");
+                    return AccessDecision.Allow(grant.Reason);
                 }
             }
         }
@@ -186,7 +188,7 @@ internal sealed class RbacPolicy
     }
 
     private static List<Grant> Lookup<TKey>(Dictionary<TKey, List<Grant>> index, TKey key)
-        where TKey : notnull => index.TryGetValue(key, out var grants) ? grants : [];
+        where TKey : notnull => index.TryGetValue(key, out var grants) ? grants : s_none;
 
     private static void Index<TKey>(Subject subject, string bindingNamespace, Grant grant, Dictionary<TKey, List<Grant>> byUser, Dictionary<TKey, List<Grant>> byGroup, Func<string, TKey> key)
         where TKey : notnull
@@ -236,5 +238,9 @@ internal sealed class RbacPolicy
 
     private static string ResolutionErrors(List<string> errors) => errors.Count == 1 ? errors[0] : "[" + string.Join(", ", errors) + "]";
 
-    private sealed record Grant(string Source, IReadOnlyList<PolicyRule> Rules, string? Error);
+    private sealed record Grant(string Source, IReadOnlyList<PolicyRule> Rules, string? Error)
+    {
+        /// <summary>Kubernetes' reason for an allowed request, made once per binding rather than once per decision.</summary>
+        public string Reason { get; } = $"RBAC: allowed by {Source}";
+    }
 }
