@@ -70,6 +70,9 @@ public sealed class RbacTests : IDisposable
         await RefusedAsync(eddie.RunWithInputAsync(Binding("ClusterRoleBinding", "eddie-root", "", "ClusterRole", "cluster-admin", "User", "eddie"), "apply", "-f", "-"),
             "error when creating \"STDIN\": clusterrolebindings.rbac.authorization.k8s.io \"eddie-root\" is forbidden: User \"eddie\" cannot get resource \"clusterrolebindings\" in API group \"rbac.authorization.k8s.io\" at the cluster scope");
 
+        await RefusedAsync(eddie.RunAsync("label", "namespace", "team", "pod-security.kubernetes.io/enforce=privileged"),
+            "namespaces \"team\" is forbidden: User \"eddie\" cannot patch resource \"namespaces\" in API group \"\" at the cluster scope");
+
         // ada administers team: she may bind what she holds there, not cluster-admin.
         Assert.Equal("rolebinding.rbac.authorization.k8s.io/viewers created\n",
             await ada.OkAsync("apply", "-f", WriteFile("viewers.yaml", Binding("RoleBinding", "viewers", "team", "ClusterRole", "view", "Group", "viewers"))));
