@@ -34,13 +34,31 @@ internal sealed class CliEnvironment(TextWriter output, TextWriter error, TextRe
         Recursive = true,
     };
 
+    public Option<string?> AsOption { get; } = new("--as")
+    {
+        Description = "Username to impersonate for the operation. User could be a regular user or a service account in a namespace.",
+        Recursive = true,
+    };
+
+    public Option<string[]> AsGroupOption { get; } = new("--as-group")
+    {
+        Description = "Group to impersonate for the operation, this flag can be repeated to specify multiple groups.",
+        Recursive = true,
+        AllowMultipleArgumentsPerToken = false,
+    };
+
     public AdminConnection Connect(ParseResult parse)
     {
         if (_connection is null)
         {
             var fromEnvironment = variables.GetValueOrDefault(AdminConnection.ServerVariable);
             var server = parse.GetValue(ServerOption) ?? (string.IsNullOrEmpty(fromEnvironment) ? null : fromEnvironment);
-            _connection = new AdminConnection(KubeconfigLoader.Resolve(server, parse.GetValue(KubeconfigOption), variables.GetValueOrDefault));
+            var settings = KubeconfigLoader.Resolve(server, parse.GetValue(KubeconfigOption), variables.GetValueOrDefault);
+            _connection = new AdminConnection(settings with
+            {
+                ImpersonateUser = string.IsNullOrEmpty(parse.GetValue(AsOption)) ? null : parse.GetValue(AsOption),
+                ImpersonateGroups = parse.GetValue(AsGroupOption) ?? [],
+            });
         }
 
         return _connection;

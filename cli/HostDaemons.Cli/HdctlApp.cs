@@ -93,6 +93,8 @@ internal static class HdctlApp
         root.Options.Add(env.ServerOption);
         root.Options.Add(env.KubeconfigOption);
         root.Options.Add(env.VerboseOption);
+        root.Options.Add(env.AsOption);
+        root.Options.Add(env.AsGroupOption);
         root.Subcommands.Add(new ApplyCommand(env, ApplyMode.Apply));
         var create = new ApplyCommand(env, ApplyMode.Create);
         create.Subcommands.Add(new CreateSecretCommand(env));
@@ -114,6 +116,7 @@ internal static class HdctlApp
         root.Subcommands.Add(new TokenCommand(env));
         root.Subcommands.Add(new NodeCommand(env));
         root.Subcommands.Add(new VersionCommand(env));
+        root.Subcommands.Add(new AuthCommand(env));
         return root;
     }
 }

@@ -24,6 +24,7 @@ public static class ControlPlaneServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddNodeJoining();
         services.AddControlPlaneSecurity();
+        services.AddControlPlaneAuthorization();
 
         services.TryAddSingleton<IStorageBackend>(sp =>
             new SqliteStorageBackend(Path.Combine(sp.GetRequiredService<IOptions<ControlPlaneOptions>>().Value.DataDir, "store.db")));
@@ -52,6 +53,7 @@ public static class ControlPlaneServiceCollectionExtensions
         services.AddGrpc(o =>
         {
             o.Interceptors.Add<AuthenticationInterceptor>();
+            o.Interceptors.Add<AuthorizationInterceptor>();
             o.Interceptors.Add<NodeCallTracking>();
             o.Interceptors.Add<ErrorMappingInterceptor>();
             o.EnableDetailedErrors = false;

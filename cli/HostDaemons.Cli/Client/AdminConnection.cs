@@ -62,10 +62,16 @@ internal sealed class AdminConnection(ConnectionSettings settings) : IDisposable
                     HttpHandler = handler,
                     ThrowOperationCanceledOnCancellation = true,
                 });
-                var invoker = uri.Scheme == Uri.UriSchemeHttps && settings.Token is { } token
+                var token = uri.Scheme == Uri.UriSchemeHttps ? settings.Token : null;
+                var invoker = token is not null || settings.ImpersonateUser is not null || settings.ImpersonateGroups.Count > 0
                     ? _channel.Intercept(metadata =>
                     {
-                        metadata.Add("authorization", "Bearer " + token);
+                        if (token is not null)
+                        {
+                            metadata.Add("authorization", "Bearer " + token);
+                        }
+
+                        AddImpersonation(metadata);
                         return metadata;
                     })
                     : _channel.CreateCallInvoker();
@@ -84,6 +90,20 @@ internal sealed class AdminConnection(ConnectionSettings settings) : IDisposable
         {
             _ = Client;
             return new JoinAdminService.JoinAdminServiceClient(_invoker!);
+        }
+    }
+
+    /// <summary>Kubernetes' impersonation headers, for <c>--as</c> and <c>--as-group</c>.</summary>
+    private void AddImpersonation(Metadata metadata)
+    {
+        if (settings.ImpersonateUser is { } user)
+        {
+            metadata.Add("impersonate-user", user);
+        }
+
+        foreach (var group in settings.ImpersonateGroups)
+        {
+            metadata.Add("impersonate-group", group);
         }
     }
 

@@ -16,4 +16,10 @@ internal sealed record ConnectionSettings(
     string? Source = null)
 {
     public static ConnectionSettings Plaintext(string server) => new(server, []);
+
+    /// <summary>kubectl's <c>--as</c>: the user every call acts as, when the credentials may impersonate it.</summary>
+    public string? ImpersonateUser { get; init; }
+
+    /// <summary>kubectl's <c>--as-group</c>.</summary>
+    public IReadOnlyList<string> ImpersonateGroups { get; init; } = [];
 }

@@ -1,6 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using HostDaemons.Api.V1;
+using HostDaemons.ControlPlane.Authorization;
 using HostDaemons.ControlPlane.Controller;
 using HostDaemons.ControlPlane.Joining;
 using HostDaemons.ControlPlane.Nodes;
@@ -24,7 +25,8 @@ internal sealed partial class AdminService(
     StreamingCalls streaming,
     NodeRevocation revocation,
     PodSecurityAdmission podSecurity,
-    TimeProvider time) : HostDaemons.Api.V1.AdminService.AdminServiceBase
+    TimeProvider time,
+    AccessReviews reviews) : HostDaemons.Api.V1.AdminService.AdminServiceBase
 {
 
     public override async Task<ApplyResponse> Apply(ApplyRequest request, ServerCallContext context)

@@ -9,8 +9,8 @@ using HostDaemons.Model.Validation;
 namespace HostDaemons.ControlPlane.Api;
 
 /// <summary>
-/// hdctl token create|list|delete and hdctl node reset-identity: for administrators (<c>system:masters</c>) only, since a
-/// join token makes a node.
+/// hdctl token create|list|delete and hdctl node reset-identity. RBAC decides who may (<see cref="Authorization.AdminAccess"/>):
+/// tokens are Secrets in kube-system, as kubeadm's bootstrap tokens, and resetting an identity is as deleting the node.
 /// </summary>
 internal sealed class JoinAdminService(JoinTokens tokens, NodeIdentities identities, ListenEndpoint listen, IServiceProvider services)
     : HostDaemons.Api.V1.JoinAdminService.JoinAdminServiceBase
@@ -19,7 +19,6 @@ internal sealed class JoinAdminService(JoinTokens tokens, NodeIdentities identit
 
     public override async Task<CreateJoinTokenResponse> CreateJoinToken(CreateJoinTokenRequest request, ServerCallContext context)
     {
-        RequireAdministrator(context);
         if (listen.IsDevelopmentMode)
         {
             throw new RpcException(new Status(StatusCode.FailedPrecondition,
@@ -44,7 +43,6 @@ internal sealed class JoinAdminService(JoinTokens tokens, NodeIdentities identit
 
     public override Task<ListJoinTokensResponse> ListJoinTokens(ListJoinTokensRequest request, ServerCallContext context)
     {
-        RequireAdministrator(context);
         var response = new ListJoinTokensResponse();
         response.Tokens.Add(tokens.List().Select(Info));
         return Task.FromResult(response);
@@ -52,7 +50,6 @@ internal sealed class JoinAdminService(JoinTokens tokens, NodeIdentities identit
 
     public override async Task<DeleteJoinTokenResponse> DeleteJoinToken(DeleteJoinTokenRequest request, ServerCallContext context)
     {
-        RequireAdministrator(context);
         var id = request.Id.StartsWith(JoinToken.Prefix, StringComparison.Ordinal) && JoinToken.TryParse(request.Id, out var token, out _) ? token.Id : request.Id;
         if (!await tokens.DeleteAsync(id, context.CancellationToken).ConfigureAwait(false))
         {
@@ -64,7 +61,6 @@ internal sealed class JoinAdminService(JoinTokens tokens, NodeIdentities identit
 
     public override async Task<ResetNodeIdentityResponse> ResetNodeIdentity(ResetNodeIdentityRequest request, ServerCallContext context)
     {
-        RequireAdministrator(context);
         if (!NameValidation.IsDns1123Subdomain(request.NodeName))
         {
             throw ApiErrors.BadRequest($"\"{request.NodeName}\" is not a valid node name: {NameValidation.Dns1123SubdomainMessage}");
@@ -85,17 +81,5 @@ internal sealed class JoinAdminService(JoinTokens tokens, NodeIdentities identit
         };
         info.Usages.Add(StoredJoinToken.Usages);
         return info;
-    }
-
-    private static void RequireAdministrator(ServerCallContext context)
-    {
-        var caller = CallerIdentity.From(context);
-        if (caller is { Method: AuthenticationMethod.DevelopmentMode } || caller?.Groups.Contains(Model.Security.ClusterIdentities.MastersGroup, StringComparer.Ordinal) == true)
-        {
-            return;
-        }
-
-        throw new RpcException(new Status(StatusCode.PermissionDenied,
-            $"{caller?.ToString() ?? "an anonymous caller"} cannot manage join tokens or node identities: only administrators (group system:masters) may"));
     }
 }

@@ -39,11 +39,18 @@ internal sealed class AdminServiceHarness : IAsyncDisposable
     public static AdminServiceImpl Create(StoreHarness store, IHostApplicationLifetime lifetime, MirrorPods? mirrors = null, PodSecurityAdmission? podSecurity = null) =>
         new(store.Store, new ObjectApplier(store.Store, store.Time), new PodTerminator(store.Store, store.Time), new AgentTunnels(),
             mirrors ?? new MirrorPods(store.Store, new EventRecorder(store.Store, store.Time), PodSecurity(store.Store), store.Time, NullLogger<MirrorPods>.Instance),
-            new StreamingCalls(lifetime), Revocation(store), podSecurity ?? PodSecurity(store.Store), store.Time);
+            new StreamingCalls(lifetime), Revocation(store), podSecurity ?? PodSecurity(store.Store), store.Time, Reviews(store));
 
     /// <summary>Pod Security admission over <paramref name="store"/>, with the control plane's default (privileged) unless told, and no authorizer unless given.</summary>
     public static PodSecurityAdmission PodSecurity(IObjectStore store, string defaultLevel = "privileged", IAccessAuthorizer? authorizer = null) =>
         new(store, Options.Create(new ControlPlaneOptions { DefaultPodSecurity = defaultLevel }), authorizer);
+
+    /// <summary>The self reviews over the store's RBAC objects.</summary>
+    public static AccessReviews Reviews(StoreHarness store)
+    {
+        var rbac = new RbacAuthorizer(store.Store);
+        return new AccessReviews(rbac, rbac);
+    }
 
     /// <summary>Node deletion's revocation over the same store.</summary>
     public static NodeRevocation Revocation(StoreHarness store)

@@ -19,7 +19,10 @@ internal sealed class TestServerCallContext(Metadata? requestHeaders = null, Can
         return new TestServerCallContext(metadata, TestContext.Current.CancellationToken);
     }
 
-    protected override string MethodCore => "/test/Method";
+    /// <summary>The full method name the call is for.</summary>
+    public string FullMethod { get; init; } = "/test/Method";
+
+    protected override string MethodCore => FullMethod;
 
     protected override string HostCore => "localhost";
 
