@@ -9,7 +9,7 @@ internal sealed partial class ControlPlaneOptionsValidator : IValidateOptions<Co
 {
 }
 
-/// <summary>The rules attributes cannot state: the listen URL (plaintext only on loopback), the CA file pair, the SANs, and the heartbeat fitting in the lease.</summary>
+/// <summary>The rules attributes cannot state: the listen URL (plaintext only on loopback), the CA file pair, the SANs, the heartbeat fitting in the lease, tokens only over TLS, and an audit log directory that exists.</summary>
 internal sealed class ControlPlaneOptionsCrossValidator : IValidateOptions<ControlPlaneOptions>
 {
     public ValidateOptionsResult Validate(string? name, ControlPlaneOptions options)
@@ -36,6 +36,16 @@ internal sealed class ControlPlaneOptionsCrossValidator : IValidateOptions<Contr
         if (options.HeartbeatInterval * 2 > options.NodeLeaseDuration)
         {
             result.AddError($"must be at most half the node lease duration ({options.NodeLeaseDuration})", "heartbeat-interval");
+        }
+
+        if (options.TokenAuthFile.Length > 0 && ListenEndpoint.TryParse(options.Listen, out var endpoint, out _) && !endpoint.IsTls)
+        {
+            result.AddError("bearer tokens are only accepted over TLS: use --listen https://...", "token-auth-file");
+        }
+
+        if (options.AuditLogPath is { Length: > 0 } auditPath && auditPath != "-" && !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(auditPath))))
+        {
+            result.AddError($"the directory of {auditPath} does not exist", "audit-log-path");
         }
 
         return result.Build();
