@@ -112,6 +112,7 @@ internal static class HdctlApp
         root.Subcommands.Add(new SetCommand(env));
         root.Subcommands.Add(new LogsCommand(env));
         root.Subcommands.Add(new TokenCommand(env));
+        root.Subcommands.Add(new KubeconfigCommand(env));
         root.Subcommands.Add(new NodeCommand(env));
         root.Subcommands.Add(new VersionCommand(env));
         return root;

@@ -36,6 +36,9 @@ internal static class CallDescriptions
         LogsRequest logs => ("get", Of(ResourceKind.Pod, logs.Namespace, logs.Pod)! with { Subresource = "log" }),
         ApplyRequest { Object: { } envelope } apply when envelope.Unwrap() is { } applied =>
             (apply.Mode == ApplyMode.Create ? "create" : "patch", Of(applied.ResourceKind, applied.Metadata?.Namespace ?? "", applied.Metadata?.Name ?? "")),
+        ResetNodeIdentityRequest reset => ("reset-identity", Of(ResourceKind.Node, "", reset.NodeName)),
+        JoinRequest join => ("join", Of(ResourceKind.Node, "", join.NodeName)),
+        IssueUserCertificateRequest user => ("create", new AuditObjectRef { Resource = "certificatesigningrequests", ApiGroup = "certificates.k8s.io", Name = Empty(user.ClientName) }),
         _ => (MethodVerb(method), null),
     };
 

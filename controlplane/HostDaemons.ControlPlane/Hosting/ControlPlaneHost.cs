@@ -64,6 +64,7 @@ public static class ControlPlaneHost
         app.MapGrpcService<JoinService>();
         app.MapGrpcService<NodeCertificateService>();
         app.MapGrpcService<JoinAdminService>();
+        app.MapGrpcService<UserCredentialService>();
         app.MapGrpcHealthChecksService();
         return app;
     }
