@@ -56,7 +56,8 @@ internal sealed class RotatingAuditFile(string path, long maxBytes, int maxBacku
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
         var prefix = System.IO.Path.GetFileName(path) + ".";
         return Directory.EnumerateFiles(directory, prefix + "*")
-            .Select(f => (Number: int.TryParse(System.IO.Path.GetFileName(f)[prefix.Length..], out var n) && n > 0 ? n : 0, File: f))
+            .Select(f => System.IO.Path.GetFileName(f) is var name && name.Length > prefix.Length && name.StartsWith(prefix, StringComparison.Ordinal)
+                && int.TryParse(name[prefix.Length..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? (Number: n, File: f) : (Number: 0, File: f))
             .Where(b => b.Number > 0)
             .OrderBy(b => b.Number);
     }
