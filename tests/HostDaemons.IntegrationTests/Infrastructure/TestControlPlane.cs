@@ -17,6 +17,7 @@ public sealed class TestControlPlane : IAsyncDisposable
 {
     private readonly TimeSpan? _servingCertificateValidity;
     private TimeSpan? _nodeCertificateValidity;
+    private IReadOnlyList<string> _flags = [];
     private WebApplication? _app;
 
     private TestControlPlane(string dataDir, int port, bool tls, TimeSpan? servingCertificateValidity)
@@ -50,10 +51,19 @@ public sealed class TestControlPlane : IAsyncDisposable
         return controlPlane;
     }
 
-    /// <summary>A control plane listening on https:// (<paramref name="servingCertificateValidity"/> shortens its serving certificate's life, to watch renewals).</summary>
-    public static async Task<TestControlPlane> StartTlsAsync(string dataDir, TimeSpan? servingCertificateValidity = null, TimeSpan? nodeCertificateValidity = null)
+    /// <summary>
+    /// A control plane listening on https:// (<paramref name="servingCertificateValidity"/> shortens its serving
+    /// certificate's life, to watch renewals), with more command-line <paramref name="flags"/> (<c>--token-auth-file</c>,
+    /// <c>--audit-log-path</c>) when given.
+    /// </summary>
+    public static async Task<TestControlPlane> StartTlsAsync(string dataDir, TimeSpan? servingCertificateValidity = null, TimeSpan? nodeCertificateValidity = null,
+        IReadOnlyList<string>? flags = null)
     {
-        var controlPlane = new TestControlPlane(dataDir, FreePort(), tls: true, servingCertificateValidity) { _nodeCertificateValidity = nodeCertificateValidity };
+        var controlPlane = new TestControlPlane(dataDir, FreePort(), tls: true, servingCertificateValidity)
+        {
+            _nodeCertificateValidity = nodeCertificateValidity,
+            _flags = flags ?? [],
+        };
         await controlPlane.StartAsync();
         return controlPlane;
     }
@@ -67,7 +77,7 @@ public sealed class TestControlPlane : IAsyncDisposable
         }
 
         _app = ControlPlaneHost.Build(
-            ["--listen", Url, "--data-dir", DataDir, "--heartbeat-interval", "1s", "--node-lease-duration", "10s"],
+            ["--listen", Url, "--data-dir", DataDir, "--heartbeat-interval", "1s", "--node-lease-duration", "10s", .. _flags],
             new Dictionary<string, string?>(),
             builder =>
             {
