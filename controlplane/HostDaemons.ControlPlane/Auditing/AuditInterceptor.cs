@@ -8,7 +8,8 @@ namespace HostDaemons.ControlPlane.Auditing;
 
 /// <summary>
 /// The outermost interceptor: attaches a <see cref="CallAudit"/> to every call and, when the call ends, records one
-/// Metadata-level line for it: the caller (anonymous when it was refused before it was known), the verb and object,
+/// Metadata-level line for it (when an audit log is configured; the record is attached either way, for the code that
+/// fills it): the caller (anonymous when it was refused before it was known), the verb and object,
 /// the status as HTTP, and the authorization decision. Registered before authentication, so refused calls are
 /// audited too. Never reads a request body beyond the names in it.
 /// </summary>
@@ -19,11 +20,6 @@ internal sealed class AuditInterceptor(AuditLog log, TimeProvider time) : Interc
 
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
-        if (!log.Enabled)
-        {
-            return await continuation(request, context).ConfigureAwait(false);
-        }
-
         var (audit, received) = Begin(context);
         try
         {
@@ -40,12 +36,6 @@ internal sealed class AuditInterceptor(AuditLog log, TimeProvider time) : Interc
 
     public override async Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        if (!log.Enabled)
-        {
-            await continuation(request, responseStream, context).ConfigureAwait(false);
-            return;
-        }
-
         var (audit, received) = Begin(context);
         try
         {
@@ -61,11 +51,6 @@ internal sealed class AuditInterceptor(AuditLog log, TimeProvider time) : Interc
 
     public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        if (!log.Enabled)
-        {
-            return await continuation(requestStream, context).ConfigureAwait(false);
-        }
-
         var (audit, received) = Begin(context);
         try
         {
@@ -82,12 +67,6 @@ internal sealed class AuditInterceptor(AuditLog log, TimeProvider time) : Interc
 
     public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        if (!log.Enabled)
-        {
-            await continuation(requestStream, responseStream, context).ConfigureAwait(false);
-            return;
-        }
-
         var (audit, received) = Begin(context);
         try
         {
@@ -105,12 +84,18 @@ internal sealed class AuditInterceptor(AuditLog log, TimeProvider time) : Interc
     {
         var audit = new CallAudit();
         audit.AttachTo(context);
-        AuditLog.CurrentCall = context;
+        AuditLog.EnterCall(context);
         return (audit, time.GetUtcNow());
     }
 
     private void End(ServerCallContext context, CallAudit audit, object? request, DateTimeOffset received, Exception? failure)
     {
+        AuditLog.LeaveCall();
+        if (!log.Enabled)
+        {
+            return;
+        }
+
         var (code, detail) = failure switch
         {
             null => (StatusCode.OK, ""),

@@ -21,9 +21,10 @@ internal sealed class AuditLog
 
     /// <summary>
     /// The call being served, for <see cref="RecordEvent"/>: joins, revocations and issued certificates happen deep in
-    /// code that has no call context to pass around, yet their lines name the call's caller and method.
+    /// code that has no call context to pass around, yet their lines name the call's caller and method. A holder that
+    /// is emptied when the call ends, so work the call started and that outlives it never sees a finished call.
     /// </summary>
-    private static readonly AsyncLocal<ServerCallContext?> s_currentCall = new();
+    private static readonly AsyncLocal<CallHolder?> s_currentCall = new();
 
     private readonly TimeProvider _time;
     private long _dropped;
@@ -35,10 +36,16 @@ internal sealed class AuditLog
         _time = time;
     }
 
-    internal static ServerCallContext? CurrentCall
+    internal static ServerCallContext? CurrentCall => s_currentCall.Value?.Call;
+
+    internal static void EnterCall(ServerCallContext call) => s_currentCall.Value = new CallHolder { Call = call };
+
+    internal static void LeaveCall()
     {
-        get => s_currentCall.Value;
-        set => s_currentCall.Value = value;
+        if (s_currentCall.Value is { } holder)
+        {
+            holder.Call = null;
+        }
     }
 
     /// <summary>Whether an audit log is configured; when not, <see cref="Record"/> does nothing.</summary>
@@ -102,4 +109,9 @@ internal sealed class AuditLog
     }
 
     internal void Complete() => _queue.Writer.TryComplete();
+
+    private sealed class CallHolder
+    {
+        public ServerCallContext? Call { get; set; }
+    }
 }

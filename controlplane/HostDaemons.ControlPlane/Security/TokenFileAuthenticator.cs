@@ -73,7 +73,7 @@ internal sealed partial class TokenFileAuthenticator : ITokenAuthenticator
 /// its time and size every <see cref="PollInterval"/> because watcher events can be missed (overflow, network file
 /// systems, a directory replaced by a configuration manager).
 /// </summary>
-internal sealed class TokenFileReloader(TokenFileAuthenticator? authenticator, IHostApplicationLifetime lifetime, ILogger<TokenFileReloader> logger)
+internal sealed partial class TokenFileReloader(TokenFileAuthenticator? authenticator, IHostApplicationLifetime lifetime, ILogger<TokenFileReloader> logger)
     : SupervisedBackgroundService(lifetime, logger)
 {
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
@@ -113,12 +113,26 @@ internal sealed class TokenFileReloader(TokenFileAuthenticator? authenticator, I
         watcher.Deleted += Signal;
         watcher.Renamed += Signal;
         watcher.Error += Signal;
-        watcher.EnableRaisingEvents = true;
+        try
+        {
+            watcher.EnableRaisingEvents = true;
+        }
+        catch (IOException ex)
+        {
+            // Out of inotify watches, say: the poll alone still notices every change, a little later.
+            Log.NotWatched(logger, authenticator.Path, ex.Message);
+        }
 
         while (!stoppingToken.IsCancellationRequested)
         {
             var signalled = await changed.WaitAsync(PollInterval, stoppingToken).ConfigureAwait(false);
             authenticator.Reload(force: signalled);
         }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 752, Level = LogLevel.Warning, Message = "Cannot watch the token file {Path} for changes ({Reason}); it is polled every 2 seconds instead")]
+        public static partial void NotWatched(ILogger logger, string path, string reason);
     }
 }
