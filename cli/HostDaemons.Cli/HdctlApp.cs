@@ -114,6 +114,7 @@ internal static class HdctlApp
         root.Subcommands.Add(new SetCommand(env));
         root.Subcommands.Add(new LogsCommand(env));
         root.Subcommands.Add(new TokenCommand(env));
+        root.Subcommands.Add(new KubeconfigCommand(env));
         root.Subcommands.Add(new NodeCommand(env));
         root.Subcommands.Add(new VersionCommand(env));
         root.Subcommands.Add(new AuthCommand(env));

@@ -10,7 +10,7 @@ public sealed class ControlPlaneOptions
     public const string DefaultConfigFile = "/etc/hostdaemons/controlplane.yaml";
 
     /// <summary>The flag names, which are also the environment (HOSTDAEMONS_LISTEN) and config file keys.</summary>
-    public static IReadOnlyList<string> Flags { get; } = ["listen", "data-dir", "tls-san", "ca-file", "ca-key-file", "node-cert-validity", "node-lease-duration", "heartbeat-interval", "resync-period", "event-ttl", "max-events", "default-pod-security"];
+    public static IReadOnlyList<string> Flags { get; } = ["listen", "data-dir", "tls-san", "ca-file", "ca-key-file", "node-cert-validity", "node-lease-duration", "heartbeat-interval", "resync-period", "event-ttl", "max-events", "default-pod-security", "token-auth-file", "audit-log-path", "audit-log-maxsize", "audit-log-maxbackup"];
 
     public static IReadOnlySet<string> DurationFlags { get; } = new HashSet<string> { "node-cert-validity", "node-lease-duration", "heartbeat-interval", "resync-period", "event-ttl" };
 
@@ -72,4 +72,21 @@ public sealed class ControlPlaneOptions
     /// </summary>
     [Required]
     public string DefaultPodSecurity { get; set; } = "privileged";
+
+    /// <summary>
+    /// Kubernetes' static token file (<c>--token-auth-file</c>): <c>token,user,uid,"group1,group2"</c> per line, read
+    /// again when it changes; tokens of fewer than 32 characters are refused. Empty: no bearer tokens are accepted.
+    /// </summary>
+    public string TokenAuthFile { get; set; } = "";
+
+    /// <summary>Where the audit log is written, one JSON line per request (<c>-</c>: standard output). Empty: no audit log.</summary>
+    public string AuditLogPath { get; set; } = "";
+
+    /// <summary>The audit log's size in megabytes past which it is rotated; 0: never.</summary>
+    [Range(0, 1_000_000)]
+    public int AuditLogMaxsize { get; set; }
+
+    /// <summary>How many rotated audit log files are kept; 0: all.</summary>
+    [Range(0, 100_000)]
+    public int AuditLogMaxbackup { get; set; }
 }

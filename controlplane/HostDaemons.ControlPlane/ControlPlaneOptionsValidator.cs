@@ -10,7 +10,7 @@ internal sealed partial class ControlPlaneOptionsValidator : IValidateOptions<Co
 {
 }
 
-/// <summary>The rules attributes cannot state: the listen URL (plaintext only on loopback), the CA file pair, the SANs, the heartbeat fitting in the lease, and the default Pod Security level.</summary>
+/// <summary>The rules attributes cannot state: the listen URL (plaintext only on loopback), the CA file pair, the SANs, the heartbeat fitting in the lease, the default Pod Security level, tokens only over TLS, and an audit log directory that exists.</summary>
 internal sealed class ControlPlaneOptionsCrossValidator : IValidateOptions<ControlPlaneOptions>
 {
     public ValidateOptionsResult Validate(string? name, ControlPlaneOptions options)
@@ -42,6 +42,16 @@ internal sealed class ControlPlaneOptionsCrossValidator : IValidateOptions<Contr
         if (!PodSecurityLevels.TryParse(options.DefaultPodSecurity, out _))
         {
             result.AddError($"\"{options.DefaultPodSecurity}\": {PodSecurityLevels.InvalidLevel}", "default-pod-security");
+        }
+
+        if (options.TokenAuthFile.Length > 0 && ListenEndpoint.TryParse(options.Listen, out var endpoint, out _) && !endpoint.IsTls)
+        {
+            result.AddError("bearer tokens are only accepted over TLS: use --listen https://...", "token-auth-file");
+        }
+
+        if (options.AuditLogPath is { Length: > 0 } auditPath && auditPath != "-" && !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(auditPath))))
+        {
+            result.AddError($"the directory of {auditPath} does not exist", "audit-log-path");
         }
 
         return result.Build();

@@ -1,6 +1,7 @@
 using HostDaemons.ControlPlane;
 using HostDaemons.ControlPlane.Api;
 using HostDaemons.ControlPlane.Authorization;
+using HostDaemons.ControlPlane.Auditing;
 using HostDaemons.ControlPlane.Controller;
 using HostDaemons.ControlPlane.Events;
 using HostDaemons.ControlPlane.Hosting;
@@ -23,6 +24,8 @@ public static class ControlPlaneServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ControlPlaneOptions>, ControlPlaneOptionsCrossValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddNodeJoining();
+        services.AddControlPlaneAuditing();
+        services.AddTokenFileAuthentication();
         services.AddControlPlaneSecurity();
         services.AddControlPlaneAuthorization();
 
@@ -52,13 +55,14 @@ public static class ControlPlaneServiceCollectionExtensions
 
         services.AddGrpc(o =>
         {
+            o.Interceptors.Add<AuditInterceptor>();
             o.Interceptors.Add<AuthenticationInterceptor>();
             o.Interceptors.Add<AuthorizationInterceptor>();
             o.Interceptors.Add<NodeCallTracking>();
             o.Interceptors.Add<ErrorMappingInterceptor>();
             o.EnableDetailedErrors = false;
         });
-        services.AddGrpcHealthChecks();
+        services.AddGrpcHealthChecks().AddCheck<AuditLogHealthCheck>("audit-log");
         services.AddSystemdWatchdog<ControlPlaneHealth>();
         return services;
     }

@@ -24,6 +24,11 @@ catch (PkiException ex)
     await Console.Error.WriteLineAsync($"hostdaemons-controlplane: {ex.Message}");
     return 2;
 }
+catch (TokenFileException ex)
+{
+    await Console.Error.WriteLineAsync($"hostdaemons-controlplane: --token-auth-file: {ex.Message}");
+    return 2;
+}
 catch (OptionsValidationException ex)
 {
     await Console.Error.WriteLineAsync($"hostdaemons-controlplane: invalid settings: {string.Join("; ", ex.Failures)}");

@@ -107,6 +107,16 @@ internal sealed class AdminConnection(ConnectionSettings settings) : IDisposable
         }
     }
 
+    /// <summary>User certificates (hdctl kubeconfig user), over the same connection.</summary>
+    public UserCredentialService.UserCredentialServiceClient UserCredentials
+    {
+        get
+        {
+            _ = Client;
+            return new UserCredentialService.UserCredentialServiceClient(_invoker!);
+        }
+    }
+
     /// <summary>The deadline for a unary call.</summary>
     public static DateTime Deadline() => DateTime.UtcNow + s_callTimeout;
 

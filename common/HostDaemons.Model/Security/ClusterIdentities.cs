@@ -24,4 +24,14 @@ public static class ClusterIdentities
     public const string CaCommonName = "hostdaemons-ca";
 
     public static string NodeUser(string nodeName) => NodeUserPrefix + nodeName;
+
+    /// <summary>Who a caller without credentials is, as Kubernetes names it.</summary>
+    public const string AnonymousUser = "system:anonymous";
+
+    public const string UnauthenticatedGroup = "system:unauthenticated";
+
+    /// <summary>A join token's user is <c>system:bootstrap:TOKEN-ID</c> in <c>system:bootstrappers</c>, as a bootstrap token's.</summary>
+    public const string BootstrapUserPrefix = "system:bootstrap:";
+
+    public const string BootstrappersGroup = "system:bootstrappers";
 }

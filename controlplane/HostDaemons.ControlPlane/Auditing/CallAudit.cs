@@ -16,6 +16,9 @@ internal sealed class CallAudit
 
     public AccessDecision? Decision { get; set; }
 
+    /// <summary>The identity the caller acts as when it impersonates one (<c>--as</c>): the line's <c>impersonatedUser</c>.</summary>
+    public Security.CallerIdentity? ImpersonatedUser { get; set; }
+
     /// <summary>Kubernetes' audit annotations (<c>authorization.k8s.io/decision</c>, <c>pod-security.kubernetes.io/audit-violations</c>).</summary>
     public Dictionary<string, string> Annotations { get; } = new(StringComparer.Ordinal);
 

@@ -1,3 +1,4 @@
+using HostDaemons.ControlPlane.Auditing;
 using HostDaemons.ControlPlane.Nodes;
 using HostDaemons.ControlPlane.Storage;
 using HostDaemons.Hosting.Systemd;
@@ -7,9 +8,10 @@ namespace HostDaemons.ControlPlane.Hosting;
 
 /// <summary>
 /// The control plane's <c>STATUS=</c> line. Its loops stop the process when they die (SupervisedBackgroundService), so
-/// healthy here means the process still runs its timers: a frozen or starved process stops feeding the watchdog.
+/// healthy here means the process still runs its timers: a frozen or starved process stops feeding the watchdog. An
+/// audit log that cannot be written is said on the line (the API keeps serving, so the watchdog is still fed).
 /// </summary>
-internal sealed class ControlPlaneHealth(ObjectStore store) : IServiceHealth
+internal sealed class ControlPlaneHealth(ObjectStore store, AuditLog audit) : IServiceHealth
 {
     public bool IsHealthy => true;
 
@@ -19,7 +21,8 @@ internal sealed class ControlPlaneHealth(ObjectStore store) : IServiceHealth
         {
             var nodes = store.List<Node>();
             var ready = nodes.Count(NodeConditions.IsReady);
-            return $"{nodes.Count} nodes ({ready} ready), {store.List<DaemonSet>().Count} daemon sets, {store.List<Pod>().Count} pods";
+            var summary = $"{nodes.Count} nodes ({ready} ready), {store.List<DaemonSet>().Count} daemon sets, {store.List<Pod>().Count} pods";
+            return AuditLogHealthCheck.Describe(audit) is { } problem ? $"{summary}; {problem}" : summary;
         }
     }
 }

@@ -27,6 +27,11 @@ public static class ControlPlaneHost
           --default-pod-security L    the Pod Security level (privileged, baseline or restricted) of namespaces
                                       without pod-security.kubernetes.io labels (default privileged; baseline is
                                       recommended, with labelled exceptions for namespaces that run host agents)
+          --token-auth-file FILE      bearer tokens, Kubernetes' CSV: token,user,uid,"group1,group2" (tokens of 32
+                                      characters or more); re-read when it changes
+          --audit-log-path FILE       one JSON line (audit.k8s.io/v1 Event, Metadata level) per request; - for stdout
+          --audit-log-maxsize MB      rotate the audit log past this size (default 0: never)
+          --audit-log-maxbackup N     rotated audit logs kept (default 0: all)
           --config FILE               settings file (default /etc/hostdaemons/controlplane.yaml)
 
         Every flag can also be set as HOSTDAEMONS_<NAME> (HOSTDAEMONS_DATA_DIR) or in the settings file (data-dir: ...).
@@ -54,11 +59,15 @@ public static class ControlPlaneHost
         {
             _ = app.Services.GetRequiredService<ClusterPki>();
         }
+
+        // A token file that cannot be used stops the start with its file and line, as bad settings do.
+        _ = app.Services.GetRequiredService<ITokenAuthenticator>();
         app.MapGrpcService<AdminService>();
         app.MapGrpcService<NodeService>();
         app.MapGrpcService<JoinService>();
         app.MapGrpcService<NodeCertificateService>();
         app.MapGrpcService<JoinAdminService>();
+        app.MapGrpcService<UserCredentialService>();
         app.MapGrpcHealthChecksService();
         return app;
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Grpc.Core;
+using HostDaemons.ControlPlane.Auditing;
 using HostDaemons.ControlPlane.Security;
 using HostDaemons.Model.Security;
 using HostDaemons.Model.Validation;
@@ -21,6 +22,7 @@ internal sealed partial class NodeJoining(
     JoinTokens tokens,
     NodeIdentities identities,
     JoinRateLimiter limiter,
+    AuditLog audit,
     IOptions<ControlPlaneOptions> options,
     TimeProvider time,
     ILogger<NodeJoining> logger)
@@ -30,6 +32,7 @@ internal sealed partial class NodeJoining(
         if (!limiter.TryEnter(source, out var retryAfter))
         {
             Log.RateLimited(logger, source, nodeName);
+            audit.RecordEvent(JoinVerb, NodeRef(nodeName), new Dictionary<string, string>(), AuditStatus.HttpCode(StatusCode.ResourceExhausted, ""), "rate limited after too many failed attempts");
             throw new RpcException(new Status(StatusCode.ResourceExhausted,
                 $"too many failed join attempts from {source}: retry in {Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture)}s"));
         }
@@ -84,6 +87,7 @@ internal sealed partial class NodeJoining(
 
         var (certificate, issued) = await IssueAsync(nodeName, key, cancellationToken).ConfigureAwait(false);
         Log.Joined(logger, nodeName, source, token.Id, issued.Serial, issued.NotAfter);
+        audit.RecordEvent(JoinVerb, NodeRef(nodeName), Issued(certificate, token.Id), user: BootstrapUser(token.Id));
         return certificate;
     }
 
@@ -94,6 +98,7 @@ internal sealed partial class NodeJoining(
         await identities.TryBindAsync(nodeName, NodeCertificateRequests.KeyHash(key), mayRebind: true, cancellationToken).ConfigureAwait(false);
         var (certificate, issued) = await IssueAsync(nodeName, key, cancellationToken).ConfigureAwait(false);
         Log.Renewed(logger, nodeName, issued.Serial, issued.NotAfter);
+        audit.RecordEvent("renew", NodeRef(nodeName), Issued(certificate, null));
         return certificate;
     }
 
@@ -103,6 +108,29 @@ internal sealed partial class NodeJoining(
         var issued = new IssuedCertificate(certificate.SerialNumber, new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero));
         await identities.RecordIssuedAsync(nodeName, issued, cancellationToken).ConfigureAwait(false);
         return (certificate, issued);
+    }
+
+    private const string JoinVerb = "join";
+
+    private static AuditObjectRef NodeRef(string nodeName) => new() { Resource = "nodes", Name = nodeName };
+
+    /// <summary>Who joins with a token, as Kubernetes names a bootstrap token's user: the token's id, never its secret.</summary>
+    private static AuditUser BootstrapUser(string tokenId) =>
+        new(ClusterIdentities.BootstrapUserPrefix + tokenId, [ClusterIdentities.BootstrappersGroup, ClusterIdentities.AuthenticatedGroup]);
+
+    private static Dictionary<string, string> Issued(X509Certificate2 certificate, string? tokenId)
+    {
+        var annotations = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [AuditAnnotations.CertificateSerial] = certificate.SerialNumber,
+            [AuditAnnotations.CertificateSubject] = certificate.Subject,
+        };
+        if (tokenId is not null)
+        {
+            annotations[AuditAnnotations.JoinTokenId] = tokenId;
+        }
+
+        return annotations;
     }
 
     private static PublicKey PublicKeyOf(ReadOnlyMemory<byte> request)
@@ -121,6 +149,13 @@ internal sealed partial class NodeJoining(
     {
         var failures = limiter.RecordFailure(source, tokenId);
         Log.Refused(logger, source, nodeName, tokenId ?? "-", reason, failures);
+        var annotations = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (tokenId is not null)
+        {
+            annotations[AuditAnnotations.JoinTokenId] = tokenId;
+        }
+
+        audit.RecordEvent(JoinVerb, NodeRef(nodeName), annotations, AuditStatus.HttpCode(status, reason), reason, tokenId is null ? null : BootstrapUser(tokenId));
         return new RpcException(new Status(status, reason));
     }
 

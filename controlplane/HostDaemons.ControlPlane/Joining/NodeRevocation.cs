@@ -1,10 +1,12 @@
+using HostDaemons.ControlPlane.Auditing;
+
 namespace HostDaemons.ControlPlane.Joining;
 
 /// <summary>
 /// What deleting a node does to its credentials: every certificate issued to it is revoked (refused at the next
 /// handshake and call), its name is freed for another key, and its open calls are reset at once.
 /// </summary>
-internal sealed partial class NodeRevocation(NodeIdentities identities, StoredRevocations revocations, NodeCalls calls, ILogger<NodeRevocation> logger)
+internal sealed partial class NodeRevocation(NodeIdentities identities, StoredRevocations revocations, NodeCalls calls, AuditLog audit, ILogger<NodeRevocation> logger)
 {
     public async Task RevokeAsync(string nodeName, CancellationToken cancellationToken)
     {
@@ -14,6 +16,8 @@ internal sealed partial class NodeRevocation(NodeIdentities identities, StoredRe
         if (revoked.Count > 0 || aborted > 0)
         {
             Log.Revoked(logger, nodeName, revoked.Count, aborted);
+            audit.RecordEvent("revoke", new AuditObjectRef { Resource = "nodes", Name = nodeName },
+                new Dictionary<string, string>(StringComparer.Ordinal) { [AuditAnnotations.RevokedSerials] = string.Join(",", revoked.Select(c => c.Serial)) });
         }
     }
 

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using System.Text;
+using HostDaemons.Model.Security;
 using HostDaemons.Model.Serialization;
 
 namespace HostDaemons.ControlPlane.Security;
@@ -11,7 +11,7 @@ namespace HostDaemons.ControlPlane.Security;
 /// </summary>
 internal static class AdminKubeconfig
 {
-    public const string ClusterName = "hostdaemons";
+    public const string ClusterName = KubeconfigText.ClusterName;
     public const string UserName = "admin";
     public const string ContextName = "admin@hostdaemons";
 
@@ -25,29 +25,9 @@ internal static class AdminKubeconfig
         return Render(server, authority.CertificatePem, certificate.ExportCertificatePem(), key.ExportECPrivateKeyPem());
     }
 
-    /// <summary>The kubeconfig's text: kubectl's key order (what <c>kubectl config view --raw</c> prints).</summary>
-    public static string Render(string server, string caPem, string certificatePem, string keyPem) => $"""
-        apiVersion: v1
-        clusters:
-        - cluster:
-            certificate-authority-data: {Base64(caPem)}
-            server: {server}
-          name: {ClusterName}
-        contexts:
-        - context:
-            cluster: {ClusterName}
-            user: {UserName}
-          name: {ContextName}
-        current-context: {ContextName}
-        kind: Config
-        preferences: {"{}"}
-        users:
-        - name: {UserName}
-          user:
-            client-certificate-data: {Base64(certificatePem)}
-            client-key-data: {Base64(keyPem)}
-
-        """;
+    /// <summary>The kubeconfig's text, for the administrator.</summary>
+    public static string Render(string server, string caPem, string certificatePem, string keyPem) =>
+        KubeconfigText.Render(server, caPem, certificatePem, keyPem, ClusterName, UserName, ContextName);
 
     /// <summary>Whether an existing kubeconfig's cluster is <paramref name="server"/> with CA <paramref name="caPem"/>; an unreadable file is not.</summary>
     public static bool Matches(string kubeconfig, string server, string caPem)
@@ -56,8 +36,6 @@ internal static class AdminKubeconfig
         var root = documents.Count > 0 ? documents[0].Root as MappingNode : null;
         var cluster = (root?.Find("clusters") as SequenceNode)?.Items.OfType<MappingNode>()
             .FirstOrDefault(c => c.FindString("name") == ClusterName)?.Find("cluster") as MappingNode;
-        return cluster?.FindString("server") == server && cluster.FindString("certificate-authority-data") == Base64(caPem);
+        return cluster?.FindString("server") == server && cluster.FindString("certificate-authority-data") == KubeconfigText.Base64(caPem);
     }
-
-    private static string Base64(string pem) => Convert.ToBase64String(Encoding.ASCII.GetBytes(pem.ReplaceLineEndings("\n").TrimEnd('\n') + "\n"));
 }

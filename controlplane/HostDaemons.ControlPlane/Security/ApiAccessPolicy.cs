@@ -29,6 +29,7 @@ internal static class ApiAccessPolicy
         [JoinService.Descriptor.FullName] = ApiAudience.Anyone,
         [NodeCertificateService.Descriptor.FullName] = ApiAudience.Nodes,
         [JoinAdminService.Descriptor.FullName] = ApiAudience.Users,
+        [UserCredentialService.Descriptor.FullName] = ApiAudience.Users,
         ["grpc.health.v1.Health"] = ApiAudience.Anyone,
     };
 

@@ -43,8 +43,9 @@ internal sealed partial class AuthenticationInterceptor(CallerAuthenticator auth
         try
         {
             var caller = await authenticator.AuthenticateAsync(connection, context.RequestHeaders, context.CancellationToken).ConfigureAwait(false);
-            Authorize(caller, context.Method);
+            // Attached before the policy decides, so that a refused call is audited with the caller it refused.
             caller?.AttachTo(context);
+            Authorize(caller, context.Method);
         }
         catch (RpcException ex) when (ex.StatusCode is StatusCode.Unauthenticated or StatusCode.PermissionDenied)
         {

@@ -73,6 +73,13 @@ internal sealed partial class ClusterPki : IDisposable
     public X509Certificate2 IssueNodeCertificate(byte[] pkcs10, string nodeName, TimeSpan validity) =>
         Authority.IssueClientForRequest(pkcs10, ClientSubject.Node(nodeName), _time.GetUtcNow(), validity);
 
+    /// <summary>
+    /// A user's client certificate (clientAuth only) for the key of a PKCS#10 request, with the subject
+    /// <see cref="UserSubjects.Build"/> made; the CA's own expiry caps <paramref name="validity"/>.
+    /// </summary>
+    public X509Certificate2 IssueUserCertificate(byte[] pkcs10, ClientSubject subject, TimeSpan validity) =>
+        Authority.IssueClientForRequest(pkcs10, subject, _time.GetUtcNow(), validity);
+
     /// <summary>Issues a new serving certificate, writes it, and has every new handshake present it.</summary>
     public X509Certificate2 RenewServingCertificate()
     {

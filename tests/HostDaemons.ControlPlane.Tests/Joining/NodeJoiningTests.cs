@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Grpc.Core;
+using HostDaemons.ControlPlane.Auditing;
 using HostDaemons.ControlPlane.Joining;
 using HostDaemons.ControlPlane.Security;
 using HostDaemons.ControlPlane.Tests.TestServices;
@@ -33,7 +34,7 @@ public sealed class NodeJoiningTests : IAsyncDisposable
         _tokens = new JoinTokens(_store.Store, _store.Time);
         _identities = new NodeIdentities(_store.Store, _store.Time);
         _limiter = new JoinRateLimiter(_store.Time);
-        _joining = new NodeJoining(_pki, _tokens, _identities, _limiter, Options.Create(new ControlPlaneOptions { NodeCertificateValidity = s_validity }), _store.Time, _log);
+        _joining = new NodeJoining(_pki, _tokens, _identities, _limiter, new AuditLog(enabled: false, TimeProvider.System), Options.Create(new ControlPlaneOptions { NodeCertificateValidity = s_validity }), _store.Time, _log);
     }
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
@@ -201,7 +202,7 @@ public sealed class NodeJoiningTests : IAsyncDisposable
         using var joined = await _joining.JoinAsync(s_host, token, TestRequests.Plain(first), "web-01", Token);
         using var renewed = await _joining.RenewAsync("web-01", TestRequests.Plain(first), Token);
         var revocations = new StoredRevocations(_identities, _store.Time);
-        var revocation = new NodeRevocation(_identities, revocations, new NodeCalls(), NullLogger<NodeRevocation>.Instance);
+        var revocation = new NodeRevocation(_identities, revocations, new NodeCalls(), new AuditLog(enabled: false, TimeProvider.System), NullLogger<NodeRevocation>.Instance);
 
         await revocation.RevokeAsync("web-01", Token);
         using var rejoined = await _joining.JoinAsync(s_host, token, TestRequests.Plain(second), "web-01", Token);

@@ -3,6 +3,7 @@ using HostDaemons.ControlPlane.Api;
 using HostDaemons.ControlPlane.Authorization;
 using HostDaemons.ControlPlane.Controller;
 using HostDaemons.ControlPlane.Events;
+using HostDaemons.ControlPlane.Auditing;
 using HostDaemons.ControlPlane.Joining;
 using HostDaemons.ControlPlane.Nodes;
 using HostDaemons.ControlPlane.Storage;
@@ -56,7 +57,7 @@ internal sealed class AdminServiceHarness : IAsyncDisposable
     public static NodeRevocation Revocation(StoreHarness store)
     {
         var identities = new NodeIdentities(store.Store, store.Time);
-        return new NodeRevocation(identities, new StoredRevocations(identities, store.Time), new NodeCalls(), NullLogger<NodeRevocation>.Instance);
+        return new NodeRevocation(identities, new StoredRevocations(identities, store.Time), new NodeCalls(), new AuditLog(enabled: false, TimeProvider.System), NullLogger<NodeRevocation>.Instance);
     }
 
     /// <summary>Runs <paramref name="call"/> and checks that it fails with <paramref name="code"/>, returning the failure.</summary>

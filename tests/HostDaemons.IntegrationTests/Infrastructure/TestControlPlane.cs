@@ -52,10 +52,19 @@ public sealed class TestControlPlane : IAsyncDisposable
         return controlPlane;
     }
 
-    /// <summary>A control plane listening on https:// (<paramref name="servingCertificateValidity"/> shortens its serving certificate's life, to watch renewals).</summary>
-    public static async Task<TestControlPlane> StartTlsAsync(string dataDir, TimeSpan? servingCertificateValidity = null, TimeSpan? nodeCertificateValidity = null)
+    /// <summary>
+    /// A control plane listening on https:// (<paramref name="servingCertificateValidity"/> shortens its serving
+    /// certificate's life, to watch renewals), with more command-line <paramref name="flags"/> (<c>--token-auth-file</c>,
+    /// <c>--audit-log-path</c>) when given.
+    /// </summary>
+    public static async Task<TestControlPlane> StartTlsAsync(string dataDir, TimeSpan? servingCertificateValidity = null, TimeSpan? nodeCertificateValidity = null,
+        IReadOnlyList<string>? flags = null)
     {
-        var controlPlane = new TestControlPlane(dataDir, FreePort(), tls: true, servingCertificateValidity) { _nodeCertificateValidity = nodeCertificateValidity };
+        var controlPlane = new TestControlPlane(dataDir, FreePort(), tls: true, servingCertificateValidity)
+        {
+            _nodeCertificateValidity = nodeCertificateValidity,
+            _flags = flags ?? [],
+        };
         await controlPlane.StartAsync();
         return controlPlane;
     }
