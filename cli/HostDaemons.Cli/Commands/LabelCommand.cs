@@ -27,7 +27,7 @@ internal sealed class LabelCommand : Command
     private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
         var arguments = parse.GetValue(_arguments) ?? [];
-        var isLabel = (string a) => a.Contains('=', StringComparison.Ordinal) || (a.EndsWith('-') && !a.Contains('/', StringComparison.Ordinal));
+        var isLabel = (string a) => a.Contains('=', StringComparison.Ordinal) || a.EndsWith('-');
         var resources = arguments.TakeWhile(a => !isLabel(a)).ToList();
         var labels = arguments.Skip(resources.Count).ToList();
         var (kind, names) = ResourceArguments.Parse(resources);

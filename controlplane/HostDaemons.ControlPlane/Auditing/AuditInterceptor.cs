@@ -125,7 +125,7 @@ internal sealed class AuditInterceptor(AuditLog log, TimeProvider time) : Interc
             AuditId = Guid.NewGuid().ToString(),
             RequestUri = context.Method,
             Verb = verb,
-            User = UserOf(CallerIdentity.From(context)),
+            User = UserOf(audit.AuthenticatedUser ?? CallerIdentity.From(context)),
             ImpersonatedUser = audit.ImpersonatedUser is { } impersonated ? UserOf(impersonated) : null,
             SourceIps = SourceIpsOf(context),
             UserAgent = http.Request.Headers.UserAgent is { Count: > 0 } agent ? agent.ToString() : null,

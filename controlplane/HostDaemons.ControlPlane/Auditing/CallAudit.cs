@@ -19,6 +19,9 @@ internal sealed class CallAudit
     /// <summary>The identity the caller acts as when it impersonates one (<c>--as</c>): the line's <c>impersonatedUser</c>.</summary>
     public Security.CallerIdentity? ImpersonatedUser { get; set; }
 
+    /// <summary>Who authenticated, when the call then acts as <see cref="ImpersonatedUser"/> (the call's identity is then the impersonated one).</summary>
+    public Security.CallerIdentity? AuthenticatedUser { get; set; }
+
     /// <summary>Kubernetes' audit annotations (<c>authorization.k8s.io/decision</c>, <c>pod-security.kubernetes.io/audit-violations</c>).</summary>
     public Dictionary<string, string> Annotations { get; } = new(StringComparer.Ordinal);
 

@@ -60,6 +60,11 @@ internal sealed partial class AuthorizationInterceptor(
             if (!ReferenceEquals(acting, caller))
             {
                 acting.AttachTo(context);
+                if (audit is not null)
+                {
+                    audit.AuthenticatedUser = caller;
+                    audit.ImpersonatedUser = acting;
+                }
             }
 
             foreach (var requested in access.For(context.Method, request, acting))

@@ -18,12 +18,15 @@ public sealed class RbacTests : IDisposable
     [Fact]
     public async Task ViewUser_Reads_AndIsRefusedEveryChange_WithKubernetesMessages()
     {
-        await using var controlPlane = await TestControlPlane.StartTlsAsync(_directory.Combine("cp"));
+        var audit = new AuditLogFile(_directory.Combine("audit.log"));
+        await using var controlPlane = await TestControlPlane.StartTlsAsync(_directory.Combine("cp"), flags: ["--audit-log-path", audit.Path]);
         var admin = Hdctl.WithKubeconfig(controlPlane.AdminConf);
         await ApplyAsync(admin, Binding("ClusterRoleBinding", "viewers-view", "", "ClusterRole", "view", "Group", "viewers"));
         await ApplyAsync(admin, TestManifests.Daemon("x"));
         await ApplyAsync(admin, "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  password: hunter2\n");
-        var viv = User(controlPlane, "viv", "viewers");
+        // The user as an administrator makes one: hdctl kubeconfig user, kubeadm's words.
+        var vivConfig = WriteFile("viv.conf", await admin.OkAsync("kubeconfig", "user", "--client-name", "viv", "--org", "viewers"));
+        var viv = Hdctl.WithKubeconfig(vivConfig);
 
         Assert.NotNull((await viv.RunAsync("get", "ds", "x")).Row("x"));
         Assert.Equal(0, (await viv.RunAsync("describe", "ds", "x")).ExitCode);
@@ -50,6 +53,53 @@ public sealed class RbacTests : IDisposable
         Assert.Equal((0, "yes\n"), (canGetLogs.ExitCode, canGetLogs.Output));
         Assert.Equal("ATTRIBUTE   VALUE\nUsername    viv\nGroups      [viewers system:authenticated]\n", whoami.Output);
         Assert.Contains("yes", await admin.OkAsync("auth", "can-i", "delete", "nodes"), StringComparison.Ordinal);
+
+        // Who did what, and what was decided, is in the audit log; the Secret's value and the user's key are not.
+        var deleteRefused = await audit.WaitForAsync(l => AuditLogFile.User(l) == "viv" && AuditLogFile.Verb(l) == "delete", "viv's refused delete");
+        var getAllowed = await audit.WaitForAsync(l => AuditLogFile.User(l) == "viv" && AuditLogFile.Verb(l) == "get" && (string?)l["objectRef"]?["resource"] == "daemonsets", "viv's get");
+        Assert.Equal(("forbid", 403, "x"), (AuditLogFile.Annotation(deleteRefused, "authorization.k8s.io/decision"), AuditLogFile.Code(deleteRefused), (string?)deleteRefused["objectRef"]?["name"]));
+        Assert.Equal(["viewers", "system:authenticated"], AuditLogFile.Groups(deleteRefused));
+        Assert.Equal(("allow", 200), (AuditLogFile.Annotation(getAllowed, "authorization.k8s.io/decision"), AuditLogFile.Code(getAllowed)));
+        var key = File.ReadAllLines(vivConfig).Single(l => l.TrimStart().StartsWith("client-key-data:", StringComparison.Ordinal)).Split(':', 2)[1].Trim();
+        foreach (var secret in new[] { "hunter2", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("hunter2")), key })
+        {
+            Assert.DoesNotContain(secret, audit.Text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task NamespaceManager_CannotLiftPodSecurity_WithoutHostAccess()
+    {
+        await using var controlPlane = await TestControlPlane.StartTlsAsync(_directory.Combine("cp"));
+        var admin = Hdctl.WithKubeconfig(controlPlane.AdminConf);
+        await admin.OkAsync("create", "namespace", "team");
+        await admin.OkAsync("label", "namespace", "team", "pod-security.kubernetes.io/enforce=baseline");
+        await ApplyAsync(admin, """
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata: {name: namespace-manager}
+            rules:
+            - {apiGroups: [""], resources: [namespaces], verbs: [get, list, patch, update]}
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata: {name: host-access}
+            rules:
+            - {apiGroups: [""], resources: [namespaces/podsecurity], verbs: [update]}
+            """);
+        await ApplyAsync(admin, Binding("ClusterRoleBinding", "nina-namespaces", "", "ClusterRole", "namespace-manager", "User", "nina"));
+        var nina = User(controlPlane, "nina");
+
+        // Labels in general are hers to set; lifting the namespace's Pod Security level is not.
+        await nina.OkAsync("label", "namespace", "team", "owner=nina");
+        await RefusedAsync(nina.RunAsync("label", "namespace", "team", "pod-security.kubernetes.io/enforce=privileged", "--overwrite"),
+            "namespaces \"team\" is forbidden: User \"nina\" cannot update resource \"namespaces/podsecurity\" in API group \"\" in the namespace \"team\"");
+        await RefusedAsync(nina.RunAsync("label", "namespace", "team", "pod-security.kubernetes.io/enforce-"),
+            "namespaces \"team\" is forbidden: User \"nina\" cannot update resource \"namespaces/podsecurity\" in API group \"\" in the namespace \"team\"");
+        Assert.Contains("pod-security.kubernetes.io/enforce=baseline", await admin.OkAsync("get", "namespace", "team", "--show-labels"), StringComparison.Ordinal);
+
+        await ApplyAsync(admin, Binding("ClusterRoleBinding", "nina-host-access", "", "ClusterRole", "host-access", "User", "nina"));
+        await nina.OkAsync("label", "namespace", "team", "pod-security.kubernetes.io/enforce=privileged", "--overwrite");
     }
 
     [Fact]
