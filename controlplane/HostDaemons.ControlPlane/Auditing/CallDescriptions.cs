@@ -12,8 +12,23 @@ namespace HostDaemons.ControlPlane.Auditing;
 /// </summary>
 internal static class CallDescriptions
 {
-    public static (string Verb, AuditObjectRef? Object) Describe(string method, CallAudit audit, object? request) =>
-        audit.Access is { } access ? (access.Verb, FromAccess(access)) : FromRequest(method, request);
+    public static (string Verb, AuditObjectRef? Object) Describe(string method, CallAudit audit, object? request)
+    {
+        if (audit.Access is not { } access)
+        {
+            return FromRequest(method, request);
+        }
+
+        // A create is authorized without a name (Kubernetes' attributes), but its audit line names the object, as
+        // the API server's does from the object it created.
+        var described = FromAccess(access);
+        if (described is { Name: null } && request is ApplyRequest { Object: { } applied } && applied.Unwrap()?.Metadata?.Name is { Length: > 0 } name)
+        {
+            described = described with { Name = name };
+        }
+
+        return (access.Verb, described);
+    }
 
     private static AuditObjectRef? FromAccess(in AccessRequest access) => access.IsNonResource ? null : new AuditObjectRef
     {

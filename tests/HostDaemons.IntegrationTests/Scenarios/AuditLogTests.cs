@@ -36,7 +36,7 @@ public sealed class AuditLogTests : IDisposable
         using var anonymous = TestPki.Channel(controlPlane.Url, TestPki.Authorities(controlPlane), client: null);
         await Assert.ThrowsAsync<RpcException>(() => RawGrpc.UnaryAsync(anonymous, "hostdaemons.v1.AdminService", "Version"));
 
-        var applied = await audit.WaitForAsync(l => AuditLogFile.Verb(l) == "patch" && (string?)l["objectRef"]?["resource"] == "secrets", "the Secret's apply");
+        var applied = await audit.WaitForAsync(l => AuditLogFile.Verb(l) == "create" && (string?)l["objectRef"]?["resource"] == "secrets", "the Secret's apply");
         var notFound = await audit.WaitForAsync(l => AuditLogFile.Verb(l) == "delete" && AuditLogFile.Code(l) == 404, "the delete of a missing DaemonSet");
         var join = await audit.WaitForAsync(l => AuditLogFile.Verb(l) == "join" && AuditLogFile.Code(l) == 200 && l["annotations"]?["hostdaemons.io/certificate-serial"] is not null, "the join");
         var refusedJoin = await audit.WaitForAsync(l => AuditLogFile.Verb(l) == "join" && AuditLogFile.Code(l) == 401 && AuditLogFile.User(l).StartsWith("system:bootstrap:", StringComparison.Ordinal), "the refused join");

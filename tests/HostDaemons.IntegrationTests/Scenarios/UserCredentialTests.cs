@@ -25,7 +25,15 @@ public sealed class UserCredentialTests : IDisposable
         var audit = new AuditLogFile(_directory.Combine("audit.log"));
         await using var controlPlane = await TestControlPlane.StartTlsAsync(_directory.Combine("cp"), flags: ["--audit-log-path", audit.Path]);
 
-        var printed = await Hdctl.WithKubeconfig(controlPlane.AdminConf).OkAsync("kubeconfig", "user", "--client-name", "viv", "--org", "viewers", "--validity-period", "24h");
+        var admin = Hdctl.WithKubeconfig(controlPlane.AdminConf);
+        await admin.RunWithInputAsync("""
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRoleBinding
+            metadata: {name: viewers-view}
+            roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+            subjects: [{apiGroup: rbac.authorization.k8s.io, kind: Group, name: viewers}]
+            """, "apply", "-f", "-");
+        var printed = await admin.OkAsync("kubeconfig", "user", "--client-name", "viv", "--org", "viewers", "--validity-period", "24h");
         var kubeconfig = _directory.Combine("viv.conf");
         await File.WriteAllTextAsync(kubeconfig, printed, TestContext.Current.CancellationToken);
         var asViv = await Hdctl.WithKubeconfig(kubeconfig).RunAsync("get", "namespaces");
@@ -90,12 +98,12 @@ public sealed class UserCredentialTests : IDisposable
         var tara = Hdctl.WithKubeconfig(WriteTokenKubeconfig(controlPlane, "tara", TaraToken));
         var omar = Hdctl.WithKubeconfig(WriteTokenKubeconfig(controlPlane, "omar", OmarToken));
 
-        var before = await tara.RunAsync("get", "namespaces");
+        var before = await tara.RunAsync("auth", "whoami");
         var line = await audit.WaitForAsync(l => AuditLogFile.User(l) == "tara", "tara's call in the audit log");
         await File.WriteAllTextAsync(tokens, $"{OmarToken},omar,1002\n", TestContext.Current.CancellationToken);
         var removed = Stopwatch.StartNew();
         HdctlResult? after = null;
-        await AsyncTestHelpers.WaitUntilAsync(async () => (after = await tara.RunAsync("get", "namespaces")).ExitCode != 0,
+        await AsyncTestHelpers.WaitUntilAsync(async () => (after = await tara.RunAsync("auth", "whoami")).ExitCode != 0,
             "tara's token to stop working once its line is gone", TimeSpan.FromSeconds(10));
         removed.Stop();
 
@@ -103,7 +111,7 @@ public sealed class UserCredentialTests : IDisposable
         Assert.Equal(["ops", "viewers", "system:authenticated"], AuditLogFile.Groups(line));
         Assert.StartsWith("error: You must be logged in to the server (Unauthorized)", after!.Error, StringComparison.Ordinal);
         Assert.InRange(removed.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(5));
-        Assert.Equal(0, (await omar.RunAsync("get", "namespaces")).ExitCode);
+        Assert.Equal(0, (await omar.RunAsync("auth", "whoami")).ExitCode);
         await audit.WaitForAsync(l => AuditLogFile.Code(l) == 401, "the refused token in the audit log");
         Assert.DoesNotContain(TaraToken, audit.Text, StringComparison.Ordinal);
         Assert.DoesNotContain(OmarToken, audit.Text, StringComparison.Ordinal);
