@@ -25,8 +25,13 @@ internal sealed class HandshakeGate(int limit, TimeProvider time)
 
     private int _free = limit;
 
-    /// <summary>The default cap: enough in flight to keep every core busy, few enough that each finishes in well under a client's connect timeout.</summary>
-    public static int DefaultLimit => Math.Max(16, 64 * Environment.ProcessorCount);
+    /// <summary>
+    /// The default cap, 512 per core. A handshake holds its slot for round trips to its client as well as for the
+    /// control plane's work (about 3 ms of CPU), so the cap must be well above what the cores can do at once or slow
+    /// clients would leave them idle; and low enough that the work in flight (512 × 3 ms per core) finishes well inside
+    /// a client's 5 s connect timeout.
+    /// </summary>
+    public static int DefaultLimit => 512 * Math.Max(1, Environment.ProcessorCount);
 
     /// <summary>Handshakes in progress now.</summary>
     public int InProgress
