@@ -4,8 +4,7 @@ namespace HostDaemons.ControlPlane.Security;
 
 /// <summary>
 /// Kestrel's one endpoint, from <c>--listen</c>: over TLS, HTTP/2 and HTTP/1.1 by ALPN (gRPC now, the Kubernetes REST
-/// API later on the same port) with <see cref="ServerTls"/>'s per-connection options and
-/// <see cref="HandshakeGate"/>'s cap on handshakes in progress; in development mode, plaintext
+/// API later on the same port) with <see cref="ServerTls"/>'s per-connection options; in development mode, plaintext
 /// HTTP/2 (h2c with prior knowledge), on loopback only. A plaintext client on the TLS port fails its handshake.
 /// </summary>
 internal static class ApiListener
@@ -17,10 +16,7 @@ internal static class ApiListener
             ? options =>
             {
                 options.Protocols = HttpProtocols.Http1AndHttp2;
-                var gate = kestrel.ApplicationServices.GetRequiredService<HandshakeGate>();
-                options.Use(gate.BeforeHandshake);
                 options.UseHttps(kestrel.ApplicationServices.GetRequiredService<ServerTls>().CallbackOptions);
-                options.Use(HandshakeGate.AfterHandshake);
             }
             : options => options.Protocols = HttpProtocols.Http2;
 

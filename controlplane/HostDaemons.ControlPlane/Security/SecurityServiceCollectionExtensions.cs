@@ -27,7 +27,6 @@ public static class SecurityServiceCollectionExtensions
         services.TryAddSingleton<ITokenAuthenticator, NoTokenAuthenticator>();
         services.TryAddSingleton<ClientCertificateValidator>();
         services.TryAddSingleton<ServerTls>();
-        services.TryAddSingleton(sp => new HandshakeGate(HandshakeGate.DefaultLimit, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<CallerAuthenticator>();
         services.TryAddSingleton<AuthenticationInterceptor>();
         services.TryAddSingleton<HeaderNodeIdentity>();
