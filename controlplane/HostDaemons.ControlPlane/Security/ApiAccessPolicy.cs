@@ -11,7 +11,7 @@ internal enum ApiAudience
     /// <summary>Nodes only: <c>system:node:NAME</c> in <c>system:nodes</c>.</summary>
     Nodes,
 
-    /// <summary>Authenticated users that are not nodes (until RBAC decides per request).</summary>
+    /// <summary>Authenticated users that are not nodes; RBAC then decides per request (AuthorizationInterceptor).</summary>
     Users,
 }
 

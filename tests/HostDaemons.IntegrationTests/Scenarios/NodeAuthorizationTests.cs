@@ -106,8 +106,19 @@ public sealed class NodeAuthorizationTests
         await AsyncTestHelpers.WaitUntilAsync(async () => (await PodState.ListAsync(hdctl)).Any(p => p.Node == c), "a daemon pod bound to node C");
         var podC = (await PodState.ListAsync(hdctl)).Single(p => p.Node == c);
         using var requests = asC.Client.ReceiveRequests(new(), cancellationToken: Token);
-        var logs = Task.Run(() => hdctl.RunAsync("logs", podC.Name), Token);
-        Assert.True(await requests.ResponseStream.MoveNext(Token).DefaultTimeout());
+        // C's request stream is open once the control plane has it: until then a logs call finds no tunnel and ends, so ask again.
+        var next = requests.ResponseStream.MoveNext(Token);
+        Task<HdctlResult>? logs = null;
+        await AsyncTestHelpers.WaitUntilAsync(async () =>
+        {
+            if (logs is null || logs.IsCompleted)
+            {
+                logs = Task.Run(() => hdctl.RunAsync("logs", podC.Name), Token);
+            }
+
+            return await Task.WhenAny(next, logs) == next || await Task.WhenAny(next, Task.Delay(200, Token)) == next;
+        }, "node C's request stream to carry the log request");
+        Assert.True(await next);
         var requestId = requests.ResponseStream.Current.RequestId;
         Assert.Equal(podC.Name, requests.ResponseStream.Current.Logs.Pod.Name);
         using (var forged = asA.Client.SendLogs(cancellationToken: Token))
@@ -118,7 +129,7 @@ public sealed class NodeAuthorizationTests
         }
 
         await UploadAsync(asC, requestId, "from node C\n");
-        var relayed = await logs.DefaultTimeout();
+        var relayed = await logs!.DefaultTimeout();
         Assert.Equal((0, "from node C\n"), (relayed.ExitCode, relayed.Output));
     }
 
