@@ -4,7 +4,6 @@ using HostDaemons.Api.V1;
 using HostDaemons.ControlPlane.Auditing;
 using HostDaemons.ControlPlane.Authorization;
 using HostDaemons.ControlPlane.Security;
-using HostDaemons.Model.Security;
 
 namespace HostDaemons.ControlPlane.Api;
 
@@ -14,7 +13,7 @@ namespace HostDaemons.ControlPlane.Api;
 /// <c>create certificatesigningrequests</c> and <c>approve signers</c> in <c>certificates.k8s.io</c>. Until an
 /// <see cref="IAccessAuthorizer"/> is registered (RBAC), only <c>system:masters</c> may.
 /// </summary>
-internal sealed partial class UserCredentialService(ListenEndpoint listen, AuditLog audit, IServiceProvider services, ILogger<UserCredentialService> logger)
+internal sealed partial class UserCredentialService(ListenEndpoint listen, AuditLog audit, IServiceProvider services, IAccessAuthorizer authorizer, ILogger<UserCredentialService> logger)
     : HostDaemons.Api.V1.UserCredentialService.UserCredentialServiceBase
 {
     public const string CertificatesGroup = "certificates.k8s.io";
@@ -72,7 +71,6 @@ internal sealed partial class UserCredentialService(ListenEndpoint listen, Audit
     private void Authorize(ServerCallContext context)
     {
         var caller = CallerIdentity.From(context) ?? throw new RpcException(new Status(StatusCode.Unauthenticated, "no credentials"));
-        var authorizer = services.GetService<IAccessAuthorizer>();
         AccessRequest[] needed =
         [
             new(caller, "create", CertificatesGroup, "certificatesigningrequests"),
@@ -80,7 +78,7 @@ internal sealed partial class UserCredentialService(ListenEndpoint listen, Audit
         ];
         foreach (var access in needed)
         {
-            var decision = authorizer?.Authorize(access) ?? MastersOnly(caller);
+            var decision = authorizer.Authorize(access);
             if (CallAudit.From(context) is { } record)
             {
                 record.Access = access;
@@ -89,18 +87,10 @@ internal sealed partial class UserCredentialService(ListenEndpoint listen, Audit
 
             if (!decision.Allowed)
             {
-                var what = access.Name.Length > 0 ? $"{access.Resource}.{access.ApiGroup} \"{access.Name}\"" : $"{access.Resource}.{access.ApiGroup}";
-                throw new RpcException(new Status(StatusCode.PermissionDenied,
-                    $"{what} is forbidden: User \"{caller.User}\" cannot {access.Verb} resource \"{access.Resource}\" in API group \"{access.ApiGroup}\" at the cluster scope"));
+                throw new RpcException(new Status(StatusCode.PermissionDenied, ForbiddenMessages.Denied(access, decision.Reason)));
             }
         }
     }
-
-    /// <summary>Without an authorizer (before RBAC), only administrators may issue user certificates.</summary>
-    private static AccessDecision MastersOnly(CallerIdentity caller) =>
-        caller.Method == AuthenticationMethod.DevelopmentMode || caller.Groups.Contains(ClusterIdentities.MastersGroup, StringComparer.Ordinal)
-            ? AccessDecision.Allow($"member of {ClusterIdentities.MastersGroup}")
-            : AccessDecision.Deny($"only {ClusterIdentities.MastersGroup} may issue user certificates");
 
     private static partial class Log
     {
