@@ -23,7 +23,11 @@ internal sealed partial class SystemdWatchdog(
         var interval = timeout is { } t ? TimeSpan.FromTicks(Math.Min(t.Ticks / 2, s_statusInterval.Ticks)) : s_statusInterval;
         string? lastStatus = null;
         var wasHealthy = true;
-        while (!stoppingToken.IsCancellationRequested)
+
+        // A periodic timer exists from the start and keeps a tick that comes while a check runs, so no check is lost
+        // to the time the loop takes between two waits.
+        using var ticks = new PeriodicTimer(interval, time);
+        do
         {
             var summary = health.Summary;
             if (summary != lastStatus)
@@ -51,9 +55,8 @@ internal sealed partial class SystemdWatchdog(
 
                 wasHealthy = healthy;
             }
-
-            await Task.Delay(interval, time, stoppingToken).ConfigureAwait(false);
         }
+        while (await ticks.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
 
     private static partial class Log
