@@ -28,6 +28,7 @@ public static class ControlPlaneServiceCollectionExtensions
         services.AddTokenFileAuthentication();
         services.AddControlPlaneSecurity();
         services.AddControlPlaneAuthorization();
+        services.AddKubernetesApi();
 
         services.TryAddSingleton<IStorageBackend>(sp =>
             new SqliteStorageBackend(Path.Combine(sp.GetRequiredService<IOptions<ControlPlaneOptions>>().Value.DataDir, "store.db")));

@@ -15,8 +15,28 @@ internal static class ApiErrors
     public static RpcException AlreadyExists(ResourceKind kind, string name) =>
         new(new Status(StatusCode.AlreadyExists, $"{ResourceKinds.Get(kind).QualifiedPlural} \"{name}\" already exists"));
 
-    public static RpcException Invalid(ResourceKind kind, string name, IReadOnlyList<FieldError> errors) =>
-        new(new Status(StatusCode.InvalidArgument, ValidationErrors.Summarize(ResourceKinds.Get(kind).KindName, name, errors)));
+    /// <summary>Marks an <see cref="Invalid"/> refusal (REST: 422 Invalid, where other InvalidArguments are 400 BadRequest).</summary>
+    public const string ReasonTrailer = "hostdaemons-reason";
+
+    /// <summary>The field errors of an <see cref="Invalid"/> refusal, UTF-8 JSON <c>[{"reason","message","field"}]</c>: the REST Status' causes.</summary>
+    public const string CausesTrailer = "hostdaemons-causes-bin";
+
+    public static RpcException Invalid(ResourceKind kind, string name, IReadOnlyList<FieldError> errors)
+    {
+        var causes = new System.Text.Json.Nodes.JsonArray();
+        foreach (var error in errors)
+        {
+            causes.Add(new System.Text.Json.Nodes.JsonObject
+            {
+                ["reason"] = "FieldValue" + error.Type,
+                ["message"] = error.ToString()[Math.Min(error.ToString().Length, error.Path.Length + 2)..],
+                ["field"] = error.Path,
+            });
+        }
+
+        var trailers = new Metadata { { ReasonTrailer, "Invalid" }, { CausesTrailer, System.Text.Encoding.UTF8.GetBytes(causes.ToJsonString()) } };
+        return new RpcException(new Status(StatusCode.InvalidArgument, ValidationErrors.Summarize(ResourceKinds.Get(kind).KindName, name, errors)), trailers);
+    }
 
     public static RpcException BadRequest(string message) => new(new Status(StatusCode.InvalidArgument, message));
 

@@ -40,6 +40,14 @@ internal sealed class ObjectApplier(IObjectStore store, TimeProvider time)
             $"{ResourceKinds.Get(value.ResourceKind).Plural} cannot be applied: HostDaemons creates pods from DaemonSets and static manifests, and nodes when their agents register"),
     };
 
+    /// <summary>The kind's rules for changing <paramref name="existing"/> into <paramref name="updated"/>, as apply checks them.</summary>
+    public IReadOnlyList<FieldError> CheckUpdate(IKubeObject updated, IKubeObject existing) => (updated, existing) switch
+    {
+        (DaemonSet u, DaemonSet e) => CheckDaemonSetUpdate(u, e),
+        (PriorityClass u, PriorityClass e) => CheckPriorityClassUpdate(u, e),
+        _ => ObjectValidator.ValidateUpdate(updated, existing),
+    };
+
     /// <summary>Kinds whose only update rules are Kubernetes' immutable fields (<see cref="ObjectValidator.ValidateUpdate"/>).</summary>
     private Task<ApplyResponse> ApplyAsync<T>(T applied, ApplyRequest request, CancellationToken cancellationToken)
         where T : class, IKubeObject<T> =>

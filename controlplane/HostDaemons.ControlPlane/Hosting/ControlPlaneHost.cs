@@ -69,6 +69,7 @@ public static class ControlPlaneHost
         app.MapGrpcService<JoinAdminService>();
         app.MapGrpcService<UserCredentialService>();
         app.MapGrpcHealthChecksService();
+        app.MapKubernetesApi();
         return app;
     }
 }

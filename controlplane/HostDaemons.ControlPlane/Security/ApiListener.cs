@@ -5,7 +5,7 @@ namespace HostDaemons.ControlPlane.Security;
 /// <summary>
 /// Kestrel's one endpoint, from <c>--listen</c>: over TLS, HTTP/2 and HTTP/1.1 by ALPN (gRPC now, the Kubernetes REST
 /// API later on the same port) with <see cref="ServerTls"/>'s per-connection options; in development mode, plaintext
-/// HTTP/2 (h2c with prior knowledge), on loopback only. A plaintext client on the TLS port fails its handshake.
+/// HTTP/2 (h2c with prior knowledge) and HTTP/1.1 (<see cref="CleartextProtocols"/>), on loopback only. A plaintext client on the TLS port fails its handshake.
 /// </summary>
 internal static class ApiListener
 {
@@ -18,7 +18,14 @@ internal static class ApiListener
                 options.Protocols = HttpProtocols.Http1AndHttp2;
                 options.UseHttps(kestrel.ApplicationServices.GetRequiredService<ServerTls>().CallbackOptions);
             }
-            : options => options.Protocols = HttpProtocols.Http2;
+            : options => CleartextProtocols.Configure(options, CleartextProtocols.Http1SocketPath(listen.Port));
+
+        if (!listen.IsTls)
+        {
+            var socket = CleartextProtocols.Http1SocketPath(listen.Port);
+            File.Delete(socket);
+            kestrel.ListenUnixSocket(socket, options => options.Protocols = HttpProtocols.Http1);
+        }
 
         if (listen.Address is { } address)
         {

@@ -32,7 +32,8 @@ internal sealed class CallerAuthenticator(ListenEndpoint listen, IServiceProvide
         if (!connection.IsTls)
         {
             // Only a development-mode listener serves plaintext; a loopback peer is what it was promised.
-            return listen.IsDevelopmentMode && connection.LocalAddress is { } local && IPAddress.IsLoopback(local.IsIPv4MappedToIPv6 ? local.MapToIPv4() : local)
+            // A connection without an address came through the listener's private HTTP/1.1 Unix socket (CleartextProtocols).
+            return listen.IsDevelopmentMode && (connection.LocalAddress is null || IPAddress.IsLoopback(connection.LocalAddress.IsIPv4MappedToIPv6 ? connection.LocalAddress.MapToIPv4() : connection.LocalAddress))
                 ? CallerIdentity.DevelopmentAdministrator
                 : throw Unauthenticated("plaintext calls are only accepted by a development-mode control plane on a loopback address");
         }

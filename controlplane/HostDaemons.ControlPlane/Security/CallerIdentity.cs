@@ -14,6 +14,9 @@ internal enum AuthenticationMethod
 
     /// <summary>A plaintext connection to a loopback development-mode listener: everyone is an administrator.</summary>
     DevelopmentMode,
+
+    /// <summary>No credentials on a REST request: <c>system:anonymous</c>, which RBAC allows the public information only.</summary>
+    Anonymous,
 }
 
 /// <summary>

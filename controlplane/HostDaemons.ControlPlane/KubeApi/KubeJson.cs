@@ -1,0 +1,107 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using HostDaemons.Model.Objects;
+using HostDaemons.Model.Serialization;
+
+namespace HostDaemons.ControlPlane.KubeApi;
+
+/// <summary>Objects as the Kubernetes API writes them (JSON, with <c>apiVersion</c> and <c>kind</c>), and writing answers.</summary>
+internal static class KubeJson
+{
+    public const string ContentType = "application/json";
+
+    private static readonly JsonWriterOptions s_writerOptions = new() { Indented = false, SkipValidation = true };
+
+    /// <summary>The object's JSON, <c>apiVersion</c> and <c>kind</c> first.</summary>
+    public static JsonObject Encode(IKubeObject value)
+    {
+        var info = ResourceKinds.Get(value.ResourceKind);
+        var encoded = ObjectEncoder.Encode(value);
+        var result = new JsonObject { ["apiVersion"] = info.ApiVersion, ["kind"] = info.KindName };
+        foreach (var (key, node) in encoded.ToList())
+        {
+            if (key is not ("apiVersion" or "kind"))
+            {
+                encoded.Remove(key);
+                result[key] = node;
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>A list: <c>{"kind":"DaemonSetList","apiVersion":"apps/v1","metadata":{...},"items":[...]}</c>.</summary>
+    public static JsonObject List(ResourceKindInfo kind, IEnumerable<IKubeObject> items, string resourceVersion, string? continueToken, long? remaining)
+    {
+        var metadata = new JsonObject { ["resourceVersion"] = resourceVersion };
+        if (continueToken is not null)
+        {
+            metadata["continue"] = continueToken;
+        }
+
+        if (remaining is > 0)
+        {
+            metadata["remainingItemCount"] = remaining;
+        }
+
+        var array = new JsonArray();
+        foreach (var item in items)
+        {
+            array.Add(Encode(item));
+        }
+
+        return new JsonObject
+        {
+            ["kind"] = kind.KindName + "List",
+            ["apiVersion"] = kind.ApiVersion,
+            ["metadata"] = metadata,
+            ["items"] = array,
+        };
+    }
+
+    public static async Task WriteAsync(HttpContext http, int statusCode, JsonNode body, string contentType = ContentType)
+    {
+        http.Response.StatusCode = statusCode;
+        http.Response.ContentType = contentType;
+        await using var writer = new Utf8JsonWriter(http.Response.BodyWriter, s_writerOptions);
+        body.WriteTo(writer);
+        await writer.FlushAsync(http.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>One line of a watch stream, flushed at once.</summary>
+    public static async Task WriteLineAsync(HttpContext http, JsonNode body, CancellationToken cancellationToken)
+    {
+        await using (var writer = new Utf8JsonWriter(http.Response.BodyWriter, s_writerOptions))
+        {
+            body.WriteTo(writer);
+        }
+
+        System.Buffers.BuffersExtensions.Write(http.Response.BodyWriter, "\n"u8);
+        await http.Response.BodyWriter.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads a request body up to <paramref name="limit"/> bytes; null when it is larger.</summary>
+    public static async Task<string?> ReadBodyAsync(HttpContext http, int limit)
+    {
+        if (http.Request.ContentLength > limit)
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await http.Request.Body.ReadAsync(chunk, http.RequestAborted).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+}
