@@ -4,6 +4,7 @@ using HostDaemons.Api.V1;
 using HostDaemons.Cli.Client;
 using HostDaemons.Cli.Printing;
 using HostDaemons.Model.Objects;
+using HostDaemons.Model.Printing;
 using HostDaemons.Model.V1;
 
 namespace HostDaemons.Cli.Commands;

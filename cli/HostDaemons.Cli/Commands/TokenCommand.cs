@@ -3,6 +3,7 @@ using System.Globalization;
 using HostDaemons.Api.V1;
 using HostDaemons.Cli.Client;
 using HostDaemons.Cli.Printing;
+using HostDaemons.Model.Printing;
 using HostDaemons.Model.Quantities;
 
 namespace HostDaemons.Cli.Commands;

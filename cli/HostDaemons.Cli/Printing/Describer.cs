@@ -2,6 +2,7 @@ using System.Globalization;
 using HostDaemons.Api.V1;
 using HostDaemons.Model.Labels;
 using HostDaemons.Model.Objects;
+using HostDaemons.Model.Printing;
 using HostDaemons.Model.Quantities;
 using HostDaemons.Model.V1;
 
@@ -193,7 +194,7 @@ internal sealed partial class Describer(DateTimeOffset now, TimeZoneInfo zone)
         var meta = node.Metadata ?? new ObjectMeta();
         var spec = node.Spec ?? new NodeSpec();
         var status = node.Status ?? new NodeStatus();
-        var roles = ResourceTable.Roles(node);
+        var roles = ResourceTables.Roles(node);
         w.Write(0, $"Name:\t{meta.Name}\n");
         w.Write(0, $"Roles:\t{(roles.Count == 0 ? "<none>" : string.Join(",", roles))}\n");
         Labels(w, "Labels", meta.Labels);

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using HostDaemons.Model.Labels;
 using HostDaemons.Model.Objects;
+using HostDaemons.Model.Printing;
 using HostDaemons.Model.Serialization;
 using HostDaemons.Model.V1;
 
@@ -32,13 +33,13 @@ internal sealed class ResourcePrinter(OutputFormat format, bool withNamespace, b
                 var wide = format == OutputFormat.Wide;
                 if (header)
                 {
-                    table.AddRow(Decorate(ResourceTable.Header(kind, wide), "NAMESPACE", "LABELS"));
+                    table.AddRow(Decorate(ResourceTables.Header(kind, wide), "NAMESPACE", "LABELS"));
                 }
 
                 var now = time.GetUtcNow();
                 foreach (var item in items)
                 {
-                    table.AddRow(Decorate(ResourceTable.Row(item, wide, now), item.Metadata.Namespace, LabelSelectors.FormatLabels(item.Metadata.Labels)));
+                    table.AddRow(Decorate(ResourceTables.Row(item, wide, now), item.Metadata.Namespace, LabelSelectors.FormatLabels(item.Metadata.Labels)));
                 }
 
                 table.WriteTo(output);

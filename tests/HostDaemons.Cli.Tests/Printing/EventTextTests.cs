@@ -1,5 +1,5 @@
-using HostDaemons.Cli.Printing;
 using HostDaemons.Model.Objects;
+using HostDaemons.Model.Printing;
 using HostDaemons.Model.V1;
 
 namespace HostDaemons.Cli.Tests.Printing;

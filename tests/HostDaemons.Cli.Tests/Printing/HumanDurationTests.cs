@@ -1,4 +1,4 @@
-using HostDaemons.Cli.Printing;
+using HostDaemons.Model.Printing;
 
 namespace HostDaemons.Cli.Tests.Printing;
 

@@ -1,4 +1,4 @@
-using HostDaemons.Cli.Printing;
+using HostDaemons.Model.Printing;
 using HostDaemons.Model.V1;
 
 namespace HostDaemons.Cli.Tests.Printing;

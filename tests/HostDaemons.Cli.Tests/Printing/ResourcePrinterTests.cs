@@ -75,8 +75,8 @@ public sealed class ResourcePrinterTests
     {
         var text = Print(OutputFormat.Wide, [RunningPod("a-1")]);
 
-        Assert.StartsWith("NAME   READY   STATUS    RESTARTS   AGE   IP       NODE\n", text, StringComparison.Ordinal);
-        Assert.EndsWith("<none>   node-1\n", text, StringComparison.Ordinal);
+        Assert.StartsWith("NAME   READY   STATUS    RESTARTS   AGE   IP       NODE     NOMINATED NODE   READINESS GATES\n", text, StringComparison.Ordinal);
+        Assert.EndsWith("<none>   node-1   <none>           <none>\n", text, StringComparison.Ordinal);
     }
 
     [Fact]

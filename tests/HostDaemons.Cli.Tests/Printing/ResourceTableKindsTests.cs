@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using HostDaemons.Cli.Printing;
+using HostDaemons.Model.Printing;
 using HostDaemons.Model.V1;
 using Microsoft.Extensions.Time.Testing;
 
@@ -11,7 +12,7 @@ public sealed class ResourceTableKindsTests
     private static ObjectMeta Meta(string name, string ns = "default") =>
         new() { Name = name, Namespace = ns, CreationTimestamp = TestPods.Ago(TimeSpan.FromMinutes(5)) };
 
-    private static string[] Row(Google.Protobuf.IMessage value, bool wide = false) => ResourceTable.Row((Model.Objects.IKubeObject)value, wide, TestPods.Now);
+    private static string[] Row(Google.Protobuf.IMessage value, bool wide = false) => ResourceTables.Row((Model.Objects.IKubeObject)value, wide, TestPods.Now);
 
     [Theory]
     [InlineData(ResourceKind.ConfigMap, false, "NAME,DATA,AGE")]
@@ -26,7 +27,7 @@ public sealed class ResourceTableKindsTests
     [InlineData(ResourceKind.PriorityClass, false, "NAME,VALUE,GLOBAL-DEFAULT,AGE,PREEMPTIONPOLICY")]
     public void Header_NewKinds_KubectlsColumns(ResourceKind kind, bool wide, string columns)
     {
-        Assert.Equal(columns.Split(','), ResourceTable.Header(kind, wide));
+        Assert.Equal(columns.Split(','), ResourceTables.Header(kind, wide));
     }
 
     [Fact]

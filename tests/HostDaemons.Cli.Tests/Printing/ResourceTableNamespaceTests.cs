@@ -1,5 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 using HostDaemons.Cli.Printing;
+using HostDaemons.Model.Printing;
 using HostDaemons.Model.V1;
 using Microsoft.Extensions.Time.Testing;
 
@@ -30,13 +31,13 @@ public sealed class ResourceTableNamespaceTests
     [InlineData(true)]
     public void Header_Namespace_IsKubectlsColumnsWideOrNot(bool wide)
     {
-        Assert.Equal(["NAME", "STATUS", "AGE"], ResourceTable.Header(ResourceKind.Namespace, wide));
+        Assert.Equal(["NAME", "STATUS", "AGE"], ResourceTables.Header(ResourceKind.Namespace, wide));
     }
 
     [Fact]
     public void Row_Namespace_NamePhaseAge()
     {
-        Assert.Equal(["kube-system", "Active", "5d"], ResourceTable.Row(Namespace("kube-system", "Active", TimeSpan.FromDays(5)), wide: false, TestPods.Now));
+        Assert.Equal(["kube-system", "Active", "5d"], ResourceTables.Row(Namespace("kube-system", "Active", TimeSpan.FromDays(5)), wide: false, TestPods.Now));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using HostDaemons.Cli.Printing;
+using HostDaemons.Model.Printing;
 using HostDaemons.Model.V1;
 using Microsoft.Extensions.Time.Testing;
 
@@ -29,14 +30,14 @@ public sealed class ResourceTableSecretTests
     [InlineData(true)]
     public void Header_Secret_IsKubectlsColumnsWideOrNot(bool wide)
     {
-        Assert.Equal(["NAME", "TYPE", "DATA", "AGE"], ResourceTable.Header(ResourceKind.Secret, wide));
+        Assert.Equal(["NAME", "TYPE", "DATA", "AGE"], ResourceTables.Header(ResourceKind.Secret, wide));
     }
 
     [Fact]
     public void Row_Secret_NameTypeKeyCountAge()
     {
         Assert.Equal(["regcred", "kubernetes.io/dockerconfigjson", "1", "3m"],
-            ResourceTable.Row(Secret("regcred", "kubernetes.io/dockerconfigjson", 1), wide: false, TestPods.Now));
+            ResourceTables.Row(Secret("regcred", "kubernetes.io/dockerconfigjson", 1), wide: false, TestPods.Now));
     }
 
     [Fact]

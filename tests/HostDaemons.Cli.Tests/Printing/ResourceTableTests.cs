@@ -1,4 +1,4 @@
-using HostDaemons.Cli.Printing;
+using HostDaemons.Model.Printing;
 using HostDaemons.Model.V1;
 
 namespace HostDaemons.Cli.Tests.Printing;
@@ -50,27 +50,27 @@ public sealed class ResourceTableTests
     [InlineData(ResourceKind.DaemonSet, false, "NAME,DESIRED,CURRENT,READY,UP-TO-DATE,AVAILABLE,NODE SELECTOR,AGE")]
     [InlineData(ResourceKind.DaemonSet, true, "NAME,DESIRED,CURRENT,READY,UP-TO-DATE,AVAILABLE,NODE SELECTOR,AGE,CONTAINERS,IMAGES,SELECTOR")]
     [InlineData(ResourceKind.Pod, false, "NAME,READY,STATUS,RESTARTS,AGE")]
-    [InlineData(ResourceKind.Pod, true, "NAME,READY,STATUS,RESTARTS,AGE,IP,NODE")]
+    [InlineData(ResourceKind.Pod, true, "NAME,READY,STATUS,RESTARTS,AGE,IP,NODE,NOMINATED NODE,READINESS GATES")]
     [InlineData(ResourceKind.Node, false, "NAME,STATUS,ROLES,AGE,VERSION")]
     [InlineData(ResourceKind.Node, true, "NAME,STATUS,ROLES,AGE,VERSION,INTERNAL-IP,EXTERNAL-IP,OS-IMAGE,KERNEL-VERSION,CONTAINER-RUNTIME")]
     public void Header_EveryKind_IsKubectlColumns(ResourceKind kind, bool wide, string expected)
     {
-        Assert.Equal(expected, string.Join(",", ResourceTable.Header(kind, wide)));
+        Assert.Equal(expected, string.Join(",", ResourceTables.Header(kind, wide)));
     }
 
     [Fact]
     public void Row_DaemonSet_StatusCountsNodeSelectorAndAge()
     {
-        Assert.Equal(["ssd-monitor", "3", "3", "2", "1", "2", "disk=ssd,zone=a", "5m"], ResourceTable.Row(DaemonSet(), wide: false, TestPods.Now));
+        Assert.Equal(["ssd-monitor", "3", "3", "2", "1", "2", "disk=ssd,zone=a", "5m"], ResourceTables.Row(DaemonSet(), wide: false, TestPods.Now));
     }
 
     [Fact]
     public void Row_DaemonSetWide_AddsContainersImagesAndSelector()
     {
-        var row = ResourceTable.Row(DaemonSet(), wide: true, TestPods.Now);
+        var row = ResourceTables.Row(DaemonSet(), wide: true, TestPods.Now);
 
         Assert.Equal(["main,sidecar", "ssd-monitor,busybox:1.36", "app=ssd-monitor"], row[^3..]);
-        Assert.Equal(ResourceTable.Header(ResourceKind.DaemonSet, wide: true).Length, row.Length);
+        Assert.Equal(ResourceTables.Header(ResourceKind.DaemonSet, wide: true).Length, row.Length);
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public sealed class ResourceTableTests
         ds.Status = null;
         ds.Spec.Template.Spec.NodeSelector.Clear();
 
-        Assert.Equal(["ssd-monitor", "0", "0", "0", "0", "0", "<none>", "5m"], ResourceTable.Row(ds, wide: false, TestPods.Now));
+        Assert.Equal(["ssd-monitor", "0", "0", "0", "0", "0", "<none>", "5m"], ResourceTables.Row(ds, wide: false, TestPods.Now));
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public sealed class ResourceTableTests
         var ds = DaemonSet();
         ds.Spec.Selector = null;
 
-        Assert.Equal("<none>", ResourceTable.Row(ds, wide: true, TestPods.Now)[^1]);
+        Assert.Equal("<none>", ResourceTables.Row(ds, wide: true, TestPods.Now)[^1]);
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public sealed class ResourceTableTests
         var ds = DaemonSet();
         ds.Metadata.CreationTimestamp = null;
 
-        Assert.Equal("<unknown>", ResourceTable.Row(ds, wide: false, TestPods.Now)[7]);
+        Assert.Equal("<unknown>", ResourceTables.Row(ds, wide: false, TestPods.Now)[7]);
     }
 
     [Fact]
@@ -108,16 +108,16 @@ public sealed class ResourceTableTests
         pod.Status.Phase = "Running";
         pod.Status.ContainerStatuses.Add(TestPods.Running("c0"));
 
-        Assert.Equal(["ssd-monitor-abcde", "1/1", "Running", "0", "5m"], ResourceTable.Row(pod, wide: false, TestPods.Now));
+        Assert.Equal(["ssd-monitor-abcde", "1/1", "Running", "0", "5m"], ResourceTables.Row(pod, wide: false, TestPods.Now));
     }
 
     [Fact]
-    public void Row_PodWide_AddsIpAndNode()
+    public void Row_PodWide_AddsIpNodeNominatedNodeAndReadinessGates()
     {
         var pod = TestPods.Pod();
         pod.Status.PodIp = "172.17.0.3";
 
-        Assert.Equal(["172.17.0.3", "node-1"], ResourceTable.Row(pod, wide: true, TestPods.Now)[^2..]);
+        Assert.Equal(["172.17.0.3", "node-1", "<none>", "<none>"], ResourceTables.Row(pod, wide: true, TestPods.Now)[^4..]);
     }
 
     [Fact]
@@ -126,7 +126,7 @@ public sealed class ResourceTableTests
         var pod = TestPods.Pod();
         pod.Spec.NodeName = "";
 
-        Assert.Equal(["<none>", "<none>"], ResourceTable.Row(pod, wide: true, TestPods.Now)[^2..]);
+        Assert.Equal(["<none>", "<none>"], ResourceTables.Row(pod, wide: true, TestPods.Now)[^4..^2]);
     }
 
     [Theory]
@@ -135,7 +135,7 @@ public sealed class ResourceTableTests
     [InlineData("Unknown", "NotReady")]
     public void Row_Node_StatusFromReadyCondition(string condition, string expected)
     {
-        Assert.Equal(["node-1", expected, "<none>", "3d", "hostdaemons-v0.1.0"], ResourceTable.Row(Node(condition), wide: false, TestPods.Now));
+        Assert.Equal(["node-1", expected, "<none>", "3d", "hostdaemons-v0.1.0"], ResourceTables.Row(Node(condition), wide: false, TestPods.Now));
     }
 
     [Fact]
@@ -144,7 +144,7 @@ public sealed class ResourceTableTests
         var node = Node();
         node.Status.Conditions.Clear();
 
-        Assert.Equal("Unknown", ResourceTable.Row(node, wide: false, TestPods.Now)[1]);
+        Assert.Equal("Unknown", ResourceTables.Row(node, wide: false, TestPods.Now)[1]);
     }
 
     [Fact]
@@ -153,7 +153,7 @@ public sealed class ResourceTableTests
         var node = Node();
         node.Spec.Unschedulable = true;
 
-        Assert.Equal("Ready,SchedulingDisabled", ResourceTable.Row(node, wide: false, TestPods.Now)[1]);
+        Assert.Equal("Ready,SchedulingDisabled", ResourceTables.Row(node, wide: false, TestPods.Now)[1]);
     }
 
     [Fact]
@@ -165,7 +165,7 @@ public sealed class ResourceTableTests
         node.Metadata.Labels["kubernetes.io/role"] = "edge";
         node.Metadata.Labels["disk"] = "ssd";
 
-        Assert.Equal("control-plane,edge,worker", ResourceTable.Row(node, wide: false, TestPods.Now)[2]);
+        Assert.Equal("control-plane,edge,worker", ResourceTables.Row(node, wide: false, TestPods.Now)[2]);
     }
 
     [Fact]
@@ -177,14 +177,14 @@ public sealed class ResourceTableTests
         var emptyRole = Node();
         emptyRole.Metadata.Labels["kubernetes.io/role"] = "";
 
-        Assert.Equal("worker", ResourceTable.Row(node, wide: false, TestPods.Now)[2]);
-        Assert.Equal("<none>", ResourceTable.Row(emptyRole, wide: false, TestPods.Now)[2]);
+        Assert.Equal("worker", ResourceTables.Row(node, wide: false, TestPods.Now)[2]);
+        Assert.Equal("<none>", ResourceTables.Row(emptyRole, wide: false, TestPods.Now)[2]);
     }
 
     [Fact]
     public void Row_NodeWide_AddressesAndSystemInfo()
     {
-        Assert.Equal(["10.0.0.1", "<none>", "Ubuntu 24.04", "6.8.0", "docker://27.0.1"], ResourceTable.Row(Node(), wide: true, TestPods.Now)[^5..]);
+        Assert.Equal(["10.0.0.1", "<none>", "Ubuntu 24.04", "6.8.0", "docker://27.0.1"], ResourceTables.Row(Node(), wide: true, TestPods.Now)[^5..]);
     }
 
     [Fact]
@@ -192,7 +192,7 @@ public sealed class ResourceTableTests
     {
         var node = new Node { Metadata = new ObjectMeta { Name = "bare" } };
 
-        Assert.Equal(["bare", "Unknown", "<none>", "<unknown>", "", "<none>", "<none>", "<unknown>", "<unknown>", "<unknown>"], ResourceTable.Row(node, wide: true, TestPods.Now));
+        Assert.Equal(["bare", "Unknown", "<none>", "<unknown>", "", "<none>", "<none>", "<unknown>", "<unknown>", "<unknown>"], ResourceTables.Row(node, wide: true, TestPods.Now));
     }
 
     [Fact]
@@ -201,7 +201,7 @@ public sealed class ResourceTableTests
         var ds = DaemonSet();
         ds.Metadata.CreationTimestamp = TestPods.Ago(TimeSpan.FromHours(5.5));
 
-        Assert.Equal("5h30m", ResourceTable.Age(ds, TestPods.Now));
+        Assert.Equal("5h30m", ResourceTables.Age(ds, TestPods.Now));
     }
 
     private static Event Event() =>
@@ -212,14 +212,14 @@ public sealed class ResourceTableTests
     [InlineData(true, "LAST SEEN,TYPE,REASON,OBJECT,SUBOBJECT,SOURCE,MESSAGE,FIRST SEEN,COUNT,NAME")]
     public void Header_Event_IsKubectlColumns(bool wide, string expected)
     {
-        Assert.Equal(expected, string.Join(",", ResourceTable.Header(ResourceKind.Event, wide)));
+        Assert.Equal(expected, string.Join(",", ResourceTables.Header(ResourceKind.Event, wide)));
     }
 
     [Fact]
     public void Row_Event_LastSeenTypeReasonObjectTrimmedMessage()
     {
         Assert.Equal(["40s", "Warning", "BackOff", "pod/ssd-monitor-x7k2p", "Back-off restarting failed container monitor"],
-            ResourceTable.Row(Event(), wide: false, TestPods.Now));
+            ResourceTables.Row(Event(), wide: false, TestPods.Now));
     }
 
     [Fact]
@@ -231,7 +231,7 @@ public sealed class ResourceTableTests
         Assert.Equal(
             ["40s", "Warning", "BackOff", "pod/ssd-monitor-x7k2p", "spec.containers{monitor}", "hostdaemons-agent, node-1",
                 "Back-off restarting failed container monitor", "5m", "3", "ssd-monitor-x7k2p.backoff"],
-            ResourceTable.Row(e, wide: true, TestPods.Now));
+            ResourceTables.Row(e, wide: true, TestPods.Now));
     }
 
     [Fact]
@@ -241,7 +241,7 @@ public sealed class ResourceTableTests
         e.Count = 0;
         e.LastTimestamp = null;
 
-        var row = ResourceTable.Row(e, wide: true, TestPods.Now);
+        var row = ResourceTables.Row(e, wide: true, TestPods.Now);
 
         Assert.Equal("5m", row[0]);
         Assert.Equal("1", row[8]);

@@ -2,10 +2,10 @@ using System.Globalization;
 using HostDaemons.Model.Objects;
 using HostDaemons.Model.V1;
 
-namespace HostDaemons.Cli.Printing;
+namespace HostDaemons.Model.Printing;
 
 /// <summary>How kubectl words an Event: its object, source, times and order (printEvent and describe's DescribeEvents).</summary>
-internal static class EventText
+public static class EventText
 {
     /// <summary><c>pod/ssd-monitor-x7k2p</c>: the lower-case kind and the name, or just the kind when there is no name.</summary>
     public static string Object(Event e)

@@ -3,18 +3,18 @@ using HostDaemons.Model.Labels;
 using HostDaemons.Model.Objects;
 using HostDaemons.Model.V1;
 
-namespace HostDaemons.Cli.Printing;
+namespace HostDaemons.Model.Printing;
 
-/// <summary>kubectl's rows for Services, EndpointSlices and RBAC objects (printService, printEndpointSlice, printRoleBinding...).</summary>
-internal static partial class ResourceTable
+/// <summary>The cells of Services, EndpointSlices and RBAC objects (printService, printEndpointSlice, printRoleBinding...).</summary>
+public static partial class ResourceTables
 {
     private const int MaxListed = 3;
 
-    private static string[] ServiceRow(Service service, bool wide, DateTimeOffset now)
+    private static object[] ServiceCells(Service service, DateTimeOffset now)
     {
         var spec = service.Spec ?? new ServiceSpec();
         var ports = PortsText(spec.Ports);
-        string[] row =
+        return
         [
             service.Metadata.Name,
             spec.Type,
@@ -22,20 +22,24 @@ internal static partial class ResourceTable
             ExternalIp(service),
             ports.Length == 0 ? "<none>" : ports,
             Age(service, now),
+            LabelSelectors.FormatLabels(spec.Selector),
         ];
-        return wide ? [.. row, LabelSelectors.FormatLabels(spec.Selector)] : row;
     }
 
     /// <summary>kubectl's makePortString: <c>80/TCP,443:30443/TCP</c>.</summary>
     public static string PortsText(IEnumerable<ServicePort> ports) =>
         string.Join(",", ports.Select(p => p.NodePort > 0 ? $"{N(p.Port)}:{N(p.NodePort)}/{p.Protocol}" : $"{N(p.Port)}/{p.Protocol}"));
 
-    /// <summary>kubectl's getServiceExternalIP. HostDaemons sets no load balancer status, so a LoadBalancer stays pending.</summary>
+    /// <summary>
+    /// The server's getServiceExternalIP (wide, so never clipped): load balancer addresses sorted and unique, then the
+    /// external IPs. HostDaemons sets no load balancer status, so a LoadBalancer stays pending.
+    /// </summary>
     private static string ExternalIp(Service service)
     {
         var spec = service.Spec ?? new ServiceSpec();
         var external = string.Join(",", spec.ExternalIps);
-        var ingress = string.Join(",", service.Status?.LoadBalancer?.Ingress.Select(i => i.Ip.Length > 0 ? i.Ip : i.Hostname) ?? []);
+        var ingress = string.Join(",", (service.Status?.LoadBalancer?.Ingress.Select(i => i.Ip.Length > 0 ? i.Ip : i.Hostname) ?? [])
+            .Where(a => a.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
         return spec.Type switch
         {
             "ClusterIP" or "NodePort" => external.Length > 0 ? external : "<none>",
@@ -45,7 +49,7 @@ internal static partial class ResourceTable
         };
     }
 
-    private static string[] EndpointSliceRow(EndpointSlice slice, DateTimeOffset now)
+    private static object[] EndpointSliceCells(EndpointSlice slice, DateTimeOffset now)
     {
         var ports = slice.Ports.Select(p => p.HasPort ? N(p.Port) : p.HasName ? p.Name : "*").ToList();
         var addresses = slice.Endpoints.SelectMany(e => e.Addresses).ToList();
@@ -64,20 +68,14 @@ internal static partial class ResourceTable
         return shown.Length == 0 ? "<unset>" : shown;
     }
 
-    private static string[] BindingRow(string name, RoleRef? roleRef, IEnumerable<Subject> subjects, string age, bool wide)
+    private static object[] BindingCells(string name, RoleRef? roleRef, IEnumerable<Subject> subjects, string age)
     {
-        string[] row = [name, $"{roleRef?.Kind}/{roleRef?.Name}", age];
-        if (!wide)
-        {
-            return row;
-        }
-
         var list = subjects.ToList();
         string Names(string kind) => string.Join(", ", list.Where(s => s.Kind == kind).Select(s => kind == "ServiceAccount" ? $"{s.Namespace}/{s.Name}" : s.Name));
-        return [.. row, Names("User"), Names("Group"), Names("ServiceAccount")];
+        return [name, $"{roleRef?.Kind}/{roleRef?.Name}", age, Names("User"), Names("Group"), Names("ServiceAccount")];
     }
 
-    /// <summary>Roles' CREATED AT: the creation time in UTC, RFC 3339.</summary>
+    /// <summary>The default table convertor's CREATED AT: the creation time in UTC, RFC 3339 (Go's zero time when unset).</summary>
     private static string CreatedAt(IKubeObject value) =>
         value.Metadata.CreationTimestamp is { } created
             ? created.ToDateTimeOffset().ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)

@@ -1,20 +1,25 @@
 using System.Globalization;
 using HostDaemons.Model.V1;
 
-namespace HostDaemons.Cli.Printing;
+namespace HostDaemons.Model.Printing;
 
 /// <summary>
 /// The READY, STATUS and RESTARTS columns of a pod, derived as kubectl's printPod derives them: init containers first
 /// (<c>Init:1/2</c>, <c>Init:CrashLoopBackOff</c>, <c>Init:ExitCode:1</c>), then the app containers; sidecars (init
 /// containers with restartPolicy Always) count towards READY as kubectl 1.29 and later count them.
 /// </summary>
-internal static class PodStatusText
+public static class PodStatusText
 {
     public static (string Ready, string Status, string Restarts) Describe(Pod pod, DateTimeOffset now)
     {
         var status = pod.Status ?? new PodStatus();
         var spec = pod.Spec ?? new PodSpec();
         var reason = status.Reason.Length > 0 ? status.Reason : status.Phase.Length > 0 ? status.Phase : "Pending";
+        if (status.Conditions.Any(c => c.Type == "PodScheduled" && c.Reason == "SchedulingGated"))
+        {
+            reason = "SchedulingGated";
+        }
+
         var sidecars = spec.InitContainers.Where(IsSidecar).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
         var total = spec.Containers.Count + sidecars.Count;
         var ready = 0;
@@ -87,7 +92,11 @@ internal static class PodStatusText
             }
         }
 
-        if (pod.Metadata?.DeletionTimestamp is not null && status.Phase is not ("Succeeded" or "Failed"))
+        if (pod.Metadata?.DeletionTimestamp is not null && status.Reason == "NodeLost")
+        {
+            reason = "Unknown";
+        }
+        else if (pod.Metadata?.DeletionTimestamp is not null && status.Phase is not ("Succeeded" or "Failed"))
         {
             reason = "Terminating";
         }

@@ -1,9 +1,9 @@
 using System.Globalization;
 
-namespace HostDaemons.Cli.Printing;
+namespace HostDaemons.Model.Printing;
 
 /// <summary>kubectl's AGE format (apimachinery's duration.HumanDuration): 45s, 3m20s, 5h, 2d3h, 400d, 3y20d.</summary>
-internal static class HumanDuration
+public static class HumanDuration
 {
     public static string Format(TimeSpan d)
     {
