@@ -37,10 +37,14 @@ internal sealed class AdminServiceHarness : IAsyncDisposable
     /// An admin API over a store the caller owns, its streaming calls ending when <paramref name="lifetime"/> stops; it
     /// shares <paramref name="mirrors"/> with a node API over the same store, when given.
     /// </summary>
-    public static AdminServiceImpl Create(StoreHarness store, IHostApplicationLifetime lifetime, MirrorPods? mirrors = null, PodSecurityAdmission? podSecurity = null) =>
-        new(store.Store, new ObjectApplier(store.Store, store.Time), new PodTerminator(store.Store, store.Time), new AgentTunnels(),
+    public static AdminServiceImpl Create(StoreHarness store, IHostApplicationLifetime lifetime, MirrorPods? mirrors = null, PodSecurityAdmission? podSecurity = null)
+    {
+        podSecurity ??= PodSecurity(store.Store);
+        var writes = new ObjectWrites(store.Store, new ObjectApplier(store.Store, store.Time), new PodTerminator(store.Store, store.Time),
             mirrors ?? new MirrorPods(store.Store, new EventRecorder(store.Store, store.Time), PodSecurity(store.Store), store.Time, NullLogger<MirrorPods>.Instance),
-            new StreamingCalls(lifetime), Revocation(store), podSecurity ?? PodSecurity(store.Store), store.Time, Reviews(store));
+            Revocation(store), podSecurity, store.Time);
+        return new(store.Store, writes, new AgentTunnels(), new StreamingCalls(lifetime), podSecurity, store.Time, Reviews(store));
+    }
 
     /// <summary>Pod Security admission over <paramref name="store"/>, with the control plane's default (privileged) unless told, and no authorizer unless given.</summary>
     public static PodSecurityAdmission PodSecurity(IObjectStore store, string defaultLevel = "privileged", IAccessAuthorizer? authorizer = null) =>
