@@ -5,6 +5,7 @@ using HostDaemons.ControlPlane.Api;
 using HostDaemons.ControlPlane.Authorization;
 using HostDaemons.ControlPlane.Storage;
 using HostDaemons.Model.Objects;
+using HostDaemons.Model.Printing;
 
 namespace HostDaemons.ControlPlane.KubeApi;
 
@@ -31,7 +32,10 @@ internal sealed partial class KubeApiHandler
             case ("token", _):
                 throw new KubeStatusException(KubeStatus.NotFound("the server could not find the requested resource (serviceaccounts/token)"));
             case ("" or "status", "get"):
-                await KubeJson.WriteAsync(http, 200, KubeJson.Encode(Get(request))).ConfigureAwait(false);
+                var found = Get(request);
+                await KubeJson.WriteAsync(http, 200, TableRequest.From(http.Request) is { } table
+                    ? KubeTableWriter.BuildOne(request.Kind, found, table.Include, time.GetUtcNow(), table.ApiVersion)
+                    : KubeJson.Encode(found)).ConfigureAwait(false);
                 break;
             case ("", "list"):
                 await ListAsync(http, request).ConfigureAwait(false);
@@ -89,7 +93,10 @@ internal sealed partial class KubeApiHandler
             next = ContinueToken.Format(revision, last.Metadata.Namespace + "/" + last.Metadata.Name);
         }
 
-        var body = KubeJson.List(request.Kind, items, revision.ToString(System.Globalization.CultureInfo.InvariantCulture), next, remaining);
+        var version = revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var body = TableRequest.From(http.Request) is { } table
+            ? KubeTableWriter.Build(request.Kind, items, version, next, table.Include, time.GetUtcNow(), table.ApiVersion, remainingItemCount: remaining)
+            : KubeJson.List(request.Kind, items, version, next, remaining);
         await KubeJson.WriteAsync(http, 200, body).ConfigureAwait(false);
     }
 

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using HostDaemons.ControlPlane.Api;
 using HostDaemons.ControlPlane.Storage;
 using HostDaemons.Model.Objects;
+using HostDaemons.Model.Printing;
 
 namespace HostDaemons.ControlPlane.KubeApi;
 
@@ -28,6 +29,8 @@ internal sealed partial class KubeApiHandler
             ? TimeSpan.FromSeconds(Math.Min(seconds, 24 * 3600))
             : s_defaultWatchTimeout;
         var version = query["resourceVersion"].ToString();
+        var table = TableRequest.From(http.Request) is { } asTable ? new TableWatchEncoder(request.Kind, asTable.Include, asTable.ApiVersion) : null;
+        JsonNode EncodeObject(IKubeObject value) => table is null ? KubeJson.Encode(value) : table.Encode(value, time.GetUtcNow());
 
         IReadOnlyList<IKubeObject> initial = [];
         StoreSubscription subscription;
@@ -65,10 +68,10 @@ internal sealed partial class KubeApiHandler
             {
                 foreach (var item in initial.Where(selection.Contains).OrderBy(o => o.Metadata.Namespace, StringComparer.Ordinal).ThenBy(o => o.Metadata.Name, StringComparer.Ordinal))
                 {
-                    await KubeJson.WriteLineAsync(http, Event("ADDED", KubeJson.Encode(item)), ct).ConfigureAwait(false);
+                    await KubeJson.WriteLineAsync(http, Event("ADDED", EncodeObject(item)), ct).ConfigureAwait(false);
                 }
 
-                await PumpAsync(http, request, selection, subscription, bookmarks, ct).ConfigureAwait(false);
+                await PumpAsync(http, request, selection, subscription, bookmarks, EncodeObject, ct).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
@@ -77,7 +80,8 @@ internal sealed partial class KubeApiHandler
         }).ConfigureAwait(false);
     }
 
-    private async Task PumpAsync(HttpContext http, KubeRequest request, WatchSelection selection, StoreSubscription subscription, bool bookmarks, CancellationToken ct)
+    private async Task PumpAsync(HttpContext http, KubeRequest request, WatchSelection selection, StoreSubscription subscription, bool bookmarks,
+        Func<IKubeObject, JsonNode> encode, CancellationToken ct)
     {
         var reader = subscription.Events;
         Task<bool>? pending = null;
@@ -112,13 +116,15 @@ internal sealed partial class KubeApiHandler
             {
                 if (selection.TypeOf(e) is { } type)
                 {
-                    var encoded = KubeJson.Encode(e.Object);
-                    if (type == "DELETED" || e.Type == StoreEventType.Deleted)
+                    var value = e.Object;
+                    if (e.Type == StoreEventType.Deleted)
                     {
-                        encoded["metadata"]!["resourceVersion"] = e.Revision.ToString(CultureInfo.InvariantCulture);
+                        // A deletion is at its own revision, which the deleted object's metadata does not carry.
+                        value = value.CloneObject();
+                        value.Metadata.ResourceVersion = e.Revision.ToString(CultureInfo.InvariantCulture);
                     }
 
-                    await KubeJson.WriteLineAsync(http, Event(type, encoded), ct).ConfigureAwait(false);
+                    await KubeJson.WriteLineAsync(http, Event(type, encode(value)), ct).ConfigureAwait(false);
                 }
             }
         }
