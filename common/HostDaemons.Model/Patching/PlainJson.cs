@@ -170,4 +170,44 @@ internal static class PlainJson
                 break;
         }
     }
+
+    /// <summary>
+    /// A value without the null members of its objects, at any depth (null list items stay): Kubernetes'
+    /// <c>discardNullValuesFromPatch</c> and evanphx/json-patch's <c>pruneNulls</c>. Changes the value in place.
+    /// </summary>
+    public static object? DiscardNulls(object? value)
+    {
+        switch (value)
+        {
+            case OrderedDictionary<string, object?> map:
+                foreach (var key in map.Where(e => e.Value is null).Select(e => e.Key).ToList())
+                {
+                    map.Remove(key);
+                }
+
+                foreach (var (_, child) in map)
+                {
+                    DiscardNulls(child);
+                }
+
+                break;
+            case List<object?> list:
+                foreach (var item in list)
+                {
+                    DiscardNulls(item);
+                }
+
+                break;
+        }
+
+        return value;
+    }
+
+    /// <summary>How many values (objects, lists, scalars and nulls) a value holds, itself included.</summary>
+    public static int Count(object? value) => value switch
+    {
+        OrderedDictionary<string, object?> map => 1 + map.Sum(e => Count(e.Value)),
+        List<object?> list => 1 + list.Sum(Count),
+        _ => 1,
+    };
 }

@@ -153,39 +153,10 @@ public static partial class StrategicMergePatch
                     return MergeList([], list, known.Schema, known.Meta.MergeKey, isDeleteList: false);
                 }
 
-                return list.Select(item => item is Map itemMap ? MergeMap(new Map(StringComparer.Ordinal), itemMap, known.Schema) : DiscardNulls(item)).ToList();
+                return list.Select(item => item is Map itemMap ? MergeMap(new Map(StringComparer.Ordinal), itemMap, known.Schema) : PlainJson.DiscardNulls(item)).ToList();
             default:
-                return DiscardNulls(value);
+                return PlainJson.DiscardNulls(value);
         }
-    }
-
-    /// <summary>Kubernetes' <c>discardNullValuesFromPatch</c>: a value without the null entries of its objects.</summary>
-    private static object? DiscardNulls(object? value)
-    {
-        switch (value)
-        {
-            case Map map:
-                foreach (var key in map.Where(e => e.Value is null).Select(e => e.Key).ToList())
-                {
-                    map.Remove(key);
-                }
-
-                foreach (var (_, child) in map)
-                {
-                    DiscardNulls(child);
-                }
-
-                break;
-            case List<object?> list:
-                foreach (var item in list)
-                {
-                    DiscardNulls(item);
-                }
-
-                break;
-        }
-
-        return value;
     }
 
     /// <summary>Kubernetes' <c>applyRetainKeysDirective</c>: keys of the object not in <c>$retainKeys</c> are cleared.</summary>
