@@ -22,6 +22,12 @@ internal sealed class PatchSchema
         this.strategies = strategies;
     }
 
+    /// <summary>Whether the value is a message (Kubernetes' struct): its keys are fields.</summary>
+    public bool IsStruct => message is not null;
+
+    /// <summary>Whether the value is a map (labels, data): its keys are entries, each owned on its own.</summary>
+    public bool IsMap => mapValues is not null;
+
     /// <summary>Go's reflect kind of the value's type, as Kubernetes' messages name it (<c>struct</c>, <c>string</c>, <c>int32</c>).</summary>
     public string GoKind => goKind;
 
