@@ -281,6 +281,20 @@ public sealed class StrategicMergePatchTests
     }
 
     [Fact]
+    public void Apply_SetElementOrderOfAPrimitiveList_OrdersTheUnion()
+    {
+        var merging = new FieldPatchMeta("merge", null, ListType.Set, []);
+
+        var result = StrategicMergePatch.Apply(
+            Json("""{"containers":[{"name":"app","args":["a","b","c"]}]}"""),
+            Json("""{"containers":[{"name":"app","$setElementOrder/args":["c","a","b","d"],"args":["d"]}]}"""),
+            V1.PodSpec.Descriptor,
+            field => field.JsonName == "args" ? merging : PatchStrategies.For(field));
+
+        JsonEqual("""["c","a","b","d"]""", result["containers"]![0]!["args"]);
+    }
+
+    [Fact]
     public void Apply_DeleteFromPrimitiveListWithoutAField_IsABadRequest()
     {
         var error = Fails(Ds, """{"spec":{"$deleteFromPrimitiveListargs":["a"]}}""");
