@@ -151,6 +151,19 @@ public sealed class StrategicMergePatchTests
     }
 
     [Fact]
+    public void Apply_RolloutUndoPatch_ReplacesTheWholeTemplate()
+    {
+        // kubectl rollout undo patches a DaemonSet with the revision's data: the template under "$patch": "replace".
+        var result = PatchDs("""
+            {"spec":{"template":{"$patch":"replace","metadata":{"labels":{"app":"agent"}},
+              "spec":{"containers":[{"name":"app","image":"agent:0"}]}}}}
+            """);
+
+        JsonEqual("""{"metadata":{"labels":{"app":"agent"}},"spec":{"containers":[{"name":"app","image":"agent:0"}]}}""", result["spec"]!["template"]);
+        JsonEqual("""{"matchLabels":{"app":"agent"}}""", result["spec"]!["selector"]);
+    }
+
+    [Fact]
     public void Apply_ReplaceDirectiveInAMap_ReplacesTheMap()
     {
         var result = PatchDs("""{"metadata":{"labels":{"$patch":"replace","only":"this"}}}""");
