@@ -181,6 +181,18 @@ public sealed class FieldSet
         return copy;
     }
 
+    /// <summary>A copy with only the element (and everything under it) at the top.</summary>
+    internal FieldSet OnlyChild(string element)
+    {
+        var copy = new FieldSet();
+        if (children.TryGetValue(element, out var child))
+        {
+            copy.children[element] = child.Union(new FieldSet());
+        }
+
+        return copy;
+    }
+
     /// <summary>A copy without the given top-level paths (Kubernetes strips <c>metadata.name</c> and its like from every manager's set).</summary>
     internal FieldSet Without(IEnumerable<IReadOnlyList<string>> paths)
     {

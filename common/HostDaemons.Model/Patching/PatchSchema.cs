@@ -25,6 +25,9 @@ internal sealed class PatchSchema
     /// <summary>Whether the value is a message (Kubernetes' struct): its keys are fields.</summary>
     public bool IsStruct => message is not null;
 
+    /// <summary>Whether server-side apply owns the value whole (a <c>+structType=atomic</c> message).</summary>
+    public bool IsAtomicStruct => message is not null && PatchStrategies.IsAtomicStruct(message);
+
     /// <summary>Whether the value is a map (labels, data): its keys are entries, each owned on its own.</summary>
     public bool IsMap => mapValues is not null;
 

@@ -113,6 +113,23 @@ public static class PatchStrategies
 
     private const string Package = "hostdaemons.v1.";
 
+    /// <summary>
+    /// Messages Kubernetes marks <c>+structType=atomic</c>: server-side apply owns and replaces them whole (OpenAPI:
+    /// <c>x-kubernetes-map-type: atomic</c>). A strategic merge patch still merges them field by field.
+    /// </summary>
+    private static readonly FrozenSet<string> AtomicStructs = new[]
+    {
+        "LabelSelector", "OwnerReference", "NodeSelector", "LocalObjectReference", "ConfigMapKeySelector",
+        "SecretKeySelector", "ObjectFieldSelector", "ResourceFieldSelector", "EventObjectReference", "RoleRef",
+    }.Select(name => Package + name).ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>Whether the message is a Kubernetes <c>+structType=atomic</c> struct.</summary>
+    public static bool IsAtomicStruct(MessageDescriptor message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return AtomicStructs.Contains(message.FullName);
+    }
+
     /// <summary>Every classified field, keyed <c>hostdaemons.v1.Message.jsonName</c>.</summary>
     public static IReadOnlyDictionary<string, FieldPatchMeta> All => Table;
 

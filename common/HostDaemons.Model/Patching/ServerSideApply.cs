@@ -8,7 +8,7 @@ namespace HostDaemons.Model.Patching;
 /// <c>Updater.Apply</c> and <c>Updater.Update</c>), with the list semantics of <see cref="PatchStrategies"/>.
 /// The objects passed in are the live and new objects without <c>metadata.managedFields</c> (those come in and go out
 /// as <see cref="ManagedFieldsEntry"/> lists). On the main resource <c>status</c> is nobody's: it is left out of every
-/// set and comparison, as Kubernetes resets it there. <c>apiVersion</c>, <c>kind</c> and the server-set metadata
+/// set and comparison, as Kubernetes resets it there; on the <c>status</c> subresource only <c>status</c> is owned. <c>apiVersion</c>, <c>kind</c> and the server-set metadata
 /// (name, namespace, uid, resourceVersion, generation, creationTimestamp...) are never owned.
 /// </summary>
 public static class ServerSideApply
@@ -28,16 +28,16 @@ public static class ServerSideApply
     /// </summary>
     /// <exception cref="ApplyConflictException">Without <paramref name="force"/>, the apply changes fields other managers own.</exception>
     public static ApplyResult Apply(JsonObject live, JsonObject config, MessageDescriptor descriptor, IReadOnlyList<ManagedFieldsEntry> managedFields,
-        string manager, string apiVersion, bool force, DateTimeOffset now)
+        string manager, string apiVersion, bool force, DateTimeOffset now, string? subresource = null)
     {
         ArgumentNullException.ThrowIfNull(live);
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(descriptor);
         ArgumentNullException.ThrowIfNull(managedFields);
         var schema = PatchSchema.ForMessage(descriptor, PatchStrategies.For);
-        var previous = managedFields.FirstOrDefault(e => e.SameManagerAs(manager, ManagedFieldsEntry.ApplyOperation, apiVersion, null));
+        var previous = managedFields.FirstOrDefault(e => e.SameManagerAs(manager, ManagedFieldsEntry.ApplyOperation, apiVersion, subresource));
         var others = managedFields.Where(e => !ReferenceEquals(e, previous)).ToList();
-        var applied = Owned(ServerSideApplyPaths.Of(config, schema));
+        var applied = Owned(ServerSideApplyPaths.Of(config, schema), subresource);
 
         var merged = (JsonObject)ServerSideApplyMerge.Merge(live, config, schema, FieldPatchMeta.Atomic)!;
         if (previous is not null)
@@ -46,7 +46,7 @@ public static class ServerSideApply
             ServerSideApplyMerge.Prune(merged, previous.Fields, owned, schema, FieldPatchMeta.Atomic, []);
         }
 
-        var (added, modified, removed) = Compare(live, merged, schema);
+        var (added, modified, removed) = Compare(live, merged, schema, subresource);
         var changed = added.Union(modified);
         var conflicts = others
             .Select(entry => (Entry: entry, Set: entry.Fields.Intersection(changed)))
@@ -62,7 +62,7 @@ public static class ServerSideApply
 
         var entries = others.Select(entry => entry with { Fields = entry.Fields.Difference(changed).Difference(removed) }).ToList();
         var unchanged = previous is not null && previous.ApiVersion == apiVersion && SameSet(previous.Fields, applied);
-        entries.Add(new ManagedFieldsEntry(manager, ManagedFieldsEntry.ApplyOperation, apiVersion, unchanged ? previous!.Time : now, applied));
+        entries.Add(new ManagedFieldsEntry(manager, ManagedFieldsEntry.ApplyOperation, apiVersion, unchanged ? previous!.Time : now, applied, subresource));
         return new ApplyResult(merged, Sorted(entries));
     }
 
@@ -79,7 +79,7 @@ public static class ServerSideApply
         ArgumentNullException.ThrowIfNull(managedFields);
         var schema = PatchSchema.ForMessage(descriptor, PatchStrategies.For);
         var previous = managedFields.FirstOrDefault(e => e.SameManagerAs(manager, ManagedFieldsEntry.UpdateOperation, apiVersion, subresource));
-        var (added, modified, removed) = Compare(live ?? [], updated, schema);
+        var (added, modified, removed) = Compare(live ?? [], updated, schema, subresource);
         var changed = added.Union(modified);
 
         var entries = managedFields.Where(e => !ReferenceEquals(e, previous))
@@ -99,14 +99,16 @@ public static class ServerSideApply
         return Owned(ServerSideApplyPaths.Of(obj, PatchSchema.ForMessage(descriptor, PatchStrategies.For)));
     }
 
-    private static (FieldSet Added, FieldSet Modified, FieldSet Removed) Compare(JsonObject before, JsonObject after, PatchSchema schema)
+    private static (FieldSet Added, FieldSet Modified, FieldSet Removed) Compare(JsonObject before, JsonObject after, PatchSchema schema, string? subresource)
     {
         var (added, modified, removed) = ServerSideApplyPaths.Compare(before, after, schema);
-        return (Owned(added), Owned(modified), Owned(removed));
+        return (Owned(added, subresource), Owned(modified, subresource), Owned(removed, subresource));
     }
 
     /// <summary>A set without what no manager owns: the server-set metadata and, on the main resource, status.</summary>
-    private static FieldSet Owned(FieldSet set) => set.WithoutChild("f:status").Without(NeverOwned);
+    private static FieldSet Owned(FieldSet set, string? subresource = null) => subresource == "status"
+        ? set.OnlyChild("f:status")
+        : set.WithoutChild("f:status").Without(NeverOwned);
 
     private static bool SameSet(FieldSet left, FieldSet right) => left.Difference(right).IsEmpty && right.Difference(left).IsEmpty;
 

@@ -12,7 +12,7 @@ internal static class ServerSideApplyMerge
     /// <summary>A new tree: <paramref name="live"/> with <paramref name="config"/> merged in (config wins; null removes).</summary>
     public static JsonNode? Merge(JsonNode? live, JsonNode? config, PatchSchema schema, FieldPatchMeta meta)
     {
-        if (live is JsonObject left && config is JsonObject right && (schema.IsStruct || schema.IsMap))
+        if (live is JsonObject left && config is JsonObject right && ((schema.IsStruct && !schema.IsAtomicStruct) || schema.IsMap))
         {
             var result = (JsonObject)left.DeepClone();
             foreach (var (key, value) in right)

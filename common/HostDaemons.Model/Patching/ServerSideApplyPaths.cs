@@ -57,7 +57,7 @@ internal static class ServerSideApplyPaths
 
         switch (value)
         {
-            case JsonObject obj when schema.IsStruct || schema.IsMap:
+            case JsonObject obj when (schema.IsStruct && !schema.IsAtomicStruct) || schema.IsMap:
                 if (obj.Count == 0 && path.Count > 0)
                 {
                     set.Insert(path);
@@ -126,7 +126,7 @@ internal static class ServerSideApplyPaths
     private static void CompareNode(JsonNode? before, JsonNode? after, PatchSchema schema, FieldPatchMeta meta, List<string> path,
         FieldSet added, FieldSet modified, FieldSet removed)
     {
-        if (before is JsonObject left && after is JsonObject right && (schema.IsStruct || schema.IsMap))
+        if (before is JsonObject left && after is JsonObject right && ((schema.IsStruct && !schema.IsAtomicStruct) || schema.IsMap))
         {
             foreach (var key in left.Select(e => e.Key).Union(right.Select(e => e.Key)).ToList())
             {
@@ -200,9 +200,17 @@ internal static class ServerSideApplyPaths
         }
     }
 
+    /// <summary>
+    /// An added or removed value: its path (but for a message, which Kubernetes' typed objects always have, so it is
+    /// never added as a whole) and every path under it.
+    /// </summary>
     private static void AddSubtree(FieldSet set, JsonNode? value, PatchSchema? schema, FieldPatchMeta meta, List<string> path)
     {
-        set.Insert(path);
+        if (schema is not { IsStruct: true } || value is not JsonObject { Count: > 0 })
+        {
+            set.Insert(path);
+        }
+
         if (schema is not null && value is JsonObject or JsonArray)
         {
             Walk(value, schema, meta, path, set);

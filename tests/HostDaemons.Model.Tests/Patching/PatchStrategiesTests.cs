@@ -103,4 +103,16 @@ public sealed class PatchStrategiesTests
         Assert.Null(labels);
         Assert.Null(image);
     }
+
+    [Fact]
+    public void IsAtomicStruct_NamesOnlyStoredMessages()
+    {
+        var atomic = StoredMessages().Where(PatchStrategies.IsAtomicStruct).Select(m => m.Name).Order(StringComparer.Ordinal).ToList();
+
+        Assert.Equal(
+            ["ConfigMapKeySelector", "EventObjectReference", "LabelSelector", "LocalObjectReference", "NodeSelector", "ObjectFieldSelector",
+             "OwnerReference", "ResourceFieldSelector", "RoleRef", "SecretKeySelector"],
+            atomic);
+        Assert.False(PatchStrategies.IsAtomicStruct(PodSpec.Descriptor));
+    }
 }

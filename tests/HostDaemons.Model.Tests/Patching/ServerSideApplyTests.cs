@@ -28,7 +28,7 @@ public sealed class ServerSideApplyTests
 
         JsonEqual("""
             {"f:metadata":{"f:labels":{"f:app":{}}},
-             "f:spec":{"f:selector":{"f:matchLabels":{"f:app":{}}},
+             "f:spec":{"f:selector":{},
               "f:template":{"f:metadata":{"f:labels":{"f:app":{}}},
                "f:spec":{"f:containers":{"k:{\"name\":\"app\"}":{".":{},"f:env":{"k:{\"name\":\"A\"}":{".":{},"f:name":{},"f:value":{}}},"f:image":{},"f:name":{},
                  "f:ports":{"k:{\"containerPort\":8080,\"protocol\":\"TCP\"}":{".":{},"f:containerPort":{},"f:protocol":{}}}}}}}}}
@@ -196,6 +196,22 @@ public sealed class ServerSideApplyTests
         Assert.False(fields.ContainsKey("f:apiVersion"));
         Assert.False(fields["f:metadata"]!.AsObject().ContainsKey("f:namespace"));
         Assert.False(fields["f:metadata"]!.AsObject().ContainsKey("f:name"));
+    }
+
+    [Fact]
+    public void Update_OfTheStatusSubresource_OwnsOnlyStatus()
+    {
+        var live = Config();
+        var updated = (JsonObject)live.DeepClone();
+        updated["status"] = new JsonObject { ["numberReady"] = 3 };
+        updated["metadata"]!["labels"]!["x"] = "y";
+
+        var managed = ServerSideApply.Update(live, updated, DaemonSet.Descriptor, [], "hostdaemons-controller", "apps/v1", T0, "status");
+
+        var entry = Assert.Single(managed);
+        Assert.Equal("status", entry.Subresource);
+        JsonEqual("""{"f:status":{"f:numberReady":{}}}""", entry.Fields.ToJson());
+        Assert.Equal("status", (string)entry.ToJson()["subresource"]!);
     }
 
     [Fact]
