@@ -3,9 +3,9 @@ using Google.Protobuf.Reflection;
 namespace HostDaemons.ControlPlane.KubeApi.OpenApi;
 
 /// <summary>
-/// What Kubernetes' types say of fields that a proto3 descriptor cannot: which are required, which lists are maps or
-/// sets (<c>x-kubernetes-list-type</c>), which strings are Quantities. Keyed by <c>Message.jsonName</c>; a field
-/// HostDaemons does not declare is never listed in a document.
+/// What Kubernetes' types say of fields that a proto3 descriptor cannot, besides their patch metadata: which are
+/// required, which strings are Quantities. Keyed by <c>Message</c> and <c>Message.jsonName</c>; a field HostDaemons
+/// does not declare is never listed in a document.
 /// </summary>
 internal static class KubernetesFieldRules
 {
@@ -65,31 +65,6 @@ internal static class KubernetesFieldRules
         ["WeightedPodAffinityTerm"] = ["weight", "podAffinityTerm"],
     };
 
-    private static readonly Dictionary<string, string[]> s_listMapKeys = new(StringComparer.Ordinal)
-    {
-        ["Container.env"] = ["name"],
-        ["Container.ports"] = ["containerPort", "protocol"],
-        ["Container.volumeMounts"] = ["mountPath"],
-        ["NodeStatus.addresses"] = ["type"],
-        ["NodeStatus.conditions"] = ["type"],
-        ["ObjectMeta.ownerReferences"] = ["uid"],
-        ["PodSpec.containers"] = ["name"],
-        ["PodSpec.hostAliases"] = ["ip"],
-        ["PodSpec.imagePullSecrets"] = ["name"],
-        ["PodSpec.initContainers"] = ["name"],
-        ["PodSpec.volumes"] = ["name"],
-        ["PodStatus.conditions"] = ["type"],
-        ["PodStatus.hostIPs"] = ["ip"],
-        ["PodStatus.podIPs"] = ["ip"],
-        ["ServiceAccount.secrets"] = ["name"],
-        ["ServiceSpec.ports"] = ["port", "protocol"],
-    };
-
-    private static readonly HashSet<string> s_setLists = new(StringComparer.Ordinal)
-    {
-        "Endpoint.addresses", "ObjectMeta.finalizers",
-    };
-
     private static readonly HashSet<string> s_quantities = new(StringComparer.Ordinal)
     {
         "EmptyDirVolumeSource.sizeLimit", "ResourceFieldSelector.divisor", "ResourceRequirements.limits", "ResourceRequirements.requests",
@@ -98,13 +73,6 @@ internal static class KubernetesFieldRules
 
     public static IEnumerable<string> Required(MessageDescriptor message) =>
         s_required.TryGetValue(message.Name, out var names) ? names.Where(n => message.Fields.InDeclarationOrder().Any(f => f.JsonName == n)) : [];
-
-    /// <summary><c>map</c> with its keys, <c>set</c>, or <c>atomic</c> (Kubernetes' default for the lists of built-in types).</summary>
-    public static (string Type, IReadOnlyList<string> MapKeys) ListType(FieldDescriptor field)
-    {
-        var key = Key(field);
-        return s_listMapKeys.TryGetValue(key, out var keys) ? ("map", keys) : s_setLists.Contains(key) ? ("set", []) : ("atomic", []);
-    }
 
     public static bool IsQuantity(FieldDescriptor field) => s_quantities.Contains(Key(field));
 

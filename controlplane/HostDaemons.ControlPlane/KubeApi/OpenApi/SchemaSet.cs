@@ -139,31 +139,27 @@ internal sealed class SchemaSet(PatchMetadataLookup patchMetadata, SchemaDescrip
             schema.Insert(0, "description", description);
         }
 
-        var patch = patchMetadata(field);
-        if (field.IsRepeated && !field.IsMap)
+        if (patchMetadata(field) is { } patch)
         {
-            var (listType, mapKeys) = KubernetesFieldRules.ListType(field);
-            if (listType == "atomic" && patch?.MergeKey is { } mergeKey)
-            {
-                (listType, mapKeys) = ("map", [mergeKey]);
-            }
-
-            if (mapKeys.Count > 0)
+            if (patch.ListMapKeys is { Count: > 0 } mapKeys)
             {
                 schema["x-kubernetes-list-map-keys"] = new JsonArray([.. mapKeys.Select(k => (JsonNode)k)]);
             }
 
-            schema["x-kubernetes-list-type"] = listType;
-        }
+            if (patch.ListType is not null)
+            {
+                schema["x-kubernetes-list-type"] = patch.ListType;
+            }
 
-        if (patch?.MergeKey is { } key)
-        {
-            schema["x-kubernetes-patch-merge-key"] = key;
-        }
+            if (patch.MergeKey is not null)
+            {
+                schema["x-kubernetes-patch-merge-key"] = patch.MergeKey;
+            }
 
-        if (patch?.Strategy is { } strategy)
-        {
-            schema["x-kubernetes-patch-strategy"] = strategy;
+            if (patch.Strategy is not null)
+            {
+                schema["x-kubernetes-patch-strategy"] = patch.Strategy;
+            }
         }
 
         return schema;

@@ -90,24 +90,27 @@ public sealed class OpenApiSchemaTests
         Assert.Equal("#/components/schemas/io.k8s.api.core.v1.Container", (string?)containers["items"]!["allOf"]![0]!["$ref"]);
         Assert.Equal("merge,retainKeys", (string?)podSpec["volumes"]!["x-kubernetes-patch-strategy"]);
 
-        // A merge key the lookup gives for a list Kubernetes' list types do not name makes it a map list on that key.
-        Assert.Equal("map", (string?)podSpec["tolerations"]!["x-kubernetes-list-type"]);
-        Assert.Equal(["key"], podSpec["tolerations"]!["x-kubernetes-list-map-keys"]!.AsArray().Select(k => (string?)k));
+        var tolerations = podSpec["tolerations"]!;
+        Assert.Equal("atomic", (string?)tolerations["x-kubernetes-list-type"]);
+        Assert.Null(tolerations["x-kubernetes-list-map-keys"]);
+        Assert.Null(tolerations["x-kubernetes-patch-strategy"]);
 
-        var args = Schema(s_core, "io.k8s.api.core.v1.Container")["properties"]!["args"]!;
-        Assert.Equal("atomic", (string?)args["x-kubernetes-list-type"]);
-        Assert.Null(args["x-kubernetes-patch-strategy"]);
-        var ports = Schema(s_core, "io.k8s.api.core.v1.Container")["properties"]!["ports"]!;
-        Assert.Equal(["containerPort", "protocol"], ports["x-kubernetes-list-map-keys"]!.AsArray().Select(k => (string?)k));
+        var container = Schema(s_core, "io.k8s.api.core.v1.Container")["properties"]!;
+        Assert.Equal(["containerPort", "protocol"], container["ports"]!["x-kubernetes-list-map-keys"]!.AsArray().Select(k => (string?)k));
+        Assert.Equal("containerPort", (string?)container["ports"]!["x-kubernetes-patch-merge-key"]);
+        var args = container["args"]!.AsObject();
+        Assert.Equal("array", (string?)args["type"]);
+        Assert.DoesNotContain(args, p => p.Key.StartsWith("x-kubernetes-", StringComparison.Ordinal)); // not in the table: nothing claimed
     }
 
     [Fact]
-    public void WithoutPatchMetadataNoPatchExtensionIsWritten()
+    public void WithoutPatchMetadataNoPatchOrListExtensionIsWritten()
     {
         var documents = new OpenApiDocuments(_ => null);
-        var json = Parse(documents, "api/v1").ToJsonString();
+        var json = string.Concat(Schemas(Parse(documents, "api/v1")).Where(s => s.Key.StartsWith("io.k8s.api.", StringComparison.Ordinal)).Select(s => s.Value!.ToJsonString()));
         Assert.DoesNotContain("x-kubernetes-patch-strategy", json, StringComparison.Ordinal);
         Assert.DoesNotContain("x-kubernetes-patch-merge-key", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("x-kubernetes-list-type", json, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -8,12 +8,14 @@ internal static class OpenApiTestDocuments
 {
     public static OpenApiDocuments Create() => new(FakePatchMetadata);
 
-    /// <summary>Two entries of Kubernetes' table, enough to see them carried to the schemas.</summary>
+    /// <summary>A few entries of Kubernetes' table (PatchStrategies), enough to see each kind of entry carried to the schemas.</summary>
     public static PatchMetadata? FakePatchMetadata(Google.Protobuf.Reflection.FieldDescriptor field) => field.FullName switch
     {
-        "hostdaemons.v1.PodSpec.containers" => new PatchMetadata("merge", "name"),
-        "hostdaemons.v1.PodSpec.volumes" => new PatchMetadata("merge,retainKeys", "name"),
-        "hostdaemons.v1.PodSpec.tolerations" => new PatchMetadata("merge", "key"),
+        "hostdaemons.v1.PodSpec.containers" => new PatchMetadata("merge", "name", "map", ["name"]),
+        "hostdaemons.v1.PodSpec.volumes" => new PatchMetadata("merge,retainKeys", "name", "map", ["name"]),
+        "hostdaemons.v1.PodSpec.tolerations" => new PatchMetadata(null, null, "atomic"),
+        "hostdaemons.v1.Container.ports" => new PatchMetadata("merge", "containerPort", "map", ["containerPort", "protocol"]),
+        "hostdaemons.v1.ObjectMeta.finalizers" => new PatchMetadata("merge", null, "set"),
         _ => null,
     };
 
