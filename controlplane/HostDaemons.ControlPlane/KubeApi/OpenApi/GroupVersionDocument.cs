@@ -60,76 +60,64 @@ internal static class GroupVersionDocument
     {
         var version = kind.ApiVersion[(kind.ApiVersion.IndexOf('/', StringComparison.Ordinal) + 1)..];
         var schemaName = schemas.AddKind(kind, version);
-        var ctx = new KindContext(kind, version, schemaName, schemas);
+        var ops = new KindOperations(kind, version, schemas);
         var prefix = "/" + PathOf(kind);
         var scope = kind.Namespaced ? "/namespaces/{namespace}" : "";
         var collection = $"{prefix}{scope}/{kind.Plural}";
         var item = collection + "/{name}";
+        var list = ops.Responses(new Response(200, "OK", schemaName + "List", s_listTypes));
+        var read = ops.Responses(new Response(200, "OK", schemaName, s_objectTypes));
+        var write = ops.Responses(new Response(200, "OK", schemaName, s_objectTypes), new Response(201, "Created", schemaName, s_objectTypes));
+        var watch = ops.Responses(new Response(200, "OK", SchemaNames.WatchEvent, s_listTypes));
 
-        paths[collection] = PathItem(kind, withName: false,
-            ("get", ctx.Op("list", $"list or watch objects of kind {kind.KindName}", "list", "", OperationParameters.List(), null,
-                (200, "OK", schemaName + "List", s_listTypes))),
-            ("post", ctx.Op("create", $"create a {kind.KindName}", "post", "", OperationParameters.Create(), ctx.Body(),
-                (200, "OK", schemaName, s_objectTypes), (201, "Created", schemaName, s_objectTypes), (202, "Accepted", schemaName, s_objectTypes))),
-            ("delete", ctx.Op("delete", $"delete collection of {kind.KindName}", "deletecollection", "", OperationParameters.DeleteCollection(),
-                ctx.DeleteBody(), (200, "OK", SchemaNames.Status, s_objectTypes))));
+        paths[collection] = PathItem(kind, withName: false, kind.Namespaced,
+            ("get", ops.Op("list", $"list or watch objects of kind {kind.KindName}", "list", "", OperationParameters.List(), null, list)),
+            ("post", ops.Op("create", $"create a {kind.KindName}", "post", "", OperationParameters.Create(), ops.Body(schemaName, required: true),
+                ops.Responses(new Response(200, "OK", schemaName, s_objectTypes), new Response(201, "Created", schemaName, s_objectTypes), new Response(202, "Accepted", schemaName, s_objectTypes)))),
+            ("delete", ops.Op("delete", $"delete collection of {kind.KindName}", "deletecollection", "", OperationParameters.DeleteCollection(),
+                ops.Body(SchemaNames.DeleteOptions, required: false), ops.Responses(new Response(200, "OK", SchemaNames.Status, s_objectTypes)))));
 
-        paths[item] = PathItem(kind, withName: true,
-            ("get", ctx.Op("read", $"read the specified {kind.KindName}", "get", "", [], null, (200, "OK", schemaName, s_objectTypes))),
-            ("put", ctx.Op("replace", $"replace the specified {kind.KindName}", "put", "", OperationParameters.Replace(), ctx.Body(),
-                (200, "OK", schemaName, s_objectTypes), (201, "Created", schemaName, s_objectTypes))),
-            ("patch", ctx.Op("patch", $"partially update the specified {kind.KindName}", "patch", "", OperationParameters.Patch(), ctx.PatchBody(),
-                (200, "OK", schemaName, s_objectTypes), (201, "Created", schemaName, s_objectTypes))),
-            ("delete", ctx.Op("delete", $"delete a {kind.KindName}", "delete", "", OperationParameters.Delete(), ctx.DeleteBody(),
-                (200, "OK", SchemaNames.Status, s_objectTypes), (202, "Accepted", SchemaNames.Status, s_objectTypes))));
+        paths[item] = PathItem(kind, withName: true, kind.Namespaced,
+            ("get", ops.Op("read", $"read the specified {kind.KindName}", "get", "", [], null, read)),
+            ("put", ops.Op("replace", $"replace the specified {kind.KindName}", "put", "", OperationParameters.Replace(), ops.Body(schemaName, required: true), write)),
+            ("patch", ops.Op("patch", $"partially update the specified {kind.KindName}", "patch", "", OperationParameters.Patch(), ops.PatchBody(), write)),
+            ("delete", ops.Op("delete", $"delete a {kind.KindName}", "delete", "", OperationParameters.Delete(), ops.Body(SchemaNames.DeleteOptions, required: false),
+                ops.Responses(new Response(200, "OK", SchemaNames.Status, s_objectTypes), new Response(202, "Accepted", SchemaNames.Status, s_objectTypes)))));
 
         if (kind.Descriptor.FindFieldByName("status") is not null)
         {
-            paths[item + "/status"] = PathItem(kind, withName: true,
-                ("get", ctx.Op("read", $"read status of the specified {kind.KindName}", "get", "Status", [], null, (200, "OK", schemaName, s_objectTypes))),
-                ("put", ctx.Op("replace", $"replace status of the specified {kind.KindName}", "put", "Status", OperationParameters.Replace(), ctx.Body(),
-                    (200, "OK", schemaName, s_objectTypes), (201, "Created", schemaName, s_objectTypes))),
-                ("patch", ctx.Op("patch", $"partially update status of the specified {kind.KindName}", "patch", "Status", OperationParameters.Patch(),
-                    ctx.PatchBody(), (200, "OK", schemaName, s_objectTypes), (201, "Created", schemaName, s_objectTypes))));
+            paths[item + "/status"] = PathItem(kind, withName: true, kind.Namespaced,
+                ("get", ops.Op("read", $"read status of the specified {kind.KindName}", "get", "Status", [], null, read)),
+                ("put", ops.Op("replace", $"replace status of the specified {kind.KindName}", "put", "Status", OperationParameters.Replace(),
+                    ops.Body(schemaName, required: true), write)),
+                ("patch", ops.Op("patch", $"partially update status of the specified {kind.KindName}", "patch", "Status", OperationParameters.Patch(),
+                    ops.PatchBody(), write)));
         }
 
         if (kind.Kind == Model.V1.ResourceKind.Pod)
         {
-            paths[item + "/log"] = PathItem(kind, withName: true,
-                ("get", ctx.Op("read", $"read log of the specified {kind.KindName}", "get", "Log", OperationParameters.PodLog(), null)));
-            ((JsonObject)paths[item + "/log"]["get"]!)["responses"] = new JsonObject
-            {
-                ["200"] = new JsonObject
-                {
-                    ["content"] = new JsonObject { ["text/plain"] = new JsonObject { ["schema"] = new JsonObject { ["type"] = "string" } } },
-                    ["description"] = "OK",
-                },
-                ["401"] = new JsonObject { ["description"] = "Unauthorized" },
-            };
+            paths[item + "/log"] = PathItem(kind, withName: true, kind.Namespaced,
+                ("get", ops.Op("read", $"read log of the specified {kind.KindName}", "get", "Log", OperationParameters.PodLog(), null, KindOperations.TextResponse())));
         }
 
-        var watchPrefix = $"{prefix}/watch{scope}/{kind.Plural}";
-        paths[watchPrefix] = PathItem(kind, withName: false,
-            ("get", ctx.Op("watch", $"watch individual changes to a list of {kind.KindName}. deprecated: use the 'watch' parameter with a list operation instead.",
-                "watchlist", "List", OperationParameters.List(), null, (200, "OK", SchemaNames.WatchEvent, s_listTypes))));
-        paths[watchPrefix + "/{name}"] = PathItem(kind, withName: true,
-            ("get", ctx.Op("watch", $"watch changes to an object of kind {kind.KindName}. deprecated: use the 'watch' parameter with a list operation instead, filtered to a single item with the 'fieldSelector' parameter.",
-                "watch", "", OperationParameters.List(), null, (200, "OK", SchemaNames.WatchEvent, s_listTypes))));
+        const string Deprecated = "deprecated: use the 'watch' parameter with a list operation instead";
+        var watchCollection = $"{prefix}/watch{scope}/{kind.Plural}";
+        paths[watchCollection] = PathItem(kind, withName: false, kind.Namespaced,
+            ("get", ops.Op("watch", $"watch individual changes to a list of {kind.KindName}. {Deprecated}.", "watchlist", "List", OperationParameters.List(), null, watch)));
+        paths[watchCollection + "/{name}"] = PathItem(kind, withName: true, kind.Namespaced,
+            ("get", ops.Op("watch", $"watch changes to an object of kind {kind.KindName}. {Deprecated}, filtered to a single item with the 'fieldSelector' parameter.",
+                "watch", "", OperationParameters.List(), null, watch)));
 
         if (kind.Namespaced)
         {
-            var all = $"{prefix}/{kind.Plural}";
-            paths[all] = PathItem(kind, withName: false, namespaced: false,
-                ("get", ctx.Op("list", $"list or watch objects of kind {kind.KindName}", "list", "ForAllNamespaces", OperationParameters.List(), null,
-                    (200, "OK", schemaName + "List", s_listTypes), allNamespaces: true)));
+            paths[$"{prefix}/{kind.Plural}"] = PathItem(kind, withName: false, namespaced: false,
+                ("get", ops.Op("list", $"list or watch objects of kind {kind.KindName}", "list", "ForAllNamespaces", OperationParameters.List(), null,
+                    list, allNamespaces: true)));
             paths[$"{prefix}/watch/{kind.Plural}"] = PathItem(kind, withName: false, namespaced: false,
-                ("get", ctx.Op("watch", $"watch individual changes to a list of {kind.KindName}. deprecated: use the 'watch' parameter with a list operation instead.",
-                    "watchlist", "ListForAllNamespaces", OperationParameters.List(), null, (200, "OK", SchemaNames.WatchEvent, s_listTypes), allNamespaces: true)));
+                ("get", ops.Op("watch", $"watch individual changes to a list of {kind.KindName}. {Deprecated}.", "watchlist", "ListForAllNamespaces",
+                    OperationParameters.List(), null, watch, allNamespaces: true)));
         }
     }
-
-    private static JsonObject PathItem(ResourceKindInfo kind, bool withName, params (string Method, JsonObject Operation)[] operations) =>
-        PathItem(kind, withName, kind.Namespaced, operations);
 
     private static JsonObject PathItem(ResourceKindInfo kind, bool withName, bool namespaced, params (string Method, JsonObject Operation)[] operations)
     {
@@ -155,12 +143,19 @@ internal static class GroupVersionDocument
         return item;
     }
 
-    private sealed class KindContext(ResourceKindInfo kind, string version, string schemaName, SchemaSet schemas)
+    private sealed record Response(int Code, string Description, string Schema, string[] ContentTypes);
+
+    /// <summary>The operations of one kind: their ids, tags, GVK and bodies, with references added to the document's schemas.</summary>
+    private sealed class KindOperations(ResourceKindInfo kind, string version, SchemaSet schemas)
     {
         private readonly string _tag = Tag(kind.Group, version);
         private readonly string _idInfix = Camel(kind.Group) + char.ToUpperInvariant(version[0]) + version[1..];
 
-        public JsonObject Body() => RequestBody("*/*", schemaName, required: true);
+        public JsonObject Body(string schema, bool required) => new()
+        {
+            ["content"] = new JsonObject { ["*/*"] = new JsonObject { ["schema"] = schemas.Reference(schema) } },
+            ["required"] = required,
+        };
 
         public JsonObject PatchBody()
         {
@@ -173,8 +168,35 @@ internal static class GroupVersionDocument
             return new JsonObject { ["content"] = content, ["required"] = true };
         }
 
-        public JsonObject DeleteBody() => RequestBody("*/*", SchemaNames.DeleteOptions, required: false);
+        public JsonObject Responses(params Response[] responses)
+        {
+            var json = new JsonObject();
+            foreach (var (code, description, schema, contentTypes) in responses)
+            {
+                var content = new JsonObject();
+                foreach (var type in contentTypes)
+                {
+                    content[type] = new JsonObject { ["schema"] = schemas.Reference(schema) };
+                }
 
+                json[code.ToString(CultureInfo.InvariantCulture)] = new JsonObject { ["content"] = content, ["description"] = description };
+            }
+
+            json["401"] = new JsonObject { ["description"] = "Unauthorized" };
+            return json;
+        }
+
+        public static JsonObject TextResponse() => new()
+        {
+            ["200"] = new JsonObject
+            {
+                ["content"] = new JsonObject { ["text/plain"] = new JsonObject { ["schema"] = new JsonObject { ["type"] = "string" } } },
+                ["description"] = "OK",
+            },
+            ["401"] = new JsonObject { ["description"] = "Unauthorized" },
+        };
+
+        /// <summary>An operation; its responses object must not be shared with another operation.</summary>
         public JsonObject Op(
             string verb,
             string description,
@@ -182,36 +204,15 @@ internal static class GroupVersionDocument
             string suffix,
             JsonArray parameters,
             JsonObject? requestBody,
-            params (int Code, string Description, string Schema, string[] ContentTypes)[] responses) =>
-            Op(verb, description, action, suffix, parameters, requestBody, responses, allNamespaces: false);
-
-        public JsonObject Op(
-            string verb,
-            string description,
-            string action,
-            string suffix,
-            JsonArray parameters,
-            JsonObject? requestBody,
-            (int Code, string Description, string Schema, string[] ContentTypes) response,
-            bool allNamespaces) =>
-            Op(verb, description, action, suffix, parameters, requestBody, [response], allNamespaces);
-
-        private JsonObject Op(
-            string verb,
-            string description,
-            string action,
-            string suffix,
-            JsonArray parameters,
-            JsonObject? requestBody,
-            (int Code, string Description, string Schema, string[] ContentTypes)[] responses,
-            bool allNamespaces)
+            JsonObject responses,
+            bool allNamespaces = false)
         {
             var scope = kind.Namespaced && !allNamespaces ? "Namespaced" : "";
-            var collectionInfix = action == "deletecollection" ? "Collection" : "";
+            var collection = action == "deletecollection" ? "Collection" : "";
             var operation = new JsonObject
             {
                 ["description"] = description,
-                ["operationId"] = $"{verb}{_idInfix}{collectionInfix}{scope}{kind.KindName}{suffix}",
+                ["operationId"] = $"{verb}{_idInfix}{collection}{scope}{kind.KindName}{suffix}",
             };
             if (parameters.Count > 0)
             {
@@ -223,37 +224,18 @@ internal static class GroupVersionDocument
                 operation["requestBody"] = requestBody;
             }
 
-            var responsesJson = new JsonObject();
-            foreach (var (code, responseDescription, schema, contentTypes) in responses)
-            {
-                var content = new JsonObject();
-                foreach (var type in contentTypes)
-                {
-                    content[type] = new JsonObject { ["schema"] = schemas.Reference(schema) };
-                }
-
-                responsesJson[code.ToString(CultureInfo.InvariantCulture)] = new JsonObject { ["content"] = content, ["description"] = responseDescription };
-            }
-
-            responsesJson["401"] = new JsonObject { ["description"] = "Unauthorized" };
-            operation["responses"] = responsesJson;
+            operation["responses"] = responses.Parent is null ? responses : responses.DeepClone();
             operation["tags"] = new JsonArray(_tag);
             operation["x-kubernetes-action"] = action;
             operation["x-kubernetes-group-version-kind"] = MetaSchemas.Gvk(kind.Group, version, kind.KindName);
             return operation;
         }
 
-        private JsonObject RequestBody(string contentType, string schema, bool required) => new()
-        {
-            ["content"] = new JsonObject { [contentType] = new JsonObject { ["schema"] = schemas.Reference(schema) } },
-            ["required"] = required,
-        };
-
         // core_v1, apps_v1, rbacAuthorization_v1: Kubernetes' tag of a group-version's operations.
         private static string Tag(string group, string version)
         {
             var camel = Camel(group);
-            return (camel.Length == 0 ? "core" : char.ToLowerInvariant(camel[0]) + camel[1..]) + "_" + version;
+            return char.ToLowerInvariant(camel[0]) + camel[1..] + "_" + version;
         }
 
         // "rbac.authorization.k8s.io" → "RbacAuthorization"; the core group → "Core".

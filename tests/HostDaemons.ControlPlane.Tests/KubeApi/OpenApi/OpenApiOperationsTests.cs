@@ -139,6 +139,9 @@ public sealed class OpenApiOperationsTests
         Assert.Contains("/api/v1/namespaces/{namespace}/pods/{name}/status", paths);
         Assert.Contains("/api/v1/namespaces/{namespace}/pods/{name}/log", paths);
         Assert.DoesNotContain("/api/v1/namespaces/{namespace}/configmaps/{name}/status", paths);
+        var log = core["paths"]!["/api/v1/namespaces/{namespace}/pods/{name}/log"]!["get"]!;
+        Assert.Equal("string", (string?)log["responses"]!["200"]!["content"]!["text/plain"]!["schema"]!["type"]);
+        Assert.Contains("tailLines", Parameters(log.AsObject()));
         Assert.DoesNotContain(paths, p => p.Contains("namespaces/{namespace}/nodes", StringComparison.Ordinal));
         Assert.Equal(["name", "pretty"], core["paths"]!["/api/v1/nodes/{name}"]!["parameters"]!.AsArray().Select(p => (string?)p!["name"]));
         Assert.Equal("core_v1", (string?)core["paths"]!["/api/v1/nodes"]!["get"]!["tags"]![0]);
