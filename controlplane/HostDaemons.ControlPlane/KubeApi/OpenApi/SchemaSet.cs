@@ -11,6 +11,7 @@ namespace HostDaemons.ControlPlane.KubeApi.OpenApi;
 internal sealed class SchemaSet(PatchMetadataLookup patchMetadata, SchemaDescriptions descriptions)
 {
     private readonly SortedDictionary<string, JsonObject> _schemas = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _messageOfSchema = new(StringComparer.Ordinal);
 
     /// <summary>The schemas, by name in ordinal order (as Kubernetes sorts them).</summary>
     public JsonObject ToJson()
@@ -62,6 +63,12 @@ internal sealed class SchemaSet(PatchMetadataLookup patchMetadata, SchemaDescrip
     public JsonObject Reference(MessageDescriptor message)
     {
         var name = SchemaNames.For(message);
+        if (_messageOfSchema.TryGetValue(name, out var existing) && existing != message.FullName)
+        {
+            throw new InvalidOperationException($"{message.FullName} and {existing} would both be the schema {name}: name one of them in SchemaNames");
+        }
+
+        _messageOfSchema[name] = message.FullName;
         if (_schemas.ContainsKey(name))
         {
             return RefNode(name);

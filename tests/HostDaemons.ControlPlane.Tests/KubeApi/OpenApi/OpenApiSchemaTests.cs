@@ -39,6 +39,15 @@ public sealed class OpenApiSchemaTests
     }
 
     [Fact]
+    public void EverySchemaHasAKubernetesName()
+    {
+        foreach (var path in s_documents.GroupVersionPaths)
+        {
+            Assert.All(Schemas(Parse(s_documents, path)), s => Assert.Matches(@"^io\.k8s\.(api\.[a-z]+\.v1|apimachinery\.pkg\.[a-z0-9.]+)\.[A-Z]\w+$", s.Key));
+        }
+    }
+
+    [Fact]
     public void KindsCarryTheirGroupVersionKind()
     {
         var gvks = Schema(s_apps, "io.k8s.api.apps.v1.DaemonSet")["x-kubernetes-group-version-kind"]!.AsArray();
