@@ -172,8 +172,11 @@ internal sealed class SchemaSet(PatchMetadataLookup patchMetadata, SchemaDescrip
         return schema;
     }
 
+    // The field's own description, else the standard one of an object's apiVersion, kind, metadata, spec and status,
+    // else that of the message it holds: kubectl explain lists a field with its own description only.
     private string? Describe(FieldDescriptor field) =>
-        descriptions.For(field) ?? (field.ContainingType.Fields.InDeclarationOrder().Any(f => f.JsonName == "kind") ? field.JsonName : null) switch
+        descriptions.For(field)
+        ?? (field.ContainingType.FindFieldByName("kind") is null ? null : field.JsonName switch
         {
             "apiVersion" => Descriptions.ApiVersion,
             "kind" => Descriptions.Kind,
@@ -181,7 +184,8 @@ internal sealed class SchemaSet(PatchMetadataLookup patchMetadata, SchemaDescrip
             "spec" => Descriptions.Spec,
             "status" => Descriptions.Status,
             _ => null,
-        };
+        })
+        ?? (field.FieldType == FieldType.Message && !field.IsMap ? descriptions.For(field.MessageType) : null);
 
     /// <summary>The schema of one value of the field (an item of a list, a value of a map, or the field itself).</summary>
     private JsonObject Value(FieldDescriptor field) => field.FieldType switch
