@@ -131,7 +131,11 @@ public sealed class OpenApiSchemaTests
         Assert.StartsWith("Runs one pod", (string?)Schema(s_apps, "io.k8s.api.apps.v1.DaemonSet")["description"], StringComparison.Ordinal);
         Assert.Equal(Descriptions.Spec, (string?)Schema(s_apps, "io.k8s.api.apps.v1.DaemonSet")["properties"]!["spec"]!["description"]);
         var affinity = (string?)Schema(s_core, "io.k8s.api.core.v1.Affinity")["description"];
-        Assert.StartsWith("Where the pod may, or would rather, run. Where the pod may run. For daemon pods", affinity, StringComparison.Ordinal);
+        Assert.StartsWith("Where the pod may run. For daemon pods", affinity, StringComparison.Ordinal);
+        var podSpecAffinity = (string?)Schema(s_core, "io.k8s.api.core.v1.PodSpec")["properties"]!["affinity"]!["description"];
+        Assert.Equal("Rules on the nodes (and the pods on them) where the pod may run.", podSpecAffinity);
+        var nodeAffinity = (string?)Schema(s_core, "io.k8s.api.core.v1.Affinity")["properties"]!["nodeAffinity"]!["description"];
+        Assert.Equal("Rules on the labels and fields of the node.", nodeAffinity); // the description of the message it holds
         Assert.Equal("<[]Volume>", "<[]" + ((string?)Schema(s_core, "io.k8s.api.core.v1.PodSpec")["properties"]!["volumes"]!["items"]!["allOf"]![0]!["$ref"])!.Split('.')[^1] + ">");
         Assert.StartsWith("None, HostToContainer", (string?)Schema(s_core, "io.k8s.api.core.v1.VolumeMount")["properties"]!["mountPropagation"]!["description"], StringComparison.Ordinal);
     }
