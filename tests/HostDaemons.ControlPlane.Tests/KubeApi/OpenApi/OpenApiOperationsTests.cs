@@ -92,6 +92,26 @@ public sealed class OpenApiOperationsTests
         Assert.Null(Explain(document, daemonSet, ["spec", "replicas"]));
     }
 
+    [Theory]
+    [InlineData("spec", "DaemonSetSpec")]
+    [InlineData("spec.template.spec.volumes", "[]Volume")]
+    [InlineData("spec.template.spec.containers.resources.limits", "map[string]Quantity")]
+    [InlineData("spec.template.spec.containers.ports.containerPort", "integer")]
+    [InlineData("spec.template.spec.containers.livenessProbe.httpGet.port", "IntOrString")]
+    [InlineData("spec.template.spec.nodeSelector", "map[string]string")]
+    [InlineData("spec.template.spec.hostNetwork", "boolean")]
+    [InlineData("spec.updateStrategy.rollingUpdate.maxUnavailable", "IntOrString")]
+    [InlineData("metadata.creationTimestamp", "string")]
+    [InlineData("metadata.ownerReferences", "[]OwnerReference")]
+    [InlineData("status.numberReady", "integer")]
+    public void KubectlExplainPrintsKubernetesTypes(string fieldPath, string expected)
+    {
+        var document = Parse(s_documents, "apis/apps/v1");
+        var field = Explain(document, SchemaWithGvk(document, "apps", "v1", "DaemonSet")!, fieldPath.Split('.'));
+        Assert.NotNull(field);
+        Assert.Equal(expected, TypeGuess(document, field));
+    }
+
     [Fact]
     public void NamespacedKindsHaveKubeApiserversPathsAndActions()
     {

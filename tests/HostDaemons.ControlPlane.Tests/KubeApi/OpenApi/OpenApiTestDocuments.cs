@@ -73,6 +73,34 @@ internal static class OpenApiTestDocuments
             : null;
     }
 
+    /// <summary>kubectl explain's "typeGuess": the type it prints beside a field (<c>[]Volume</c>, <c>map[string]Quantity</c>, <c>IntOrString</c>).</summary>
+    public static string TypeGuess(JsonObject document, JsonObject schema)
+    {
+        if (schema["items"] is JsonObject items)
+        {
+            return "[]" + TypeGuess(document, items);
+        }
+
+        if (schema["additionalProperties"] is JsonObject values)
+        {
+            return "map[string]" + TypeGuess(document, values);
+        }
+
+        if (schema["allOf"] is JsonArray { Count: 1 } allOf && schema["properties"] is null)
+        {
+            return TypeGuess(document, allOf[0]!.AsObject());
+        }
+
+        if (schema["$ref"]?.GetValue<string>() is { } reference)
+        {
+            var target = Resolve(document, schema);
+            var type = (string?)target["type"];
+            return type is null or "object" ? reference.Split('/')[^1].Split('.')[^1] : type;
+        }
+
+        return (string?)schema["type"] is null or "object" ? "Object" : (string)schema["type"]!;
+    }
+
     /// <summary>The schema that carries the GVK in its x-kubernetes-group-version-kind list, as kubectl explain finds it.</summary>
     public static JsonObject? SchemaWithGvk(JsonObject document, string group, string version, string kind) =>
         Schemas(document).Select(p => p.Value!.AsObject()).FirstOrDefault(s => s["x-kubernetes-group-version-kind"] is JsonArray gvks
