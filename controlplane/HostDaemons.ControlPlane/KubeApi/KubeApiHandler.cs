@@ -22,6 +22,7 @@ internal sealed partial class KubeApiHandler(
     AccessReviews reviews,
     RbacEscalation escalation,
     HealthCheckService health,
+    OpenApi.OpenApiDocuments openApi,
     TimeProvider time,
     ILogger<KubeApiHandler> logger)
 {
@@ -146,6 +147,12 @@ internal sealed partial class KubeApiHandler(
             case "/apis":
                 await WriteDiscoveryAsync(http, core: false, Discovery.ApiGroupList()).ConfigureAwait(false);
                 return;
+        }
+
+        if (segments.Length >= 2 && segments[0] == "openapi")
+        {
+            await OpenApiAsync(http, segments).ConfigureAwait(false);
+            return;
         }
 
         if (segments is ["api", "v1"] || (segments.Length == 3 && segments[0] == "apis"))

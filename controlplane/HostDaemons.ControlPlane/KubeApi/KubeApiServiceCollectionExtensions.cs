@@ -1,5 +1,7 @@
 using HostDaemons.ControlPlane.Api;
 using HostDaemons.ControlPlane.KubeApi;
+using HostDaemons.ControlPlane.KubeApi.OpenApi;
+using HostDaemons.Model.Patching;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -13,6 +15,9 @@ public static class KubeApiServiceCollectionExtensions
         services.TryAddSingleton<ObjectReplacer>();
         services.TryAddSingleton<RestCalls>();
         services.TryAddSingleton<KubeApiHandler>();
+        services.TryAddSingleton(new OpenApiDocuments(field => PatchStrategies.For(field) is { } meta
+            ? new PatchMetadata(meta.Strategy, meta.MergeKey, meta.ListType.ToString().ToLowerInvariant(), meta.ListMapKeys)
+            : null));
         return services;
     }
 }
