@@ -27,6 +27,7 @@ internal sealed partial class ControlPlaneSession(
     PodEventRecorder events,
     LogRequestHandler logs,
     IContainerRuntime runtime,
+    Reconcile.NodeAllocatable allocatable,
     TimeProvider time,
     IOptions<AgentOptions> options,
     IHostApplicationLifetime lifetime,
@@ -109,6 +110,7 @@ internal sealed partial class ControlPlaneSession(
         var request = new RegisterRequest { NodeInfo = await NodeInfoAsync(cancellationToken).ConfigureAwait(false) };
         request.Addresses.Add(new NodeAddress { Type = "InternalIP", Address = HostAddress.Detect() });
         request.Addresses.Add(new NodeAddress { Type = "Hostname", Address = Environment.MachineName });
+        request.Capacity.Add(allocatable.AsQuantities());
         if (NodeLabelList.TryParse(settings.NodeLabels, out var labels, out _))
         {
             request.Labels.Add(labels);

@@ -41,4 +41,13 @@ internal sealed record NodeAllocatable(long CpuMillis, long MemoryBytes, long Ep
 
         return new NodeAllocatable(Environment.ProcessorCount * 1000L, memory, storage);
     }
+
+    /// <summary>The node's capacity as Kubernetes quantities, as the kubelet reports it (<c>pods</c> is its default 110).</summary>
+    public Dictionary<string, string> AsQuantities() => new(StringComparer.Ordinal)
+    {
+        ["cpu"] = CpuMillis % 1000 == 0 ? (CpuMillis / 1000).ToString(CultureInfo.InvariantCulture) : $"{CpuMillis.ToString(CultureInfo.InvariantCulture)}m",
+        ["memory"] = $"{(MemoryBytes / 1024).ToString(CultureInfo.InvariantCulture)}Ki",
+        ["ephemeral-storage"] = $"{(EphemeralStorageBytes / 1024).ToString(CultureInfo.InvariantCulture)}Ki",
+        ["pods"] = "110",
+    };
 }

@@ -56,11 +56,12 @@ internal sealed partial class NodeService(
         node = await store.MutateAsync<Node>("", name, n =>
         {
             var changed = NodeConditions.MarkReachable(n, now);
-            if (!Equals(n.Status.NodeInfo, request.NodeInfo) || !n.Status.Addresses.Equals(request.Addresses))
+            if (!Equals(n.Status.NodeInfo, request.NodeInfo) || !n.Status.Addresses.Equals(request.Addresses) || !n.Status.Capacity.Equals(request.Capacity))
             {
                 n.Status.NodeInfo = request.NodeInfo;
                 n.Status.Addresses.Clear();
                 n.Status.Addresses.Add(request.Addresses);
+                SetCapacity(n.Status, request);
                 changed = true;
             }
 
@@ -223,6 +224,14 @@ internal sealed partial class NodeService(
         }, cancellationToken).ConfigureAwait(false);
     }
 
+    private static void SetCapacity(NodeStatus status, RegisterRequest request)
+    {
+        status.Capacity.Clear();
+        status.Capacity.Add(request.Capacity);
+        status.Allocatable.Clear();
+        status.Allocatable.Add(request.Capacity);
+    }
+
     private static Node NewNode(string name, RegisterRequest request, Timestamp now)
     {
         var node = new Node
@@ -234,6 +243,7 @@ internal sealed partial class NodeService(
             Status = new NodeStatus { NodeInfo = request.NodeInfo },
         };
         node.Status.Addresses.Add(request.Addresses);
+        SetCapacity(node.Status, request);
         node.Metadata.Labels.Add(request.Labels);
         NodeConditions.SetReady(node, "True", "AgentReady", "agent is posting ready status", now);
         return node;

@@ -28,7 +28,7 @@ internal sealed partial class RestCalls(
         var audit = new CallAudit();
         audit.AttachTo(call);
         call.UserState[s_receivedKey] = time.GetUtcNow();
-        var connection = new CallConnection(http.Request.IsHttps, http.Connection.ClientCertificate, http.Connection.LocalIpAddress);
+        var connection = CallConnection.From(http);
         var headers = new Metadata();
         if (http.Request.Headers.Authorization is { Count: > 0 } authorization)
         {

@@ -39,7 +39,7 @@ internal sealed partial class AuthenticationInterceptor(CallerAuthenticator auth
     private async ValueTask AdmitAsync(ServerCallContext context)
     {
         var http = context.GetHttpContext();
-        var connection = new CallConnection(http.Request.IsHttps, http.Connection.ClientCertificate, http.Connection.LocalIpAddress);
+        var connection = CallConnection.From(http);
         try
         {
             var caller = await authenticator.AuthenticateAsync(connection, context.RequestHeaders, context.CancellationToken).ConfigureAwait(false);

@@ -5,8 +5,15 @@ using Grpc.Core;
 
 namespace HostDaemons.ControlPlane.Security;
 
-/// <summary>What a call's connection tells about its caller.</summary>
-internal readonly record struct CallConnection(bool IsTls, X509Certificate2? ClientCertificate, IPAddress? LocalAddress);
+/// <summary>
+/// What a call's connection tells about its caller. <see cref="ViaLocalSocket"/>: it came through the development
+/// listener's private Unix socket (<see cref="CleartextProtocols"/>), which only relays the loopback port's connections.
+/// </summary>
+internal readonly record struct CallConnection(bool IsTls, X509Certificate2? ClientCertificate, IPAddress? LocalAddress, bool ViaLocalSocket = false)
+{
+    public static CallConnection From(HttpContext http) => new(http.Request.IsHttps, http.Connection.ClientCertificate, http.Connection.LocalIpAddress,
+        http.Features.Get<Microsoft.AspNetCore.Connections.Features.IConnectionEndPointFeature>()?.LocalEndPoint is System.Net.Sockets.UnixDomainSocketEndPoint);
+}
 
 /// <summary>
 /// Turns a call's connection and headers into an identity. Over TLS: the client certificate (the TLS handshake has
@@ -32,8 +39,8 @@ internal sealed class CallerAuthenticator(ListenEndpoint listen, IServiceProvide
         if (!connection.IsTls)
         {
             // Only a development-mode listener serves plaintext; a loopback peer is what it was promised.
-            // A connection without an address came through the listener's private HTTP/1.1 Unix socket (CleartextProtocols).
-            return listen.IsDevelopmentMode && (connection.LocalAddress is null || IPAddress.IsLoopback(connection.LocalAddress.IsIPv4MappedToIPv6 ? connection.LocalAddress.MapToIPv4() : connection.LocalAddress))
+            return listen.IsDevelopmentMode
+                && (connection.ViaLocalSocket || (connection.LocalAddress is { } local && IPAddress.IsLoopback(local.IsIPv4MappedToIPv6 ? local.MapToIPv4() : local)))
                 ? CallerIdentity.DevelopmentAdministrator
                 : throw Unauthenticated("plaintext calls are only accepted by a development-mode control plane on a loopback address");
         }

@@ -103,6 +103,7 @@ public sealed class CallerAuthenticatorTests : IDisposable
 
         Assert.Same(CallerIdentity.DevelopmentAdministrator, await development.AuthenticateAsync(new CallConnection(false, null, IPAddress.Loopback), [], TestContext.Current.CancellationToken));
         Assert.Same(CallerIdentity.DevelopmentAdministrator, await development.AuthenticateAsync(new CallConnection(false, null, IPAddress.Parse("::ffff:127.0.0.1")), [], TestContext.Current.CancellationToken));
+        Assert.Same(CallerIdentity.DevelopmentAdministrator, await development.AuthenticateAsync(new CallConnection(false, null, null, ViaLocalSocket: true), [], TestContext.Current.CancellationToken));
     }
 
     [Fact]
