@@ -10,7 +10,7 @@ public sealed class ControlPlaneOptions
     public const string DefaultConfigFile = "/etc/hostdaemons/controlplane.yaml";
 
     /// <summary>The flag names, which are also the environment (HOSTDAEMONS_LISTEN) and config file keys.</summary>
-    public static IReadOnlyList<string> Flags { get; } = ["listen", "data-dir", "tls-san", "ca-file", "ca-key-file", "node-cert-validity", "node-lease-duration", "heartbeat-interval", "resync-period", "event-ttl", "max-events", "default-pod-security", "token-auth-file", "audit-log-path", "audit-log-maxsize", "audit-log-maxbackup"];
+    public static IReadOnlyList<string> Flags { get; } = ["listen", "data-dir", "tls-san", "ca-file", "ca-key-file", "node-cert-validity", "node-lease-duration", "heartbeat-interval", "resync-period", "event-ttl", "max-events", "default-pod-security", "token-auth-file", "service-account-issuer", "service-account-signing-key-file", "audit-log-path", "audit-log-maxsize", "audit-log-maxbackup"];
 
     public static IReadOnlySet<string> DurationFlags { get; } = new HashSet<string> { "node-cert-validity", "node-lease-duration", "heartbeat-interval", "resync-period", "event-ttl" };
 
@@ -78,6 +78,16 @@ public sealed class ControlPlaneOptions
     /// again when it changes; tokens of fewer than 32 characters are refused. Empty: no bearer tokens are accepted.
     /// </summary>
     public string TokenAuthFile { get; set; } = "";
+
+    /// <summary>
+    /// The <c>iss</c> of service account tokens (<c>--service-account-issuer</c>), and the audience the API server
+    /// accepts them for, as Kubernetes' <c>--api-audiences</c> defaults.
+    /// </summary>
+    [Required]
+    public string ServiceAccountIssuer { get; set; } = "https://kubernetes.default.svc.cluster.local";
+
+    /// <summary>The ES256 (P-256) key, PEM, service account tokens are signed with; empty: <c>--data-dir/pki/sa.key</c>, created on first start.</summary>
+    public string ServiceAccountSigningKeyFile { get; set; } = "";
 
     /// <summary>Where the audit log is written, one JSON line per request (<c>-</c>: standard output). Empty: no audit log.</summary>
     public string AuditLogPath { get; set; } = "";

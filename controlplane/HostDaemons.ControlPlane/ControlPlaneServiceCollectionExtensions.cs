@@ -25,6 +25,7 @@ public static class ControlPlaneServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddNodeJoining();
         services.AddControlPlaneAuditing();
+        services.AddServiceAccountTokens();
         services.AddTokenFileAuthentication();
         services.AddControlPlaneSecurity();
         services.AddControlPlaneAuthorization();

@@ -29,6 +29,11 @@ catch (TokenFileException ex)
     await Console.Error.WriteLineAsync($"hostdaemons-controlplane: --token-auth-file: {ex.Message}");
     return 2;
 }
+catch (HostDaemons.ControlPlane.ServiceAccounts.ServiceAccountKeyException ex)
+{
+    await Console.Error.WriteLineAsync($"hostdaemons-controlplane: {ex.Message}");
+    return 2;
+}
 catch (OptionsValidationException ex)
 {
     await Console.Error.WriteLineAsync($"hostdaemons-controlplane: invalid settings: {string.Join("; ", ex.Failures)}");

@@ -21,6 +21,7 @@ internal sealed partial class NodeService(
     EventRecorder events,
     MirrorPods mirrors,
     StreamingCalls streaming,
+    ServiceAccounts.ServiceAccountTokens serviceAccountTokens,
     TimeProvider time,
     IOptions<ControlPlaneOptions> options,
     ILogger<NodeService> logger) : HostDaemons.Api.V1.NodeService.NodeServiceBase
@@ -180,6 +181,22 @@ internal sealed partial class NodeService(
         }
 
         return Task.FromResult(response);
+    }
+
+    public override Task<RequestPodTokenResponse> RequestPodToken(RequestPodTokenRequest request, ServerCallContext context)
+    {
+        var name = identity.Resolve(context);
+        var pod = NodeAuthorization.BoundWorkloadPod(store, name, request.Pod) ?? throw ApiErrors.NotFound(ResourceKind.Pod, request.Pod?.Name ?? "");
+        var accountName = pod.Spec?.ServiceAccountName is { Length: > 0 } named ? named : "default";
+        var account = store.Get<ServiceAccount>(pod.Metadata.Namespace, accountName) ?? throw ApiErrors.NotFound(ResourceKind.ServiceAccount, accountName);
+        var seconds = request.ExpirationSeconds == 0 ? (long)ServiceAccounts.ServiceAccountTokens.DefaultExpiration.TotalSeconds : request.ExpirationSeconds;
+        if (seconds < ServiceAccounts.ServiceAccountTokens.MinExpiration.TotalSeconds)
+        {
+            throw ApiErrors.BadRequest("expiration_seconds: may not specify a duration less than 10 minutes");
+        }
+
+        var (token, expires) = serviceAccountTokens.Issue(account, [.. request.Audiences], TimeSpan.FromSeconds(seconds), pod, store.Get<Node>("", name));
+        return Task.FromResult(new RequestPodTokenResponse { Token = token, ExpirationTimestamp = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(expires) });
     }
 
     public override async Task<SyncStaticPodsResponse> SyncStaticPods(SyncStaticPodsRequest request, ServerCallContext context)

@@ -35,12 +35,13 @@ public static class AuditingServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddTokenFileAuthentication(this IServiceCollection services)
     {
-        services.TryAddSingleton<ITokenAuthenticator>(sp =>
+        services.TryAddSingleton(sp => new TokenFile(
             sp.GetRequiredService<IOptions<ControlPlaneOptions>>().Value.TokenAuthFile is { Length: > 0 } path
                 ? new TokenFileAuthenticator(path, sp.GetRequiredService<ILogger<TokenFileAuthenticator>>())
-                : new NoTokenAuthenticator());
+                : null));
+        services.TryAddSingleton<ITokenAuthenticator>(sp => (ITokenAuthenticator?)sp.GetRequiredService<TokenFile>().Authenticator ?? new NoTokenAuthenticator());
         services.AddHostedService(sp => new TokenFileReloader(
-            sp.GetRequiredService<ITokenAuthenticator>() as TokenFileAuthenticator,
+            sp.GetRequiredService<TokenFile>().Authenticator,
             sp.GetRequiredService<IHostApplicationLifetime>(),
             sp.GetRequiredService<ILogger<TokenFileReloader>>()));
         return services;

@@ -59,6 +59,9 @@ internal static class DefaultClusterRoles
         Role("system:discovery", [
             Rule(["get"], urls: ["/api", "/api/*", "/apis", "/apis/*", "/healthz", "/livez", "/openapi", "/openapi/*", "/readyz", "/version", "/version/"]),
         ], labels: []),
+        Role("system:service-account-issuer-discovery", [
+            Rule(["get"], urls: ["/.well-known/openid-configuration", "/.well-known/openid-configuration/", "/openid/v1/jwks", "/openid/v1/jwks/"]),
+        ], labels: []),
         Role("system:public-info-viewer", [
             Rule(["get"], urls: ["/healthz", "/livez", "/readyz", "/version", "/version/"]),
         ], labels: []),
@@ -69,6 +72,7 @@ internal static class DefaultClusterRoles
         Binding(ClusterAdmin, ClusterAdmin, ClusterIdentities.MastersGroup),
         Binding("system:basic-user", "system:basic-user", ClusterIdentities.AuthenticatedGroup),
         Binding("system:discovery", "system:discovery", ClusterIdentities.AuthenticatedGroup),
+        Binding("system:service-account-issuer-discovery", "system:service-account-issuer-discovery", "system:serviceaccounts"),
         Binding("system:public-info-viewer", "system:public-info-viewer", ClusterIdentities.AuthenticatedGroup, UnauthenticatedGroup),
     ];
 

@@ -29,6 +29,12 @@ public static class ControlPlaneHost
                                       recommended, with labelled exceptions for namespaces that run host agents)
           --token-auth-file FILE      bearer tokens, Kubernetes' CSV: token,user,uid,"group1,group2" (tokens of 32
                                       characters or more); re-read when it changes
+          --service-account-issuer URL
+                                      the iss of service account tokens, and the audience the API accepts them for
+                                      (default https://kubernetes.default.svc.cluster.local)
+          --service-account-signing-key-file FILE
+                                      the ES256 (P-256) key, PEM, that signs service account tokens (default
+                                      DATA-DIR/pki/sa.key, created on first start)
           --audit-log-path FILE       one JSON line (audit.k8s.io/v1 Event, Metadata level) per request; - for stdout
           --audit-log-maxsize MB      rotate the audit log past this size (default 0: never)
           --audit-log-maxbackup N     rotated audit logs kept (default 0: all)
@@ -62,6 +68,7 @@ public static class ControlPlaneHost
 
         // A token file that cannot be used stops the start with its file and line, as bad settings do.
         _ = app.Services.GetRequiredService<ITokenAuthenticator>();
+        _ = app.Services.GetRequiredService<ServiceAccounts.ServiceAccountSigningKey>();
         app.MapGrpcService<AdminService>();
         app.MapGrpcService<NodeService>();
         app.MapGrpcService<JoinService>();

@@ -9,7 +9,7 @@ public static class KubeApiEndpoints
     {
         var handler = endpoints.ServiceProvider.GetRequiredService<KubeApiHandler>();
         RequestDelegate serve = handler.HandleAsync;
-        foreach (var pattern in new[] { "/api", "/api/{**rest}", "/apis", "/apis/{**rest}", "/version", "/healthz", "/livez", "/readyz", "/openapi/{**rest}" })
+        foreach (var pattern in new[] { "/api", "/api/{**rest}", "/apis", "/apis/{**rest}", "/version", "/healthz", "/livez", "/readyz", "/openapi/{**rest}", "/.well-known/openid-configuration", "/openid/v1/jwks" })
         {
             endpoints.Map(pattern, serve);
         }

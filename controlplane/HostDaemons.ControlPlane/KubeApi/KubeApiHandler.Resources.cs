@@ -29,8 +29,9 @@ internal sealed partial class KubeApiHandler
             case ("eviction", "create"):
                 await EvictAsync(http, call, request).ConfigureAwait(false);
                 break;
-            case ("token", _):
-                throw new KubeStatusException(KubeStatus.NotFound("the server could not find the requested resource (serviceaccounts/token)"));
+            case ("token", "create"):
+                await TokenRequestAsync(http, request).ConfigureAwait(false);
+                break;
             case ("" or "status", "get"):
                 var found = Get(request);
                 await KubeJson.WriteAsync(http, 200, TableRequest.From(http.Request) is { } table

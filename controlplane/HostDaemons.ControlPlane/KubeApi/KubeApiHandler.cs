@@ -23,6 +23,7 @@ internal sealed partial class KubeApiHandler(
     RbacEscalation escalation,
     HealthCheckService health,
     OpenApi.OpenApiDocuments openApi,
+    ServiceAccounts.ServiceAccountTokens serviceAccountTokens,
     TimeProvider time,
     ILogger<KubeApiHandler> logger)
 {
@@ -140,6 +141,12 @@ internal sealed partial class KubeApiHandler(
                 return;
             case "/healthz" or "/livez" or "/readyz":
                 await HealthAsync(http).ConfigureAwait(false);
+                return;
+            case "/.well-known/openid-configuration":
+                await KubeJson.WriteAsync(http, 200, OpenIdConfiguration(http)).ConfigureAwait(false);
+                return;
+            case "/openid/v1/jwks":
+                await KubeJson.WriteAsync(http, 200, Jwks(), "application/jwk-set+json").ConfigureAwait(false);
                 return;
             case "/api":
                 await WriteDiscoveryAsync(http, core: true, Discovery.ApiVersions(http.Request.Host.Value ?? "")).ConfigureAwait(false);

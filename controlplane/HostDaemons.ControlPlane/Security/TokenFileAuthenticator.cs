@@ -68,6 +68,9 @@ internal sealed partial class TokenFileAuthenticator : ITokenAuthenticator
     }
 }
 
+/// <summary>The token file's authenticator, when <c>--token-auth-file</c> is set: one of the bearer token authenticators.</summary>
+internal sealed record TokenFile(TokenFileAuthenticator? Authenticator);
+
 /// <summary>
 /// Watches the token file: a file system watcher on its directory for edits, renames and replacements, and a poll of
 /// its time and size every <see cref="PollInterval"/> because watcher events can be missed (overflow, network file

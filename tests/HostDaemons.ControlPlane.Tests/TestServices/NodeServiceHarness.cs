@@ -17,6 +17,7 @@ internal sealed class NodeServiceHarness : IAsyncDisposable
     private readonly FakeHostApplicationLifetime _lifetime = new();
     private readonly NodeAssignmentHub _hub;
     private bool _hubStarted;
+    private HostDaemons.ControlPlane.ServiceAccounts.ServiceAccountTokens? _tokens;
 
     public NodeServiceHarness()
     {
@@ -26,11 +27,14 @@ internal sealed class NodeServiceHarness : IAsyncDisposable
         var events = new EventRecorder(_store.Store, _store.Time);
         Mirrors = new MirrorPods(_store.Store, events, AdminServiceHarness.PodSecurity(_store.Store), _store.Time, NullLogger<MirrorPods>.Instance);
         Service = new NodeServiceImpl(_store.Store, new HeaderNodeIdentity(), Leases, _hub, Tunnels, events, Mirrors,
-            new StreamingCalls(_lifetime), _store.Time, options, Logger);
+            new StreamingCalls(_lifetime), Tokens, _store.Time, options, Logger);
         Admin = AdminServiceHarness.Create(_store, _lifetime, Mirrors);
     }
 
     public NodeServiceImpl Service { get; }
+
+    /// <summary>The service account token issuer <c>RequestPodToken</c> uses, with a key made for the test.</summary>
+    public HostDaemons.ControlPlane.ServiceAccounts.ServiceAccountTokens Tokens => _tokens ??= new(HostDaemons.ControlPlane.ServiceAccounts.ServiceAccountSigningKey.Create(), HostDaemons.ControlPlane.ServiceAccounts.ServiceAccountTokens.DefaultIssuer, _store.Store, _store.Time);
 
     /// <summary>The admin API over the same store and mirror pods, as hdctl reaches them.</summary>
     public AdminServiceImpl Admin { get; }
