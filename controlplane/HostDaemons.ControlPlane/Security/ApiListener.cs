@@ -24,7 +24,7 @@ internal static class ApiListener
         {
             var socket = CleartextProtocols.Http1SocketPath(listen.Port);
             File.Delete(socket);
-            kestrel.ListenUnixSocket(socket, options => options.Protocols = HttpProtocols.Http1);
+            kestrel.ListenUnixSocket(socket, CleartextProtocols.ConfigureLocalSocket);
         }
 
         if (listen.Address is { } address)

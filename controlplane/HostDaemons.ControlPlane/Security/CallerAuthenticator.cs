@@ -12,7 +12,7 @@ namespace HostDaemons.ControlPlane.Security;
 internal readonly record struct CallConnection(bool IsTls, X509Certificate2? ClientCertificate, IPAddress? LocalAddress, bool ViaLocalSocket = false)
 {
     public static CallConnection From(HttpContext http) => new(http.Request.IsHttps, http.Connection.ClientCertificate, http.Connection.LocalIpAddress,
-        http.Features.Get<Microsoft.AspNetCore.Connections.Features.IConnectionEndPointFeature>()?.LocalEndPoint is System.Net.Sockets.UnixDomainSocketEndPoint);
+        http.Features.Get<Microsoft.AspNetCore.Connections.Features.IConnectionItemsFeature>()?.Items.ContainsKey(CleartextProtocols.LocalSocketItem) == true);
 }
 
 /// <summary>

@@ -14,10 +14,24 @@ namespace HostDaemons.ControlPlane.Security;
 /// </summary>
 internal static class CleartextProtocols
 {
+    /// <summary>Marks, in the connection's items, a connection of the private socket.</summary>
+    public const string LocalSocketItem = "hostdaemons.local-socket";
+
     private static ReadOnlySpan<byte> Preface => "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8;
 
     /// <summary>The private HTTP/1.1 socket of a development-mode listener on <paramref name="port"/>.</summary>
     public static string Http1SocketPath(int port) => Path.Combine(Path.GetTempPath(), $"hostdaemons-{Environment.ProcessId}-{port}.sock");
+
+    /// <summary>The private HTTP/1.1 endpoint: its connections are marked as relayed from the loopback port.</summary>
+    public static void ConfigureLocalSocket(ListenOptions options)
+    {
+        options.Protocols = HttpProtocols.Http1;
+        options.Use(next => connection =>
+        {
+            connection.Items[LocalSocketItem] = true;
+            return next(connection);
+        });
+    }
 
     public static void Configure(ListenOptions options, string http1Socket)
     {
