@@ -4,14 +4,24 @@ namespace HostDaemons.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// Runs the real <c>/usr/bin/kubectl</c> against a development-mode control plane: a kubeconfig whose cluster is the
-/// control plane's http:// address and whose user is empty, and a fresh discovery cache (<c>KUBECACHEDIR</c>) per runner.
+/// control plane's http:// address and whose user is empty (or a given kubeconfig), and a fresh discovery cache
+/// (<c>KUBECACHEDIR</c>) per runner.
 /// </summary>
 public sealed class KubectlRunner : IDisposable
 {
     private readonly TempDirectory _home = new("hd-kubectl");
+    private readonly string _kubeconfig;
 
-    public KubectlRunner(string server)
+    /// <summary>kubectl with a kubeconfig of its own (a TLS control plane's admin.conf or a user's).</summary>
+    public KubectlRunner(string server, string? kubeconfig = null)
     {
+        _kubeconfig = kubeconfig ?? _home.Combine("kubeconfig");
+        if (kubeconfig is not null)
+        {
+            return;
+        }
+
+
         File.WriteAllText(_home.Combine("kubeconfig"), $"""
             apiVersion: v1
             kind: Config
@@ -38,7 +48,7 @@ public sealed class KubectlRunner : IDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        start.Environment["KUBECONFIG"] = _home.Combine("kubeconfig");
+        start.Environment["KUBECONFIG"] = _kubeconfig;
         start.Environment["KUBECACHEDIR"] = _home.Combine("cache");
         start.Environment["HOME"] = _home.Path;
         using var process = Process.Start(start)!;

@@ -101,4 +101,27 @@ public sealed class KubectlProtobufTests : IAsyncLifetime
 
             """.ReplaceLineEndings("\n"), ""), whoami);
     }
+
+    [Fact]
+    public async Task OverTls_AUserWithoutBindings_CannotAndIsForbiddenInProtobuf()
+    {
+        await using var controlPlane = await TestControlPlane.StartTlsAsync(_directory.Combine("tls"));
+        var admin = Hdctl.WithKubeconfig(controlPlane.AdminConf);
+        var vivConfig = _directory.Combine("viv.conf");
+        await File.WriteAllTextAsync(vivConfig, await admin.OkAsync("kubeconfig", "user", "--client-name", "viv", "--org", "viewers"), TestContext.Current.CancellationToken);
+        using var viv = new KubectlRunner(controlPlane.Url, vivConfig);
+
+        var canI = await viv.RunAsync("auth", "can-i", "create", "daemonsets");
+        var whoami = await viv.RunAsync("auth", "whoami");
+        var create = await viv.RunAsync("create", "secret", "generic", "s", "--from-literal=a=b");
+
+        Assert.Equal(new KubectlResult(1, "no\n", ""), canI);
+        Assert.Equal(new KubectlResult(0, """
+            ATTRIBUTE   VALUE
+            Username    viv
+            Groups      [viewers system:authenticated]
+
+            """.ReplaceLineEndings("\n"), ""), whoami);
+        Assert.Equal(new KubectlResult(1, "", "error: failed to create secret secrets is forbidden: User \"viv\" cannot create resource \"secrets\" in API group \"\" in the namespace \"default\"\n"), create);
+    }
 }
