@@ -70,7 +70,7 @@ public sealed class KubectlProtobufTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task CreateRbacObjectsAndPriorityClass_AsKubectlPrintsThem()
+    public async Task CreateServiceAccountRbacPriorityClassAndService_AsKubectlPrintsThem()
     {
         Assert.Equal(new KubectlResult(0, "serviceaccount/robot created\n", ""), await Kubectl.RunAsync("create", "serviceaccount", "robot"));
         Assert.Equal(new KubectlResult(0, "role.rbac.authorization.k8s.io/reader created\n", ""),
@@ -79,6 +79,8 @@ public sealed class KubectlProtobufTests : IAsyncLifetime
             await Kubectl.RunAsync("create", "rolebinding", "reader", "--role=reader", "--serviceaccount=default:robot"));
         Assert.Equal(new KubectlResult(0, "priorityclass.scheduling.k8s.io/high created\n", ""), await Kubectl.RunAsync("create", "priorityclass", "high", "--value=1000"));
         Assert.Equal(new KubectlResult(0, "robot", ""), await Kubectl.RunAsync("get", "rolebinding", "reader", "-o", "jsonpath={.subjects[0].name}"));
+        Assert.Equal(new KubectlResult(0, "service/web created\n", ""), await Kubectl.RunAsync("create", "service", "clusterip", "web", "--clusterip=None", "--tcp=80:http"));
+        Assert.Equal(new KubectlResult(0, "http None", ""), await Kubectl.RunAsync("get", "service", "web", "-o", "jsonpath={.spec.ports[0].targetPort} {.spec.clusterIP}"));
     }
 
     [Fact]

@@ -71,6 +71,15 @@ internal static class KubeProtoSchemas
         M(1, "metadata", ObjectMeta), Ms(2, "secrets", ObjectReference),
         Ms(3, "imagePullSecrets", new ProtoMessage("LocalObjectReference", S(1, "name"))), B(4, "automountServiceAccountToken"));
 
+    private static readonly ProtoMessage Service = new("Service",
+        M(1, "metadata", ObjectMeta),
+        M(2, "spec", new ProtoMessage("ServiceSpec",
+            Ms(1, "ports", new ProtoMessage("ServicePort",
+                S(1, "name"), S(2, "protocol"), I32(3, "port"), new(4, "targetPort", ProtoType.IntOrString), I32(5, "nodePort"), S(6, "appProtocol"))),
+            Labels(2, "selector"), S(3, "clusterIP"), S(4, "type"), Strings(5, "externalIPs"), S(7, "sessionAffinity"), S(10, "externalName"),
+            B(13, "publishNotReadyAddresses"), S(17, "ipFamilyPolicy"), Strings(18, "clusterIPs"), Strings(19, "ipFamilies"), S(22, "internalTrafficPolicy"))),
+        M(3, "status", new ProtoMessage("ServiceStatus", M(1, "loadBalancer", new ProtoMessage("LoadBalancerStatus")))));
+
     private static readonly ProtoMessage PolicyRule = new("PolicyRule",
         Strings(1, "verbs"), Strings(2, "apiGroups"), Strings(3, "resources"), Strings(4, "resourceNames"), Strings(5, "nonResourceURLs"));
 
@@ -143,6 +152,7 @@ internal static class KubeProtoSchemas
         [("v1", "ConfigMap")] = ConfigMap,
         [("v1", "Namespace")] = Namespace,
         [("v1", "ServiceAccount")] = ServiceAccount,
+        [("v1", "Service")] = Service,
         [("v1", "Status")] = Status,
         [("v1", "DeleteOptions")] = DeleteOptions,
         [("meta.k8s.io/v1", "DeleteOptions")] = DeleteOptions,

@@ -31,6 +31,9 @@ internal enum ProtoType
     /// <summary><c>map&lt;string, bytes&gt;</c>, in JSON an object of base64 strings.</summary>
     BytesMap,
 
+    /// <summary><c>intstr.IntOrString</c> (<c>{type, intVal, strVal}</c>), in JSON a number or a string.</summary>
+    IntOrString,
+
     /// <summary>A message holding JSON text in its field 1 (<c>FieldsV1</c>), in JSON that JSON value.</summary>
     RawJson,
 }

@@ -99,6 +99,8 @@ internal static class ProtoReader
                 return ReadMessage(Nested(input), field.Message!, path);
             case ProtoType.RawJson:
                 return ReadRawJson(Nested(input), path);
+            case ProtoType.IntOrString:
+                return ReadIntOrString(Nested(input), path);
             default:
                 throw new ProtobufFormatException($"{path}: unexpected field type {field.Type}");
         }
@@ -176,6 +178,36 @@ internal static class ProtoReader
 
         var time = DateTimeOffset.FromUnixTimeSeconds(seconds).AddTicks(nanos / 100);
         return JsonValue.Create(time.ToString(nanos == 0 ? "yyyy-MM-dd'T'HH:mm:ss'Z'" : "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture));
+    }
+
+    private static JsonNode ReadIntOrString(CodedInputStream input, string path)
+    {
+        long type = 0;
+        var number = 0;
+        var text = "";
+        uint tag;
+        while ((tag = input.ReadTag()) != 0)
+        {
+            switch (WireFormat.GetTagFieldNumber(tag), WireFormat.GetTagWireType(tag))
+            {
+                case (1, WireFormat.WireType.Varint):
+                    type = input.ReadInt64();
+                    break;
+                case (2, WireFormat.WireType.Varint):
+                    number = input.ReadInt32();
+                    break;
+                case (3, WireFormat.WireType.LengthDelimited):
+                    text = input.ReadString();
+                    break;
+                case (1 or 2 or 3, var wire):
+                    throw new ProtobufFormatException($"{path}: IntOrString field {WireFormat.GetTagFieldNumber(tag)} has the wrong wire type {wire}");
+                default:
+                    input.SkipLastField();
+                    break;
+            }
+        }
+
+        return type == 1 ? JsonValue.Create(text) : JsonValue.Create(number);
     }
 
     private static JsonNode? ReadRawJson(CodedInputStream input, string path)

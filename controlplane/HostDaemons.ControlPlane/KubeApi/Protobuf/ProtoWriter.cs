@@ -137,6 +137,34 @@ internal static class ProtoWriter
             case ProtoType.Message:
                 WriteNested(output, field.Number, Write(node as JsonObject ?? throw new NotEncodableException(), field.Message!, []));
                 break;
+            case ProtoType.IntOrString:
+                using (var intOrStringBuffer = new MemoryStream())
+                {
+                    var intOrString = new CodedOutputStream(intOrStringBuffer);
+                    if (node?.GetValueKind() == JsonValueKind.String)
+                    {
+                        intOrString.WriteTag(1, WireFormat.WireType.Varint);
+                        intOrString.WriteInt64(1);
+                        intOrString.WriteTag(3, WireFormat.WireType.LengthDelimited);
+                        intOrString.WriteString(Text(node));
+                    }
+                    else if (node?.GetValueKind() == JsonValueKind.Number && int.TryParse(node.ToJsonString(), CultureInfo.InvariantCulture, out var port))
+                    {
+                        intOrString.WriteTag(1, WireFormat.WireType.Varint);
+                        intOrString.WriteInt64(0);
+                        intOrString.WriteTag(2, WireFormat.WireType.Varint);
+                        intOrString.WriteInt32(port);
+                    }
+                    else
+                    {
+                        throw new NotEncodableException();
+                    }
+
+                    intOrString.Flush();
+                    WriteNested(output, field.Number, intOrStringBuffer.ToArray());
+                }
+
+                break;
             case ProtoType.RawJson:
                 using (var rawBuffer = new MemoryStream())
                 {

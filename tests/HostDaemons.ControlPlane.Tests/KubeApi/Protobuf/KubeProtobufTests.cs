@@ -52,6 +52,7 @@ public sealed class KubeProtobufTests
     [InlineData("""{"apiVersion":"policy/v1","kind":"Eviction","metadata":{"name":"p","namespace":"default"},"deleteOptions":{"gracePeriodSeconds":30,"preconditions":{"uid":"u"},"propagationPolicy":"Background","dryRun":["All"]}}""")]
     [InlineData("""{"apiVersion":"v1","kind":"Status","metadata":{},"status":"Failure","message":"no","reason":"Invalid","details":{"name":"s","kind":"secrets","causes":[{"reason":"FieldValueInvalid","message":"bad","field":"data"}]},"code":422}""")]
     [InlineData("""{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRoleBinding","metadata":{"name":"b"},"subjects":[{"kind":"Group","apiGroup":"rbac.authorization.k8s.io","name":"g"}],"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"view"}}""")]
+    [InlineData("""{"apiVersion":"v1","kind":"Service","metadata":{"name":"web"},"spec":{"ports":[{"name":"a","protocol":"TCP","port":80,"targetPort":8080},{"name":"b","port":81,"targetPort":"http"}],"selector":{"app":"web"},"clusterIP":"None","type":"ClusterIP"},"status":{"loadBalancer":{}}}""")]
     [InlineData("""{"apiVersion":"scheduling.k8s.io/v1","kind":"PriorityClass","metadata":{"name":"pc"},"value":-5,"description":"d"}""")]
     public void WritesAndReadsBackEveryKind(string json)
     {
