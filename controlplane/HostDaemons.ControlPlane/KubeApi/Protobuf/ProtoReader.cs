@@ -121,25 +121,17 @@ internal static class ProtoReader
         var input = Nested(outer);
         var key = "";
         JsonNode value = JsonValue.Create("");
-        uint tag;
-        while ((tag = input.ReadTag()) != 0)
+        ReadFields(input, $"{path} map entry", number =>
         {
-            switch (WireFormat.GetTagFieldNumber(tag), WireFormat.GetTagWireType(tag))
+            if (number == 1)
             {
-                case (1, WireFormat.WireType.LengthDelimited):
-                    key = input.ReadString();
-                    break;
-                case (2, WireFormat.WireType.LengthDelimited):
-                    value = JsonValue.Create(bytes ? input.ReadBytes().ToBase64() : input.ReadString());
-                    break;
-                case (1 or 2, var wire):
-                    throw new ProtobufFormatException($"{path}: map entry field {WireFormat.GetTagFieldNumber(tag)} has wire type {wire}, expected LengthDelimited");
-                default:
-                    input.SkipLastField();
-                    break;
+                key = input.ReadString();
             }
-        }
-
+            else
+            {
+                value = JsonValue.Create(bytes ? input.ReadBytes().ToBase64() : input.ReadString());
+            }
+        }, WireFormat.WireType.LengthDelimited, WireFormat.WireType.LengthDelimited);
         return (key, value);
     }
 
@@ -147,25 +139,17 @@ internal static class ProtoReader
     {
         long seconds = 0;
         var nanos = 0;
-        uint tag;
-        while ((tag = input.ReadTag()) != 0)
+        ReadFields(input, $"{path} Time", number =>
         {
-            switch (WireFormat.GetTagFieldNumber(tag), WireFormat.GetTagWireType(tag))
+            if (number == 1)
             {
-                case (1, WireFormat.WireType.Varint):
-                    seconds = input.ReadInt64();
-                    break;
-                case (2, WireFormat.WireType.Varint):
-                    nanos = input.ReadInt32();
-                    break;
-                case (1 or 2, var wire):
-                    throw new ProtobufFormatException($"{path}: Time field {WireFormat.GetTagFieldNumber(tag)} has wire type {wire}, expected Varint");
-                default:
-                    input.SkipLastField();
-                    break;
+                seconds = input.ReadInt64();
             }
-        }
-
+            else
+            {
+                nanos = input.ReadInt32();
+            }
+        }, WireFormat.WireType.Varint, WireFormat.WireType.Varint);
         if (seconds == 0 && nanos == 0)
         {
             return null;
@@ -185,55 +169,61 @@ internal static class ProtoReader
         long type = 0;
         var number = 0;
         var text = "";
-        uint tag;
-        while ((tag = input.ReadTag()) != 0)
+        ReadFields(input, $"{path} IntOrString", field =>
         {
-            switch (WireFormat.GetTagFieldNumber(tag), WireFormat.GetTagWireType(tag))
+            switch (field)
             {
-                case (1, WireFormat.WireType.Varint):
+                case 1:
                     type = input.ReadInt64();
                     break;
-                case (2, WireFormat.WireType.Varint):
+                case 2:
                     number = input.ReadInt32();
                     break;
-                case (3, WireFormat.WireType.LengthDelimited):
+                default:
                     text = input.ReadString();
                     break;
-                case (1 or 2 or 3, var wire):
-                    throw new ProtobufFormatException($"{path}: IntOrString field {WireFormat.GetTagFieldNumber(tag)} has the wrong wire type {wire}");
-                default:
-                    input.SkipLastField();
-                    break;
             }
-        }
-
+        }, WireFormat.WireType.Varint, WireFormat.WireType.Varint, WireFormat.WireType.LengthDelimited);
         return type == 1 ? JsonValue.Create(text) : JsonValue.Create(number);
     }
 
     private static JsonNode? ReadRawJson(CodedInputStream input, string path)
     {
         JsonNode? value = null;
+        ReadFields(input, $"{path} FieldsV1", _ =>
+        {
+            var raw = input.ReadBytes();
+            try
+            {
+                value = raw.Length == 0 ? null : JsonNode.Parse(Encoding.UTF8.GetString(raw.Span), documentOptions: new JsonDocumentOptions { MaxDepth = 100 });
+            }
+            catch (JsonException ex)
+            {
+                throw new ProtobufFormatException($"{path}: not JSON: {ex.Message}");
+            }
+        }, WireFormat.WireType.LengthDelimited);
+        return value;
+    }
+
+    /// <summary>Reads a small fixed message: fields 1..n with the wire types given are handed to <paramref name="read"/>, others skipped.</summary>
+    private static void ReadFields(CodedInputStream input, string what, Action<int> read, params WireFormat.WireType[] wires)
+    {
         uint tag;
         while ((tag = input.ReadTag()) != 0)
         {
-            if (tag == WireFormat.MakeTag(1, WireFormat.WireType.LengthDelimited))
-            {
-                var raw = input.ReadBytes();
-                try
-                {
-                    value = raw.Length == 0 ? null : JsonNode.Parse(Encoding.UTF8.GetString(raw.Span), documentOptions: new JsonDocumentOptions { MaxDepth = 100 });
-                }
-                catch (JsonException ex)
-                {
-                    throw new ProtobufFormatException($"{path}: not JSON: {ex.Message}");
-                }
-            }
-            else
+            var number = WireFormat.GetTagFieldNumber(tag);
+            if (number < 1 || number > wires.Length)
             {
                 input.SkipLastField();
+                continue;
             }
-        }
 
-        return value;
+            if (WireFormat.GetTagWireType(tag) != wires[number - 1])
+            {
+                throw new ProtobufFormatException($"{what}: field {number} has wire type {WireFormat.GetTagWireType(tag)}, expected {wires[number - 1]}");
+            }
+
+            read(number);
+        }
     }
 }
