@@ -77,14 +77,19 @@ internal sealed partial class KubeApiHandler
                 throw new KubeStatusException(KubeStatus.NotFound("the server could not find the requested resource"));
         }
 
-        await KubeJson.WriteAsync(http, 201, new JsonObject
+        var answer = new JsonObject
         {
             ["kind"] = kind,
             ["apiVersion"] = groupVersion,
             ["metadata"] = new JsonObject { ["creationTimestamp"] = null },
-            ["spec"] = spec.DeepClone(),
-            ["status"] = status,
-        }).ConfigureAwait(false);
+        };
+        if (kind != "SelfSubjectReview")
+        {
+            answer["spec"] = spec.DeepClone();
+        }
+
+        answer["status"] = status;
+        await KubeJson.WriteAsync(http, 201, answer).ConfigureAwait(false);
     }
 
     private static JsonArray Strings(IEnumerable<string> values) => new([.. values.Select(v => (JsonNode?)JsonValue.Create(v))]);

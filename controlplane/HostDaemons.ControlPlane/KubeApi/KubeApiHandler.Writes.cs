@@ -194,7 +194,7 @@ internal sealed partial class KubeApiHandler
     private static FieldValidation FieldValidationOf(HttpContext http) => ObjectBodies.ParseFieldValidation(http.Request.Query["fieldValidation"].ToString());
 
     private static async Task<string> BodyAsync(HttpContext http) =>
-        await KubeJson.ReadBodyAsync(http, MaxBodyBytes).ConfigureAwait(false)
+        await RequestBodies.ReadAsync(http, MaxBodyBytes).ConfigureAwait(false)
             ?? throw new KubeStatusException(KubeStatus.RequestEntityTooLarge($"the request body is larger than {MaxBodyBytes} bytes"));
 
     private static JsonNode? ParseJson(string text)

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using HostDaemons.Model.Objects;
@@ -60,9 +59,18 @@ internal static class KubeJson
         };
     }
 
+    /// <summary>Writes an answer: as protobuf when the client prefers it and the kind is written so, else as JSON.</summary>
     public static async Task WriteAsync(HttpContext http, int statusCode, JsonNode body, string contentType = ContentType)
     {
         http.Response.StatusCode = statusCode;
+        if (contentType == ContentType && body is JsonObject value && Protobuf.KubeProtobuf.Prefers(http.Request)
+            && Protobuf.KubeProtobuf.TryEncode(value) is { } protobuf)
+        {
+            http.Response.ContentType = Protobuf.KubeProtobuf.ContentType;
+            await http.Response.Body.WriteAsync(protobuf, http.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
         http.Response.ContentType = contentType;
         await using var writer = new Utf8JsonWriter(http.Response.BodyWriter, s_writerOptions);
         body.WriteTo(writer);
@@ -79,29 +87,5 @@ internal static class KubeJson
 
         System.Buffers.BuffersExtensions.Write(http.Response.BodyWriter, "\n"u8);
         await http.Response.BodyWriter.FlushAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Reads a request body up to <paramref name="limit"/> bytes; null when it is larger.</summary>
-    public static async Task<string?> ReadBodyAsync(HttpContext http, int limit)
-    {
-        if (http.Request.ContentLength > limit)
-        {
-            return null;
-        }
-
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await http.Request.Body.ReadAsync(chunk, http.RequestAborted).ConfigureAwait(false)) > 0)
-        {
-            if (buffer.Length + read > limit)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 }
