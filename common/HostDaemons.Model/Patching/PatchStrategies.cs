@@ -18,6 +18,7 @@ public static class PatchStrategies
     {
         // meta/v1
         ["ObjectMeta.ownerReferences"] = Merge("uid"),
+        ["ObjectMeta.managedFields"] = Atomic,
         ["LabelSelector.matchExpressions"] = Atomic,
         ["LabelSelectorRequirement.values"] = Atomic,
 

@@ -201,6 +201,17 @@ public static class ObjectDecoder
         }
     }
 
+    /// <summary>A mapping as plain JSON (fieldsV1 is a free-form tree of objects).</summary>
+    private static System.Text.Json.Nodes.JsonNode? PlainTree(ManifestNode node) => node switch
+    {
+        MappingNode mapping => new System.Text.Json.Nodes.JsonObject(mapping.Entries.Select(e =>
+            KeyValuePair.Create(e.Key, PlainTree(e.Value)))),
+        SequenceNode sequence => new System.Text.Json.Nodes.JsonArray([.. sequence.Items.Select(PlainTree)]),
+        ScalarNode { IsNull: true } => null,
+        ScalarNode scalar => System.Text.Json.Nodes.JsonValue.Create(scalar.Value),
+        _ => null,
+    };
+
     private static object? DecodeMessageValue(ManifestNode node, MessageDescriptor type, string path, Context context)
     {
         if (type.FullName == Timestamp.Descriptor.FullName)
@@ -231,6 +242,11 @@ public static class ObjectDecoder
         {
             context.Error(node.Position, path, $"expected an object, got {Describe(node)}");
             return null;
+        }
+
+        if (type.FullName == FieldsV1.Descriptor.FullName)
+        {
+            return new FieldsV1 { Raw = PlainTree(mapping)?.ToJsonString() ?? "{}" };
         }
 
         var message = type.Parser.ParseFrom(ByteString.Empty);

@@ -92,6 +92,7 @@ public static class ObjectEncoder
         Timestamp t => JsonValue.Create(FormatTime(t)),
         ByteString bytes => JsonValue.Create(bytes.ToBase64()),
         IntOrString ios => ios.ValueCase == IntOrString.ValueOneofCase.IntValue ? JsonValue.Create(ios.IntValue) : JsonValue.Create(ios.StringValue),
+        FieldsV1 fields => fields.Raw.Length == 0 ? new JsonObject() : JsonNode.Parse(fields.Raw),
         IMessage m => Encode(m),
         _ => throw new NotSupportedException($"field {field.FullName} of type {value.GetType().Name} cannot be encoded"),
     };

@@ -17,10 +17,16 @@ internal sealed partial class KubeApiHandler
     private async Task PatchAsync(HttpContext http, RestCallContext call, KubeRequest request)
     {
         var mediaType = (http.Request.ContentType ?? "").Split(';')[0].Trim();
+        if (mediaType == "application/apply-patch+yaml")
+        {
+            await ServerSideApplyAsync(http, call, request).ConfigureAwait(false);
+            return;
+        }
+
         if (mediaType is not ("application/strategic-merge-patch+json" or "application/merge-patch+json" or "application/json-patch+json"))
         {
             throw new KubeStatusException(KubeStatus.UnsupportedMediaType(
-                $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json"));
+                $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json"));
         }
 
         var patch = ParseJson(await BodyAsync(http).ConfigureAwait(false));

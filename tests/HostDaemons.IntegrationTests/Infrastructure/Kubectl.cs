@@ -71,7 +71,7 @@ public sealed class Kubectl : IDisposable
             }
         }
 
-        return new KubectlResult(process.ExitCode, await output, await error, string.Join(' ', args));
+        return new KubectlResult(process.ExitCode, await output, await error) { Command = string.Join(' ', args) };
     }
 
     /// <summary>Runs a command that must succeed and returns what it printed.</summary>
@@ -119,8 +119,15 @@ public sealed class Kubectl : IDisposable
     }
 }
 
-public sealed record KubectlResult(int ExitCode, string Output, string Error, string Command)
+/// <summary>What kubectl printed and its exit code; equal to another result with the same three, whatever the command.</summary>
+public sealed record KubectlResult(int ExitCode, string Output, string Error)
 {
+    public string Command { get; init; } = "";
+
+    public bool Equals(KubectlResult? other) => other is not null && (ExitCode, Output, Error) == (other.ExitCode, other.Output, other.Error);
+
+    public override int GetHashCode() => HashCode.Combine(ExitCode, Output, Error);
+
     /// <summary>The cells of the table row whose first cell is <paramref name="name"/>, or null.</summary>
     public string[]? Row(string name) => Output.Split('\n')
         .Select(line => System.Text.RegularExpressions.Regex.Split(line.Trim(), @"\s{2,}"))

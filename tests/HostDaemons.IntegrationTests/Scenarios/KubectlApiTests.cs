@@ -141,5 +141,51 @@ public sealed class KubectlApiTests : IDisposable
         Assert.Equal("namespace/default\nnamespace/kube-system\n", result.Output);
     }
 
+    [Fact]
+    public async Task ServerSideApply_CreatedReappliedAndAConflictingManagerRefused()
+    {
+        await using var controlPlane = await TestControlPlane.StartAsync(_directory.Combine("cp"));
+        using var kubectl = Kubectl.ForDevelopment(controlPlane.Url);
+        var manifest = _directory.Combine("ssa.yaml");
+        await File.WriteAllTextAsync(manifest, TestManifests.Daemon("ssa"), TestContext.Current.CancellationToken);
+        var other = _directory.Combine("other.yaml");
+        await File.WriteAllTextAsync(other, TestManifests.Daemon("ssa").Replace("busybox:latest", "busybox:other", StringComparison.Ordinal), TestContext.Current.CancellationToken);
+
+        var dryRun = await kubectl.RunAsync("apply", "--dry-run=server", "-f", manifest);
+        var created = await kubectl.RunAsync("apply", "--server-side", "-f", manifest);
+        var again = await kubectl.RunAsync("apply", "--server-side", "-f", manifest);
+        var conflict = await kubectl.RunAsync("apply", "--server-side", "--field-manager=other", "-f", other);
+        var image = await kubectl.OkAsync("get", "ds", "ssa", "-o", "jsonpath={.spec.template.spec.containers[0].image}");
+        var forced = await kubectl.RunAsync("apply", "--server-side", "--field-manager=other", "--force-conflicts", "-f", other);
+        var managers = await kubectl.OkAsync("get", "ds", "ssa", "--show-managed-fields", "-o", "jsonpath={.metadata.managedFields[*].manager}");
+
+        Assert.Equal(new KubectlResult(0, "daemonset.apps/ssa created (server dry run)\n", ""), dryRun);
+        Assert.Equal(new KubectlResult(0, "daemonset.apps/ssa serverside-applied\n", ""), created);
+        Assert.Equal(new KubectlResult(0, "daemonset.apps/ssa serverside-applied\n", ""), again);
+        Assert.Equal(1, conflict.ExitCode);
+        Assert.StartsWith("error: Apply failed with 1 conflict: conflict with \"kubectl\": .spec.template.spec.containers[name=\"main\"].image\n", conflict.Error,
+            StringComparison.Ordinal);
+        Assert.Equal("busybox:latest", image);
+        Assert.Equal(new KubectlResult(0, "daemonset.apps/ssa serverside-applied\n", ""), forced);
+        Assert.Equal("kubectl other", managers);
+    }
+
+    [Fact]
+    public async Task CreateTokenAndAuth_TypedClientsPostingProtobuf_Answered()
+    {
+        await using var controlPlane = await TestControlPlane.StartAsync(_directory.Combine("cp"));
+        using var kubectl = Kubectl.ForDevelopment(controlPlane.Url);
+
+        var token = await kubectl.RunAsync("create", "token", "default");
+        var canI = await kubectl.RunAsync("auth", "can-i", "create", "daemonsets");
+        var explain = await kubectl.RunAsync("explain", "ds.spec.template.spec.volumes");
+
+        Assert.True(token.ExitCode == 0, token.Error);
+        Assert.Equal(3, token.Output.Trim().Split('.').Length);
+        Assert.Equal(new KubectlResult(0, "yes\n", ""), canI);
+        Assert.True(explain.ExitCode == 0, explain.Error);
+        Assert.Contains("FIELD: volumes <[]Volume>", explain.Output, StringComparison.Ordinal);
+    }
+
     public void Dispose() => _directory.Dispose();
 }

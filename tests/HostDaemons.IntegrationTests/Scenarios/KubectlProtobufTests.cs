@@ -10,14 +10,14 @@ public sealed class KubectlProtobufTests : IAsyncLifetime
 {
     private readonly TempDirectory _directory = new("hd-kubectl-pb");
     private TestControlPlane? _controlPlane;
-    private KubectlRunner? _kubectl;
+    private Kubectl? _kubectl;
 
-    private KubectlRunner Kubectl => _kubectl!;
+    private Kubectl Kubectl => _kubectl!;
 
     public async ValueTask InitializeAsync()
     {
         _controlPlane = await TestControlPlane.StartAsync(_directory.Combine("store"));
-        _kubectl = new KubectlRunner(_controlPlane.Url);
+        _kubectl = Infrastructure.Kubectl.ForDevelopment(_controlPlane.Url);
     }
 
     public async ValueTask DisposeAsync()
@@ -111,7 +111,7 @@ public sealed class KubectlProtobufTests : IAsyncLifetime
         var admin = Hdctl.WithKubeconfig(controlPlane.AdminConf);
         var vivConfig = _directory.Combine("viv.conf");
         await File.WriteAllTextAsync(vivConfig, await admin.OkAsync("kubeconfig", "user", "--client-name", "viv", "--org", "viewers"), TestContext.Current.CancellationToken);
-        using var viv = new KubectlRunner(controlPlane.Url, vivConfig);
+        using var viv = Infrastructure.Kubectl.WithKubeconfig(vivConfig);
 
         var canI = await viv.RunAsync("auth", "can-i", "create", "daemonsets");
         var whoami = await viv.RunAsync("auth", "whoami");

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using HostDaemons.Model.Patching;
 using HostDaemons.Model.V1;
+using ManagedFieldsEntry = HostDaemons.Model.Patching.ManagedFieldsEntry;
 using static HostDaemons.Model.Tests.Patching.PatchAssert;
 
 namespace HostDaemons.Model.Tests.Patching;
