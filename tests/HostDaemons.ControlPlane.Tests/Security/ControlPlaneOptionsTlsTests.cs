@@ -46,7 +46,10 @@ public sealed class ControlPlaneOptionsTlsTests
         var refused = Assert.Throws<OptionsValidationException>(() => ControlPlaneHost.Build(["--listen", "http://0.0.0.0:7070", "--data-dir", data.Path], new Dictionary<string, string?>()));
 
         Assert.StartsWith("Property listen: refusing to serve plaintext http:// on 0.0.0.0", Assert.Single(refused.Failures), StringComparison.Ordinal);
-        Assert.False(Directory.Exists(Path.Combine(data.Path, "pki")));
+        // The service account signing key (pki/sa.key) is made in every mode: tokens work in development mode too.
+        Assert.False(File.Exists(Path.Combine(data.Path, "pki", "ca.crt")));
+        Assert.False(File.Exists(Path.Combine(data.Path, "pki", "ca.key")));
+        Assert.False(File.Exists(Path.Combine(data.Path, "admin.conf")));
     }
 
     [Fact]
@@ -61,12 +64,15 @@ public sealed class ControlPlaneOptionsTlsTests
     }
 
     [Fact]
-    public void Build_DevelopmentMode_MakesNoPki()
+    public void Build_DevelopmentMode_MakesNoCertificates()
     {
         using var data = new TempDirectory("hd-listen");
 
         using var app = (IDisposable)ControlPlaneHost.Build(["--listen", "http://127.0.0.1:7070", "--data-dir", data.Path], new Dictionary<string, string?>());
 
-        Assert.False(Directory.Exists(Path.Combine(data.Path, "pki")));
+        // The service account signing key (pki/sa.key) is made in every mode: tokens work in development mode too.
+        Assert.False(File.Exists(Path.Combine(data.Path, "pki", "ca.crt")));
+        Assert.False(File.Exists(Path.Combine(data.Path, "pki", "ca.key")));
+        Assert.False(File.Exists(Path.Combine(data.Path, "admin.conf")));
     }
 }
