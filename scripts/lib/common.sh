@@ -99,6 +99,15 @@ ensure_registry_tools() {
   fi
 }
 
+# The official JavaScript Kubernetes client for the client-library test (tests/clients/js-probe), from npm, as its
+# lockfile pins it; node and npm from Debian when missing.
+ensure_js_client() {
+  local probe="$repo_root/tests/clients/js-probe"
+  [ -d "$probe/node_modules/@kubernetes/client-node" ] && return 0
+  command -v npm >/dev/null 2>&1 || apt_install nodejs npm || return 1
+  (cd "$probe" && npm ci --no-audit --no-fund --loglevel=error) || return 1
+}
+
 # A Debian bookworm image with systemd as PID 1, for the packaging test: built once with debootstrap and kept in the
 # engine (and its rootfs tarball under /var/cache/hostdaemons), so later runs start at once.
 systemd_image="hostdaemons/systemd-bookworm:1"

@@ -25,6 +25,7 @@ internal static class ApiListener
             var socket = CleartextProtocols.Http1SocketPath(listen.Port);
             File.Delete(socket);
             kestrel.ListenUnixSocket(socket, CleartextProtocols.ConfigureLocalSocket);
+            kestrel.ApplicationServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopped.Register(() => File.Delete(socket));
         }
 
         if (listen.Address is { } address)

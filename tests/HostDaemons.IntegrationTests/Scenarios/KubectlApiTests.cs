@@ -187,5 +187,38 @@ public sealed class KubectlApiTests : IDisposable
         Assert.Contains("FIELD: volumes <[]Volume>", explain.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Apply_SeedsAndUpstreamDaemons_CreatedAsWithHdctl()
+    {
+        await using var controlPlane = await TestControlPlane.StartAsync(_directory.Combine("cp"));
+        using var kubectl = Kubectl.ForDevelopment(controlPlane.Url);
+        var daemons = RepositoryFiles.Path("tests", "HostDaemons.IntegrationTests", "TestData", "daemons");
+        string[][] applies =
+        [
+            ["-f", RepositoryFiles.Path("examples", "ssd-monitor")],
+            ["-f", RepositoryFiles.Path("examples", "placement")],
+            ["-f", RepositoryFiles.Path("examples", "fluentd", "fluentd-ds.yaml")],
+            ["-f", RepositoryFiles.Path("examples", "fluentd", "fluentd-elasticsearch.yaml")],
+            ["-f", Path.Combine(daemons, "node-exporter")],
+            ["-f", Path.Combine(daemons, "fluent-bit")],
+            ["-f", Path.Combine(daemons, "node-problem-detector")],
+            ["-f", Path.Combine(daemons, "nvidia-device-plugin")],
+            ["-k", Path.Combine(daemons, "vector")],
+        ];
+
+        foreach (var apply in applies)
+        {
+            var result = await kubectl.RunAsync(["apply", .. apply]);
+
+            Assert.True(result.ExitCode == 0, $"kubectl apply {string.Join(' ', apply)}: {result.Error}");
+            Assert.All(result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries), line => Assert.EndsWith(" created", line, StringComparison.Ordinal));
+        }
+
+        var daemonSets = await kubectl.OkAsync("get", "ds", "-A", "-o", "name");
+        Assert.Equal(["daemonset.apps/fluent-bit", "daemonset.apps/fluentd-cloud-logging", "daemonset.apps/fluentd-elasticsearch", "daemonset.apps/node-exporter",
+            "daemonset.apps/node-problem-detector", "daemonset.apps/nvidia-device-plugin-daemonset", "daemonset.apps/ssd-monitor", "daemonset.apps/vector",
+            "daemonset.apps/with-node-affinity", "daemonset.apps/with-pod-affinity"], daemonSets.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order());
+    }
+
     public void Dispose() => _directory.Dispose();
 }
