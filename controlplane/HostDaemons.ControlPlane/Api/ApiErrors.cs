@@ -38,6 +38,10 @@ internal static class ApiErrors
         return new RpcException(new Status(StatusCode.InvalidArgument, ValidationErrors.Summarize(ResourceKinds.Get(kind).KindName, name, errors)), trailers);
     }
 
+    /// <summary>A write against a version that is no longer the stored one (409 Conflict on the REST API).</summary>
+    public static RpcException Conflict(ResourceKind kind, string name) => new(new Status(StatusCode.Aborted,
+        $"Operation cannot be fulfilled on {ResourceKinds.Get(kind).QualifiedPlural} \"{name}\": the object has been modified; please apply your changes to the latest version and try again"));
+
     public static RpcException BadRequest(string message) => new(new Status(StatusCode.InvalidArgument, message));
 
     /// <summary>An admission refusal: <c>namespaces "default" is forbidden: this namespace may not be deleted</c>.</summary>
@@ -60,8 +64,7 @@ internal static class ApiErrors
     {
         ObjectNotFoundException e => NotFound(e.Key.Kind, e.Key.Name),
         ObjectAlreadyExistsException e => AlreadyExists(e.Key.Kind, e.Key.Name),
-        ObjectConflictException e => new RpcException(new Status(StatusCode.Aborted,
-            $"Operation cannot be fulfilled on {ResourceKinds.Get(e.Key.Kind).QualifiedPlural} \"{e.Key.Name}\": the object has been modified; please apply your changes to the latest version and try again")),
+        ObjectConflictException e => Conflict(e.Key.Kind, e.Key.Name),
         RevisionTooOldException e => new RpcException(new Status(StatusCode.OutOfRange, e.Message)),
         StoreUnavailableException e => new RpcException(new Status(StatusCode.Unavailable, e.Message)),
         _ => null,

@@ -32,7 +32,7 @@ internal sealed class ObjectReplacer(IObjectStore store, ObjectApplier applier, 
         var expectedVersion = value.Metadata?.ResourceVersion ?? "";
         if (expectedVersion.Length > 0 && expectedVersion != existing.Metadata.ResourceVersion)
         {
-            throw Conflict(kind, key.Name);
+            throw ApiErrors.Conflict(kind, key.Name);
         }
 
         var updated = scope == ReplaceScope.Status ? WithStatusOf(existing, value) : WithServerFieldsOf(existing, value);
@@ -76,7 +76,7 @@ internal sealed class ObjectReplacer(IObjectStore store, ObjectApplier applier, 
         }
         catch (ObjectConflictException)
         {
-            throw Conflict(kind, key.Name);
+            throw ApiErrors.Conflict(kind, key.Name);
         }
     }
 
@@ -160,7 +160,4 @@ internal sealed class ObjectReplacer(IObjectStore store, ObjectApplier applier, 
             field.Accessor.Clear(to);
         }
     }
-
-    private static RpcException Conflict(ResourceKind kind, string name) => new(new Status(StatusCode.Aborted,
-        $"Operation cannot be fulfilled on {ResourceKinds.Get(kind).QualifiedPlural} \"{name}\": the object has been modified; please apply your changes to the latest version and try again"));
 }
