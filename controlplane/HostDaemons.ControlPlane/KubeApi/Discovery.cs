@@ -56,16 +56,16 @@ internal static class Discovery
                 ["singularName"] = resource.Singular,
                 ["namespaced"] = resource.Namespaced,
                 ["kind"] = resource.Kind,
-                ["verbs"] = Strings(resource.Verbs),
+                ["verbs"] = KubeJson.Strings(resource.Verbs),
             };
             if (resource.ShortNames.Count > 0)
             {
-                entry["shortNames"] = Strings(resource.ShortNames);
+                entry["shortNames"] = KubeJson.Strings(resource.ShortNames);
             }
 
             if (resource.Categories.Count > 0)
             {
-                entry["categories"] = Strings(resource.Categories);
+                entry["categories"] = KubeJson.Strings(resource.Categories);
             }
 
             resources.Add(entry);
@@ -77,7 +77,7 @@ internal static class Discovery
                     ["singularName"] = "",
                     ["namespaced"] = resource.Namespaced,
                     ["kind"] = sub.Kind,
-                    ["verbs"] = Strings(sub.Verbs),
+                    ["verbs"] = KubeJson.Strings(sub.Verbs),
                 };
                 if (sub.Group != resource.Group || sub.Version != resource.Version)
                 {
@@ -108,16 +108,16 @@ internal static class Discovery
                     ["responseKind"] = Kind(resource.Group, resource.Version, resource.Kind),
                     ["scope"] = resource.Namespaced ? "Namespaced" : "Cluster",
                     ["singularResource"] = resource.Singular,
-                    ["verbs"] = Strings(resource.Verbs),
+                    ["verbs"] = KubeJson.Strings(resource.Verbs),
                 };
                 if (resource.ShortNames.Count > 0)
                 {
-                    entry["shortNames"] = Strings(resource.ShortNames);
+                    entry["shortNames"] = KubeJson.Strings(resource.ShortNames);
                 }
 
                 if (resource.Categories.Count > 0)
                 {
-                    entry["categories"] = Strings(resource.Categories);
+                    entry["categories"] = KubeJson.Strings(resource.Categories);
                 }
 
                 if (resource.Subresources.Count > 0)
@@ -125,7 +125,7 @@ internal static class Discovery
                     var subs = new JsonArray();
                     foreach (var sub in resource.Subresources)
                     {
-                        subs.Add(new JsonObject { ["subresource"] = sub.Name, ["responseKind"] = Kind(sub.Group, sub.Version, sub.Kind), ["verbs"] = Strings(sub.Verbs) });
+                        subs.Add(new JsonObject { ["subresource"] = sub.Name, ["responseKind"] = Kind(sub.Group, sub.Version, sub.Kind), ["verbs"] = KubeJson.Strings(sub.Verbs) });
                     }
 
                     entry["subresources"] = subs;
@@ -157,6 +157,4 @@ internal static class Discovery
         [.. ServedResources.All.Select(r => r.Group).Where(g => g.Length > 0).Distinct()];
 
     private static JsonObject Kind(string group, string version, string kind) => new() { ["group"] = group, ["version"] = version, ["kind"] = kind };
-
-    private static JsonArray Strings(IEnumerable<string> values) => new([.. values.Select(v => (JsonNode?)JsonValue.Create(v))]);
 }

@@ -110,11 +110,14 @@ internal sealed partial class KubeApiHandler
         return new WatchSelection(request.Kind.Kind, request.Kind.Namespaced && request.Namespace.Length > 0 ? request.Namespace : null, "", labels, fields);
     }
 
-    private static bool DryRun(HttpContext http) => http.Request.Query["dryRun"] is { Count: > 0 } values && values.Any(v => v == "All")
-        ? true
-        : http.Request.Query["dryRun"] is { Count: > 0 } other && other.Any(v => v is { Length: > 0 })
-            ? throw new KubeStatusException(KubeStatus.BadRequest($"dryRun: Unsupported value: \"{other[0]}\": supported values: \"All\""))
-            : false;
+    /// <summary>Kubernetes' <c>dryRun</c>: absent or empty is a real write, <c>All</c> a dry run, anything else refused.</summary>
+    private static bool DryRun(HttpContext http)
+    {
+        var values = http.Request.Query["dryRun"].Where(v => !string.IsNullOrEmpty(v)).ToList();
+        return values.Find(v => v != "All") is { } other
+            ? throw new KubeStatusException(KubeStatus.BadRequest($"dryRun: Unsupported value: \"{other}\": supported values: \"All\""))
+            : values.Count > 0;
+    }
 
     /// <summary>Kubernetes' <c>Warning</c> response headers (<c>299 - "text"</c>), which kubectl prints as <c>Warning: text</c>.</summary>
     private static void AddWarnings(HttpContext http, IEnumerable<string> warnings)

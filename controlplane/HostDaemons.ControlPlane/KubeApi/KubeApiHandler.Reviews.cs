@@ -48,17 +48,17 @@ internal sealed partial class KubeApiHandler
                 {
                     resourceRules.Add(new JsonObject
                     {
-                        ["verbs"] = Strings(rule.Verbs),
-                        ["apiGroups"] = Strings(rule.ApiGroups),
-                        ["resources"] = Strings(rule.Resources),
-                        ["resourceNames"] = Strings(rule.ResourceNames),
+                        ["verbs"] = KubeJson.Strings(rule.Verbs),
+                        ["apiGroups"] = KubeJson.Strings(rule.ApiGroups),
+                        ["resources"] = KubeJson.Strings(rule.Resources),
+                        ["resourceNames"] = KubeJson.Strings(rule.ResourceNames),
                     });
                 }
 
                 var nonResourceRules = new JsonArray();
                 foreach (var rule in rules.NonResourceRules)
                 {
-                    nonResourceRules.Add(new JsonObject { ["verbs"] = Strings(rule.Verbs), ["nonResourceURLs"] = Strings(rule.NonResourceUrls) });
+                    nonResourceRules.Add(new JsonObject { ["verbs"] = KubeJson.Strings(rule.Verbs), ["nonResourceURLs"] = KubeJson.Strings(rule.NonResourceUrls) });
                 }
 
                 status = new JsonObject { ["resourceRules"] = resourceRules, ["nonResourceRules"] = nonResourceRules, ["incomplete"] = rules.Incomplete };
@@ -71,7 +71,7 @@ internal sealed partial class KubeApiHandler
             case ("authentication.k8s.io/v1", "selfsubjectreviews"):
                 kind = "SelfSubjectReview";
                 var who = Authorization.AccessReviews.WhoAmI(caller);
-                status = new JsonObject { ["userInfo"] = new JsonObject { ["username"] = who.Username, ["groups"] = Strings(who.Groups) } };
+                status = new JsonObject { ["userInfo"] = new JsonObject { ["username"] = who.Username, ["groups"] = KubeJson.Strings(who.Groups) } };
                 break;
             default:
                 throw new KubeStatusException(KubeStatus.NotFound("the server could not find the requested resource"));
@@ -91,6 +91,4 @@ internal sealed partial class KubeApiHandler
         answer["status"] = status;
         await KubeJson.WriteAsync(http, 201, answer).ConfigureAwait(false);
     }
-
-    private static JsonArray Strings(IEnumerable<string> values) => new([.. values.Select(v => (JsonNode?)JsonValue.Create(v))]);
 }

@@ -60,6 +60,9 @@ internal static class KubeJson
     }
 
     /// <summary>Writes an answer: as protobuf when the client prefers it and the kind is written so, else as JSON.</summary>
+    /// <summary>A JSON array of strings.</summary>
+    public static JsonArray Strings(IEnumerable<string> values) => new([.. values.Select(v => (JsonNode?)JsonValue.Create(v))]);
+
     public static async Task WriteAsync(HttpContext http, int statusCode, JsonNode body, string contentType = ContentType)
     {
         http.Response.StatusCode = statusCode;

@@ -21,15 +21,9 @@ internal sealed record KubeStatus(int Code, string Reason, string Message)
 
     public static KubeStatus MethodNotAllowed(string message) => new(405, "MethodNotAllowed", message);
 
-    public static KubeStatus Forbidden(string message) => new(403, "Forbidden", message);
-
-    public static KubeStatus Unauthorized(string message) => new(401, "Unauthorized", message);
-
     public static KubeStatus Expired(string message) => new(410, "Expired", message);
 
     public static KubeStatus UnsupportedMediaType(string message) => new(415, "UnsupportedMediaType", message);
-
-    public static KubeStatus NotAcceptable(string message) => new(406, "NotAcceptable", message);
 
     public static KubeStatus RequestEntityTooLarge(string message) => new(413, "RequestEntityTooLarge", message);
 
