@@ -11,6 +11,13 @@ public static class DeprecatedApiVersions
         ["rbac.authorization.k8s.io/v1beta1"] = ("1.17", "1.22"),
     };
 
+    /// <summary>The older versions read as the current one of their group: <c>(rbac.authorization.k8s.io, v1beta1)</c>.</summary>
+    public static IEnumerable<(string Group, string Version)> GroupVersions =>
+        s_versions.Keys.Select(v => (v[..v.IndexOf('/', StringComparison.Ordinal)], v[(v.IndexOf('/', StringComparison.Ordinal) + 1)..]));
+
+    /// <summary>Whether <paramref name="apiVersion"/> is one of the older versions.</summary>
+    public static bool IsDeprecated(string apiVersion) => s_versions.ContainsKey(apiVersion);
+
     /// <summary>
     /// The warning for reading <paramref name="kind"/> written as <paramref name="apiVersion"/>, or null when that version is
     /// not an older one of the kind's group: <c>rbac.authorization.k8s.io/v1beta1 ClusterRoleBinding is deprecated in

@@ -26,12 +26,12 @@ internal static class Discovery
         var groups = new JsonArray();
         foreach (var group in Groups())
         {
-            var version = new JsonObject { ["groupVersion"] = $"{group}/v1", ["version"] = "v1" };
+            var versions = new JsonArray([.. VersionsOf(group).Select(v => (JsonNode?)new JsonObject { ["groupVersion"] = $"{group}/{v}", ["version"] = v })]);
             groups.Add(new JsonObject
             {
                 ["name"] = group,
-                ["versions"] = new JsonArray(version),
-                ["preferredVersion"] = version.DeepClone(),
+                ["versions"] = versions,
+                ["preferredVersion"] = versions[0]!.DeepClone(),
             });
         }
 
@@ -99,39 +99,11 @@ internal static class Discovery
         var groups = core ? [""] : Groups();
         foreach (var group in groups)
         {
-            var resources = new JsonArray();
-            foreach (var resource in ServedResources.All.Where(r => r.Group == group))
+            var versions = new JsonArray();
+            foreach (var version in VersionsOf(group))
             {
-                var entry = new JsonObject
-                {
-                    ["resource"] = resource.Plural,
-                    ["responseKind"] = Kind(resource.Group, resource.Version, resource.Kind),
-                    ["scope"] = resource.Namespaced ? "Namespaced" : "Cluster",
-                    ["singularResource"] = resource.Singular,
-                    ["verbs"] = KubeJson.Strings(resource.Verbs),
-                };
-                if (resource.ShortNames.Count > 0)
-                {
-                    entry["shortNames"] = KubeJson.Strings(resource.ShortNames);
-                }
-
-                if (resource.Categories.Count > 0)
-                {
-                    entry["categories"] = KubeJson.Strings(resource.Categories);
-                }
-
-                if (resource.Subresources.Count > 0)
-                {
-                    var subs = new JsonArray();
-                    foreach (var sub in resource.Subresources)
-                    {
-                        subs.Add(new JsonObject { ["subresource"] = sub.Name, ["responseKind"] = Kind(sub.Group, sub.Version, sub.Kind), ["verbs"] = KubeJson.Strings(sub.Verbs) });
-                    }
-
-                    entry["subresources"] = subs;
-                }
-
-                resources.Add(entry);
+                var resources = AggregatedResources(ServedResources.All.Where(r => r.Group == group && r.Version == version));
+                versions.Add(new JsonObject { ["version"] = version, ["resources"] = resources, ["freshness"] = "Current" });
             }
 
             var metadata = new JsonObject { ["creationTimestamp"] = null };
@@ -140,7 +112,6 @@ internal static class Discovery
                 metadata["name"] = group;
             }
 
-            var versions = new JsonArray(new JsonObject { ["version"] = "v1", ["resources"] = resources, ["freshness"] = "Current" });
             items.Add(new JsonObject { ["metadata"] = metadata, ["versions"] = versions });
         }
 
@@ -152,6 +123,50 @@ internal static class Discovery
             ["items"] = items,
         };
     }
+
+    private static JsonArray AggregatedResources(IEnumerable<ServedResource> served)
+    {
+        var resources = new JsonArray();
+        foreach (var resource in served)
+        {
+            var entry = new JsonObject
+            {
+                ["resource"] = resource.Plural,
+                ["responseKind"] = Kind(resource.Group, resource.Version, resource.Kind),
+                ["scope"] = resource.Namespaced ? "Namespaced" : "Cluster",
+                ["singularResource"] = resource.Singular,
+                ["verbs"] = KubeJson.Strings(resource.Verbs),
+            };
+            if (resource.ShortNames.Count > 0)
+            {
+                entry["shortNames"] = KubeJson.Strings(resource.ShortNames);
+            }
+
+            if (resource.Categories.Count > 0)
+            {
+                entry["categories"] = KubeJson.Strings(resource.Categories);
+            }
+
+            if (resource.Subresources.Count > 0)
+            {
+                var subs = new JsonArray();
+                foreach (var sub in resource.Subresources)
+                {
+                    subs.Add(new JsonObject { ["subresource"] = sub.Name, ["responseKind"] = Kind(sub.Group, sub.Version, sub.Kind), ["verbs"] = KubeJson.Strings(sub.Verbs) });
+                }
+
+                entry["subresources"] = subs;
+            }
+
+            resources.Add(entry);
+        }
+
+        return resources;
+    }
+
+    /// <summary>The versions of a group, preferred (stored) first: <c>v1</c>, then a deprecated alias such as <c>v1beta1</c>.</summary>
+    private static List<string> VersionsOf(string group) =>
+        [.. ServedResources.All.Where(r => r.Group == group).Select(r => r.Version).Distinct()];
 
     private static List<string> Groups() =>
         [.. ServedResources.All.Select(r => r.Group).Where(g => g.Length > 0).Distinct()];

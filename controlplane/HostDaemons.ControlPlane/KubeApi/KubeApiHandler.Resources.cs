@@ -21,6 +21,11 @@ internal sealed partial class KubeApiHandler
 
         var caller = RestCalls.Caller(call);
         calls.Authorize(call, new AccessRequest(caller, request.Verb, request.Kind.Group, request.Kind.Plural, request.Subresource, request.Namespace, request.Name));
+        if (ApiVersionAlias.Attach(http, request) is { } deprecation)
+        {
+            AddWarnings(http, [deprecation]);
+        }
+
         switch (request.Subresource, request.Verb)
         {
             case ("log", "get"):

@@ -121,7 +121,9 @@ internal sealed partial class KubeApiHandler(
         }
 
         var watch = http.Request.Query["watch"] is { Count: > 0 } w && w[0] is "true" or "1";
-        return KubeRequest.Parse(http.Request.Method, apiVersion, segments[skip..], watch, out problem);
+        return KubeRequest.Parse(http.Request.Method, ServedResources.StoredVersionOf(apiVersion), segments[skip..], watch, out problem) is { } parsed
+            ? parsed with { ServedApiVersion = apiVersion }
+            : null;
     }
 
     /// <summary>A review resource (<c>/apis/authorization.k8s.io/v1/selfsubjectaccessreviews</c>): created, answered, never stored.</summary>

@@ -59,13 +59,15 @@ internal static class KubeJson
         };
     }
 
-    /// <summary>Writes an answer: as protobuf when the client prefers it and the kind is written so, else as JSON.</summary>
     /// <summary>A JSON array of strings.</summary>
     public static JsonArray Strings(IEnumerable<string> values) => new([.. values.Select(v => (JsonNode?)JsonValue.Create(v))]);
+
+    /// <summary>Writes an answer: as protobuf when the client prefers it and the kind is written so, else as JSON.</summary>
 
     public static async Task WriteAsync(HttpContext http, int statusCode, JsonNode body, string contentType = ContentType)
     {
         http.Response.StatusCode = statusCode;
+        ApiVersionAlias.Rewrite(http, body);
         if (contentType == ContentType && body is JsonObject value && Protobuf.KubeProtobuf.Prefers(http.Request)
             && Protobuf.KubeProtobuf.TryEncode(value) is { } protobuf)
         {
@@ -83,6 +85,7 @@ internal static class KubeJson
     /// <summary>One line of a watch stream, flushed at once.</summary>
     public static async Task WriteLineAsync(HttpContext http, JsonNode body, CancellationToken cancellationToken)
     {
+        ApiVersionAlias.Rewrite(http, body);
         await using (var writer = new Utf8JsonWriter(http.Response.BodyWriter, s_writerOptions))
         {
             body.WriteTo(writer);

@@ -20,6 +20,9 @@ internal sealed record KubeRequest(string Verb, ResourceKindInfo Kind, string Na
         ["serviceaccounts"] = ["token"],
     };
 
+    /// <summary>The group-version the request named: the kind's, or a deprecated alias of it (<c>rbac.authorization.k8s.io/v1beta1</c>).</summary>
+    public string ServedApiVersion { get; init; } = Kind.ApiVersion;
+
     public static IReadOnlyList<string> SubresourcesOf(string plural) => s_subresources.TryGetValue(plural, out var names) ? names : [];
 
     /// <summary>

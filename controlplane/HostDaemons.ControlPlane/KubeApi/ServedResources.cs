@@ -34,6 +34,21 @@ internal static class ServedResources
 
     public static IEnumerable<string> GroupVersions => All.Select(r => r.GroupVersion).Distinct();
 
+    /// <summary>
+    /// The stored version a served one stands for: itself, or for a deprecated alias (<c>rbac.authorization.k8s.io/v1beta1</c>)
+    /// the version of its group that is stored (<c>rbac.authorization.k8s.io/v1</c>).
+    /// </summary>
+    public static string StoredVersionOf(string apiVersion)
+    {
+        if (!DeprecatedApiVersions.IsDeprecated(apiVersion))
+        {
+            return apiVersion;
+        }
+
+        var group = apiVersion[..apiVersion.IndexOf('/', StringComparison.Ordinal)];
+        return ResourceKinds.All.FirstOrDefault(k => k.Group == group)?.ApiVersion ?? apiVersion;
+    }
+
     private static List<ServedResource> Build()
     {
         var resources = new List<ServedResource>();
@@ -55,7 +70,21 @@ internal static class ServedResources
                 kind.Kind is ResourceKind.Pod or ResourceKind.Service or ResourceKind.DaemonSet ? ["all"] : [], subresources));
         }
 
+        // The deprecated versions, served as aliases of the stored one (objects are converted on the way in and out).
+        foreach (var (group, version) in DeprecatedApiVersions.GroupVersions)
+        {
+            resources.AddRange(resources.Where(r => r.Group == group && r.Version != version).ToList()
+                .Select(r => r with { Version = version, Subresources = [] }));
+        }
+
         resources.Add(Review("authorization.k8s.io", "selfsubjectaccessreviews", "SelfSubjectAccessReview"));
+        // The deprecated versions, served as aliases of the stored one (objects are converted on the way in and out).
+        foreach (var (group, version) in DeprecatedApiVersions.GroupVersions)
+        {
+            resources.AddRange(resources.Where(r => r.Group == group && r.Version != version).ToList()
+                .Select(r => r with { Version = version, Subresources = [] }));
+        }
+
         resources.Add(Review("authorization.k8s.io", "selfsubjectrulesreviews", "SelfSubjectRulesReview"));
         resources.Add(Review("authentication.k8s.io", "selfsubjectreviews", "SelfSubjectReview"));
         return resources;

@@ -220,5 +220,25 @@ public sealed class KubectlApiTests : IDisposable
             "daemonset.apps/with-node-affinity", "daemonset.apps/with-pod-affinity"], daemonSets.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order());
     }
 
+    [Fact]
+    public async Task Apply_SeedFluentdRbacInV1beta1_CreatedWithTheDeprecationWarningAndReadableAsV1()
+    {
+        const string Warning = "Warning: rbac.authorization.k8s.io/v1beta1 ClusterRoleBinding is deprecated in v1.17+, unavailable in v1.22+; "
+            + "use rbac.authorization.k8s.io/v1 ClusterRoleBinding\n";
+        await using var controlPlane = await TestControlPlane.StartAsync(_directory.Combine("cp"));
+        using var kubectl = Kubectl.ForDevelopment(controlPlane.Url);
+        var seed = RepositoryFiles.Path("examples", "fluentd", "fluentd-rbac.yaml");
+
+        var created = await kubectl.RunAsync("apply", "-f", seed);
+        var unchanged = await kubectl.RunAsync("apply", "-f", seed);
+        var asV1 = await kubectl.RunAsync("get", "clusterrolebindings.v1.rbac.authorization.k8s.io", "fluentd-account", "-o", "jsonpath={.apiVersion} {.roleRef.name} {.subjects[0].name}");
+        var asV1beta1 = await kubectl.RunAsync("get", "clusterrolebindings.v1beta1.rbac.authorization.k8s.io", "fluentd-account", "-o", "jsonpath={.apiVersion}");
+
+        Assert.Equal(new KubectlResult(0, "serviceaccount/fluentd-account created\nclusterrolebinding.rbac.authorization.k8s.io/fluentd-account created\n", Warning), created);
+        Assert.Equal(new KubectlResult(0, "serviceaccount/fluentd-account unchanged\nclusterrolebinding.rbac.authorization.k8s.io/fluentd-account unchanged\n", Warning), unchanged);
+        Assert.Equal(new KubectlResult(0, "rbac.authorization.k8s.io/v1 view fluentd-account", ""), asV1);
+        Assert.Equal(new KubectlResult(0, "rbac.authorization.k8s.io/v1beta1", Warning), asV1beta1);
+    }
+
     public void Dispose() => _directory.Dispose();
 }

@@ -17,15 +17,22 @@ internal static class GroupVersionDocument
         ["application/apply-patch+yaml", "application/json-patch+json", "application/merge-patch+json", "application/strategic-merge-patch+json"];
 
     /// <summary><c>api/v1</c> or <c>apis/apps/v1</c>: the document's name under /openapi/v3.</summary>
-    public static string PathOf(ResourceKindInfo kind) => kind.Group.Length == 0 ? "api/" + kind.ApiVersion : "apis/" + kind.ApiVersion;
+    public static string PathOf(ResourceKindInfo kind) => PathOf(kind.Group, VersionOf(kind));
 
-    public static JsonObject Build(IEnumerable<ResourceKindInfo> kinds, PatchMetadataLookup patchMetadata, SchemaDescriptions descriptions)
+    /// <summary><c>apis/rbac.authorization.k8s.io/v1beta1</c>: the document of a group in another version than the stored one.</summary>
+    public static string PathOf(string group, string version) => group.Length == 0 ? "api/" + version : $"apis/{group}/{version}";
+
+    /// <summary>
+    /// The document of <paramref name="kinds"/> (one group), in their stored version or, for a deprecated alias, in
+    /// <paramref name="version"/>.
+    /// </summary>
+    public static JsonObject Build(IEnumerable<ResourceKindInfo> kinds, PatchMetadataLookup patchMetadata, SchemaDescriptions descriptions, string? version = null)
     {
         var schemas = new SchemaSet(patchMetadata, descriptions);
         var paths = new SortedDictionary<string, JsonObject>(StringComparer.Ordinal);
         foreach (var kind in kinds)
         {
-            AddKind(kind, schemas, paths);
+            AddKind(kind, version ?? VersionOf(kind), schemas, paths);
         }
 
         var pathsJson = new JsonObject();
@@ -56,12 +63,13 @@ internal static class GroupVersionDocument
         };
     }
 
-    private static void AddKind(ResourceKindInfo kind, SchemaSet schemas, SortedDictionary<string, JsonObject> paths)
+    private static string VersionOf(ResourceKindInfo kind) => kind.ApiVersion[(kind.ApiVersion.IndexOf('/', StringComparison.Ordinal) + 1)..];
+
+    private static void AddKind(ResourceKindInfo kind, string version, SchemaSet schemas, SortedDictionary<string, JsonObject> paths)
     {
-        var version = kind.ApiVersion[(kind.ApiVersion.IndexOf('/', StringComparison.Ordinal) + 1)..];
         var schemaName = schemas.AddKind(kind, version);
         var ops = new KindOperations(kind, version, schemas);
-        var prefix = "/" + PathOf(kind);
+        var prefix = "/" + PathOf(kind.Group, version);
         var scope = kind.Namespaced ? "/namespaces/{namespace}" : "";
         var collection = $"{prefix}{scope}/{kind.Plural}";
         var item = collection + "/{name}";

@@ -50,12 +50,21 @@ internal sealed class OpenApiDocuments
     {
         var documents = new SortedDictionary<string, (ReadOnlyMemory<byte>, string)>(StringComparer.Ordinal);
         var indexPaths = new JsonObject();
-        foreach (var group in kinds.GroupBy(GroupVersionDocument.PathOf).OrderBy(g => g.Key, StringComparer.Ordinal))
+        var built = kinds.GroupBy(GroupVersionDocument.PathOf).Select(g => (Path: g.Key, Document: GroupVersionDocument.Build(g, patchMetadata, descriptions))).ToList();
+        foreach (var (group, version) in DeprecatedApiVersions.GroupVersions)
         {
-            var bytes = Serialize(GroupVersionDocument.Build(group, patchMetadata, descriptions));
+            if (kinds.Where(k => k.Group == group).ToList() is { Count: > 0 } aliased)
+            {
+                built.Add((GroupVersionDocument.PathOf(group, version), GroupVersionDocument.Build(aliased, patchMetadata, descriptions, version)));
+            }
+        }
+
+        foreach (var (path, document) in built.OrderBy(d => d.Path, StringComparer.Ordinal))
+        {
+            var bytes = Serialize(document);
             var hash = Hash(bytes);
-            documents[group.Key] = (bytes, hash);
-            indexPaths[group.Key] = new JsonObject { ["serverRelativeURL"] = $"/openapi/v3/{group.Key}?hash={hash}" };
+            documents[path] = (bytes, hash);
+            indexPaths[path] = new JsonObject { ["serverRelativeURL"] = $"/openapi/v3/{path}?hash={hash}" };
         }
 
         var index = Serialize(new JsonObject { ["paths"] = indexPaths });
