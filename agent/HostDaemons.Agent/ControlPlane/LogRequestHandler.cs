@@ -2,6 +2,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using HostDaemons.Agent.Runtime;
 using HostDaemons.Api.V1;
+using HostDaemons.Model.V1;
 using Microsoft.Extensions.Options;
 
 namespace HostDaemons.Agent.ControlPlane;
@@ -11,6 +12,7 @@ internal sealed partial class LogRequestHandler(
     IContainerRuntime runtime,
     NodeClientFactory clients,
     IOptions<AgentOptions> options,
+    TimeProvider time,
     ILogger<LogRequestHandler> logger)
 {
     public async Task HandleAsync(AgentRequest request, CancellationToken cancellationToken)
@@ -35,7 +37,7 @@ internal sealed partial class LogRequestHandler(
             await upload.RequestStream.WriteAsync(new LogsUpload { Header = header }, cancellationToken).ConfigureAwait(false);
             if (instance is not null)
             {
-                var readOptions = new LogReadOptions(logs.Options.Follow, logs.Options.HasTailLines ? logs.Options.TailLines : null, logs.Options.Timestamps);
+                var readOptions = new LogReadOptions(logs.Options.Follow, logs.Options.HasTailLines ? logs.Options.TailLines : null, logs.Options.Timestamps, Since(logs.Options));
                 await foreach (var chunk in runtime.ReadLogsAsync(instance.Id, readOptions, cancellationToken).ConfigureAwait(false))
                 {
                     await upload.RequestStream.WriteAsync(new LogsUpload { Data = ByteString.CopyFrom(chunk.Span) }, cancellationToken).ConfigureAwait(false);
@@ -51,6 +53,12 @@ internal sealed partial class LogRequestHandler(
             Log.LogsEnded(logger, logs.Pod.Name, ex.Message);
         }
     }
+
+    /// <summary>The kubelet's reading of sinceTime and sinceSeconds: the latter counts back from this node's clock.</summary>
+    private DateTimeOffset? Since(PodLogOptions logOptions) =>
+        logOptions.SinceTime is { } sinceTime ? sinceTime.ToDateTimeOffset()
+        : logOptions.HasSinceSeconds ? time.GetUtcNow() - TimeSpan.FromSeconds(logOptions.SinceSeconds)
+        : null;
 
     private async Task<(RuntimeContainer? Instance, string Error)> FindAsync(PodLogsRequest request, CancellationToken cancellationToken)
     {

@@ -540,6 +540,14 @@ internal sealed class DockerContainerRuntime : IContainerRuntime, IDisposable
         }
     }
 
+    /// <summary>Docker's <c>since</c>: Unix seconds with a fraction of nanoseconds (<c>1700000000.123456700</c>).</summary>
+    private static string UnixTime(DateTimeOffset time)
+    {
+        var ticks = time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
+        var seconds = Math.DivRem(ticks, TimeSpan.TicksPerSecond, out var fraction);
+        return string.Create(CultureInfo.InvariantCulture, $"{seconds}.{fraction * 100:D9}");
+    }
+
     public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadLogsAsync(
         string containerId,
         LogReadOptions options,
@@ -555,6 +563,7 @@ internal sealed class DockerContainerRuntime : IContainerRuntime, IDisposable
             Follow = options.Follow,
             Timestamps = options.Timestamps,
             Tail = options.TailLines is >= 0 and var tail ? tail.ToString(CultureInfo.InvariantCulture) : "all",
+            Since = options.Since is { } since ? UnixTime(since) : null,
         };
 
         MultiplexedStream stream;

@@ -47,7 +47,7 @@ internal sealed class RolloutHistoryCommand : Command
         if (revision > 0)
         {
             var found = history.FirstOrDefault(r => r.Revision == revision) ?? throw new CliException("error: unable to find the specified revision");
-            var template = new Describer(_env.Time.GetUtcNow(), _env.Time.LocalTimeZone).Template(found.Data?.Spec?.Template);
+            var template = new Describer(_env.Time.GetUtcNow(), _env.Time.LocalTimeZone).Template(found.Data?.Spec?.Template?.ToPodTemplate());
             await _env.Output.WriteAsync($"daemonset.apps/{name} with revision #{revision}\n{template}\n");
             return ExitCodes.Success;
         }

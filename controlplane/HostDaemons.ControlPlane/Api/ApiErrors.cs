@@ -21,7 +21,11 @@ internal static class ApiErrors
     /// <summary>The field errors of an <see cref="Invalid"/> refusal, UTF-8 JSON <c>[{"reason","message","field"}]</c>: the REST Status' causes.</summary>
     public const string CausesTrailer = "hostdaemons-causes-bin";
 
-    public static RpcException Invalid(ResourceKind kind, string name, IReadOnlyList<FieldError> errors)
+    public static RpcException Invalid(ResourceKind kind, string name, IReadOnlyList<FieldError> errors) =>
+        InvalidOptions(ResourceKinds.Get(kind).KindName, name, errors);
+
+    /// <summary>An Invalid refusal of a request's options, which are not a stored kind (<c>PodLogOptions</c>).</summary>
+    public static RpcException InvalidOptions(string kindName, string name, IReadOnlyList<FieldError> errors)
     {
         var causes = new System.Text.Json.Nodes.JsonArray();
         foreach (var error in errors)
@@ -35,7 +39,7 @@ internal static class ApiErrors
         }
 
         var trailers = new Metadata { { ReasonTrailer, "Invalid" }, { CausesTrailer, System.Text.Encoding.UTF8.GetBytes(causes.ToJsonString()) } };
-        return new RpcException(new Status(StatusCode.InvalidArgument, ValidationErrors.Summarize(ResourceKinds.Get(kind).KindName, name, errors)), trailers);
+        return new RpcException(new Status(StatusCode.InvalidArgument, ValidationErrors.Summarize(kindName, name, errors)), trailers);
     }
 
     /// <summary>A write against a version that is no longer the stored one (409 Conflict on the REST API).</summary>

@@ -38,7 +38,7 @@ internal static class ControllerRevisions
     public static string HashOf(ControllerRevision revision) =>
         revision.Metadata.Labels.TryGetValue(PodFactory.RevisionHashLabel, out var hash) ? hash : "";
 
-    public static PodTemplateSpec? Template(ControllerRevision revision) => revision.Data?.Spec?.Template;
+    public static PodTemplateSpec? Template(ControllerRevision revision) => revision.Data?.Spec?.Template?.ToPodTemplate();
 
     /// <summary>
     /// Whether the revision holds the DaemonSet's template (Kubernetes compares the stored patch bytes), defaults added
@@ -62,7 +62,7 @@ internal static class ControllerRevisions
             ApiVersion = ResourceKinds.ControllerRevision.ApiVersion,
             Kind = ResourceKinds.ControllerRevision.KindName,
             Metadata = new ObjectMeta { Name = Name(ds, hash), Namespace = ds.Metadata.Namespace },
-            Data = new ControllerRevisionData { Spec = new ControllerRevisionSpec { Template = ds.Spec.Template.Clone() } },
+            Data = new ControllerRevisionData { Spec = new ControllerRevisionSpec { Template = ControllerRevisionTemplate.Replacing(ds.Spec.Template) } },
             Revision = revision,
         };
         if (ds.Spec.Template.Metadata is { } templateMeta)

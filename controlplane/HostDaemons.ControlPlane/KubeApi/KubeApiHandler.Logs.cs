@@ -23,6 +23,20 @@ internal sealed partial class KubeApiHandler
             options.TailLines = lines;
         }
 
+        if (query["sinceSeconds"] is { Count: > 0 } since)
+        {
+            options.SinceSeconds = long.TryParse(since[0], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seconds)
+                ? seconds
+                : throw new KubeStatusException(KubeStatus.BadRequest($"sinceSeconds: invalid value \"{since[0]}\": not an integer"));
+        }
+
+        if (query["sinceTime"] is { Count: > 0 } sinceTime)
+        {
+            options.SinceTime = DateTimeOffset.TryParse(sinceTime[0], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
+                ? Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(at)
+                : throw new KubeStatusException(KubeStatus.BadRequest($"sinceTime: invalid value \"{sinceTime[0]}\": not an RFC 3339 time"));
+        }
+
         long? limitBytes = query["limitBytes"] is { Count: > 0 } limit && long.TryParse(limit[0], CultureInfo.InvariantCulture, out var bytes) && bytes > 0 ? bytes : null;
         var (node, agentRequest) = PodLogRequests.Resolve(store, new LogsRequest { Namespace = request.Namespace, Pod = request.Name, Options = options });
         http.Response.StatusCode = 200;

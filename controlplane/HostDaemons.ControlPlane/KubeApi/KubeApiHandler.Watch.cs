@@ -11,11 +11,16 @@ namespace HostDaemons.ControlPlane.KubeApi;
 /// Watch with Kubernetes' semantics: one JSON event per line, flushed; synthetic ADDED events for the current state
 /// when <c>resourceVersion</c> is unset or 0; an exact resume after N; an in-stream 410 Expired ERROR event when N is
 /// older than the store's window; BOOKMARK events on request; <c>timeoutSeconds</c>. A watcher that falls more than
-/// <see cref="MaxBacklog"/> events behind is ended with 410, so a slow reader never costs unbounded memory.
+/// <see cref="MaxBacklog"/> events behind is ended (<see cref="WatchBacklog"/>) with an in-stream 410, or, when its
+/// client has stopped reading and even that line cannot be flushed, by closing the connection: a slow reader never
+/// costs unbounded memory.
 /// </summary>
 internal sealed partial class KubeApiHandler
 {
     public const int MaxBacklog = 50_000;
+
+    /// <summary>How long the 410 of a watcher that fell behind may take to flush before its connection is closed instead.</summary>
+    private static readonly TimeSpan s_expiredFlushGrace = TimeSpan.FromSeconds(5);
 
     private static readonly TimeSpan s_bookmarkInterval = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan s_defaultWatchTimeout = TimeSpan.FromMinutes(30);
@@ -83,7 +88,38 @@ internal sealed partial class KubeApiHandler
     private async Task PumpAsync(HttpContext http, KubeRequest request, WatchSelection selection, StoreSubscription subscription, bool bookmarks,
         Func<IKubeObject, JsonNode> encode, CancellationToken ct)
     {
-        var reader = subscription.Events;
+        using var backlog = new WatchBacklog(subscription, MaxBacklog);
+        using var writing = CancellationTokenSource.CreateLinkedTokenSource(ct, backlog.Overflowed);
+        try
+        {
+            await PumpEventsAsync(http, request, selection, backlog.Events, bookmarks, encode, writing.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (backlog.Overflowed.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            // Fell behind while a write was blocked: the 410 follows.
+        }
+
+        if (!backlog.Overflowed.IsCancellationRequested || ct.IsCancellationRequested)
+        {
+            return;
+        }
+
+        using var grace = new CancellationTokenSource(s_expiredFlushGrace, time);
+        using var expiring = CancellationTokenSource.CreateLinkedTokenSource(ct, grace.Token);
+        try
+        {
+            await KubeJson.WriteLineAsync(http, Event("ERROR", KubeStatus.Expired(
+                $"the watcher fell more than {MaxBacklog} events behind and was ended; list again").ToJson()), expiring.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (grace.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            http.Abort();
+        }
+    }
+
+    private async Task PumpEventsAsync(HttpContext http, KubeRequest request, WatchSelection selection, System.Threading.Channels.ChannelReader<StoreEvent> reader,
+        bool bookmarks, Func<IKubeObject, JsonNode> encode, CancellationToken ct)
+    {
         Task<bool>? pending = null;
         while (true)
         {
@@ -105,13 +141,6 @@ internal sealed partial class KubeApiHandler
             }
 
             pending = null;
-            if (reader.CanCount && reader.Count > MaxBacklog)
-            {
-                await KubeJson.WriteLineAsync(http, Event("ERROR", KubeStatus.Expired(
-                    $"the watcher fell more than {MaxBacklog} events behind and was ended; list again").ToJson()), ct).ConfigureAwait(false);
-                return;
-            }
-
             while (reader.TryRead(out var e))
             {
                 if (selection.TypeOf(e) is { } type)

@@ -257,6 +257,12 @@ public sealed class DockerContainerRuntimeTests : IAsyncLifetime
         Assert.True(separator > 0, stamped);
         Assert.True(DateTimeOffset.TryParse(stamped[..separator], System.Globalization.CultureInfo.InvariantCulture, out _), stamped);
         Assert.Equal("three", stamped[(separator + 1)..]);
+
+        var lines = (await ReadLogsTextAsync(id, new LogReadOptions(false, null, true))).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var two = DateTimeOffset.Parse(lines[1][..lines[1].IndexOf(' ', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal("two\nthree\n", await ReadLogsTextAsync(id, new LogReadOptions(false, null, false, Since: two)));
+        Assert.Equal("three\n", await ReadLogsTextAsync(id, new LogReadOptions(false, 1, false, Since: two)));
+        Assert.Equal("", await ReadLogsTextAsync(id, new LogReadOptions(false, null, false, Since: DateTimeOffset.UtcNow.AddMinutes(1))));
     }
 
     [Fact]

@@ -112,7 +112,7 @@ public sealed class DaemonSetControllerRolloutTests : IAsyncLifetime
         var one = Revisions()[0];
         await _harness.Store.MutateAsync<DaemonSet>("default", "agent", d =>
         {
-            d.Spec.Template = one.Data.Spec.Template.Clone();
+            d.Spec.Template = one.Data.Spec.Template.ToPodTemplate();
             return true;
         }, Token).DefaultTimeout();
         await _harness.SyncAsync();

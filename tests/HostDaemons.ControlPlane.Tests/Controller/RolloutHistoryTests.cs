@@ -1,5 +1,7 @@
 using HostDaemons.ControlPlane.Controller;
 using HostDaemons.Model.Objects;
+using HostDaemons.Model.Patching;
+using HostDaemons.Model.Serialization;
 using HostDaemons.Model.V1;
 using static HostDaemons.ControlPlane.Tests.TestServices.TestObjects;
 
@@ -38,11 +40,30 @@ public sealed class RolloutHistoryTests
         Assert.Equal("to busybox:1", created.Metadata.Annotations["kubernetes.io/change-cause"]);
         Assert.False(created.Metadata.Annotations.ContainsKey("kubectl.kubernetes.io/last-applied-configuration"));
         Assert.Equal(("DaemonSet", "ds-uid", true), (created.Metadata.OwnerReferences[0].Kind, created.Metadata.OwnerReferences[0].Uid, created.Metadata.OwnerReferences[0].Controller));
-        Assert.Equal(ds.Spec.Template, created.Data.Spec.Template);
+        Assert.Equal(ds.Spec.Template, created.Data.Spec.Template.ToPodTemplate());
+        Assert.Equal("replace", created.Data.Spec.Template.Patch);
         Assert.Equal("apps/v1", created.ApiVersion);
         Assert.Equal("ControllerRevision", created.Kind);
         Assert.Equal(hash, step.Hash);
         Assert.Equal(1, step.Number);
+    }
+
+    [Fact]
+    public void Snapshot_Data_IsKubernetesReplacePatchThatUndoesAnAddedContainerAndEnv()
+    {
+        var old = Ds("busybox:1");
+        var revision = ControllerRevisions.Snapshot(old, ControllerRevisions.Hash(old), 1);
+        var current = Ds("busybox:2");
+        current.Spec.Template.Spec.Containers[0].Env.Add(new EnvVar { Name = "ADDED", Value = "later" });
+        current.Spec.Template.Spec.Containers.Add(new Container { Name = "sidecar", Image = "proxy:1" });
+        current.Spec.Template.Metadata.Labels["added"] = "later";
+
+        // kubectl rollout undo sends the revision's data, as served, back as a strategic merge patch.
+        var data = ObjectEncoder.Encode(revision)["data"]!;
+        var undone = StrategicMergePatch.Apply(ObjectEncoder.Encode(current), data, Model.V1.DaemonSet.Descriptor);
+
+        Assert.StartsWith("""{"spec":{"template":{"$patch":"replace","metadata":{""", data.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal(ObjectEncoder.Encode(old)["spec"]!["template"]!.ToJsonString(), undone["spec"]!["template"]!.ToJsonString());
     }
 
     [Fact]

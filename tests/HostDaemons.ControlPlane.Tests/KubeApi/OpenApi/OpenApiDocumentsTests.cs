@@ -15,7 +15,8 @@ public sealed class OpenApiDocumentsTests
     public void IndexListsEveryGroupVersionOfTheStoredKindsWithTheHashOfItsDocument()
     {
         var index = JsonNode.Parse(s_documents.Index().Span)!["paths"]!.AsObject();
-        var expected = ResourceKinds.All.Select(k => k.Group.Length == 0 ? "api/" + k.ApiVersion : "apis/" + k.ApiVersion).Distinct().Order(StringComparer.Ordinal);
+        var expected = ResourceKinds.All.Select(k => k.Group.Length == 0 ? "api/" + k.ApiVersion : "apis/" + k.ApiVersion)
+            .Append("apis/rbac.authorization.k8s.io/v1beta1").Distinct().Order(StringComparer.Ordinal);
         Assert.Equal(expected, index.Select(p => p.Key));
         Assert.Contains("apis/apps/v1", index.Select(p => p.Key));
         Assert.Contains("api/v1", index.Select(p => p.Key));
@@ -30,6 +31,18 @@ public sealed class OpenApiDocumentsTests
         }
 
         Assert.Equal(Convert.ToHexString(SHA512.HashData(s_documents.Index().Span)), s_documents.IndexHash);
+    }
+
+    [Fact]
+    public void DeprecatedRbacV1beta1_HasItsOwnDocumentWithTheKindsInThatVersion()
+    {
+        Assert.True(s_documents.TryGet("apis/rbac.authorization.k8s.io/v1beta1", out var json, out _));
+        var document = JsonNode.Parse(json.Span)!;
+
+        var gvk = document["components"]!["schemas"]!.AsObject().Select(s => s.Value!["x-kubernetes-group-version-kind"]?[0])
+            .FirstOrDefault(g => (string?)g?["kind"] == "ClusterRoleBinding");
+        Assert.Equal("v1beta1", (string?)gvk?["version"]);
+        Assert.NotNull(document["paths"]!["/apis/rbac.authorization.k8s.io/v1beta1/clusterrolebindings/{name}"]);
     }
 
     [Fact]
