@@ -37,6 +37,8 @@ public sealed class KubectlTourTests : IDisposable
 
         await AsyncTestHelpers.WaitUntilAsync(async () => (await kubectl.RunAsync("logs", pod)).Output.Contains("hello from", StringComparison.Ordinal), "the pod's log");
         Assert.Contains("hello from", await kubectl.OkAsync("logs", "ds/tour"), StringComparison.Ordinal);
+        Assert.Contains("hello from", await kubectl.OkAsync("logs", pod, "--since=1h"), StringComparison.Ordinal);
+        Assert.Equal("", await kubectl.OkAsync("logs", pod, "--since-time=" + DateTimeOffset.UtcNow.AddHours(1).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture)));
 
         var describeDs = await kubectl.OkAsync("describe", "ds", "tour");
         Assert.Matches(@"(?m)^Name:\s+tour$", describeDs);
