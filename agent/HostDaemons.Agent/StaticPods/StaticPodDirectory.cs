@@ -131,11 +131,16 @@ internal sealed class StaticPodDirectory(string directory, string nodeName, Time
                 return TooLarge(path, length);
             }
 
-            bytes = File.ReadAllBytes(path);
-            if (bytes.Length > StaticPodManifest.MaxBytes)
+            // Read no more than the limit and one byte: the file may have grown since its length was taken.
+            using var file = File.OpenRead(path);
+            var buffer = new byte[Math.Min(length, StaticPodManifest.MaxBytes) + 1];
+            var filled = file.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+            if (filled > StaticPodManifest.MaxBytes)
             {
-                return TooLarge(path, bytes.Length);
+                return TooLarge(path, Math.Max(filled, file.Length));
             }
+
+            bytes = buffer[..filled];
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
