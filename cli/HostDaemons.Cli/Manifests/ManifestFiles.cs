@@ -85,13 +85,13 @@ internal static class ManifestFiles
     /// <summary>The file's text, refused unread when it is over <see cref="InputLimits.MaxManifestFileBytes"/>.</summary>
     private static string ReadFile(string path)
     {
-        var length = new FileInfo(path).Length;
-        if (length > InputLimits.MaxManifestFileBytes)
+        using var file = File.OpenRead(path);
+        if (file.Length > InputLimits.MaxManifestFileBytes)
         {
             throw TooLarge(path);
         }
 
-        using var reader = new StreamReader(path);
+        using var reader = new StreamReader(file);
         return ReadBounded(reader, path);
     }
 
