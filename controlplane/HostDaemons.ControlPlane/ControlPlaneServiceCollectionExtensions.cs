@@ -9,6 +9,7 @@ using HostDaemons.ControlPlane.Joining;
 using HostDaemons.ControlPlane.Nodes;
 using HostDaemons.ControlPlane.Security;
 using HostDaemons.ControlPlane.Storage;
+using HostDaemons.Model.Serialization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -60,9 +61,11 @@ public static class ControlPlaneServiceCollectionExtensions
             o.Interceptors.Add<AuditInterceptor>();
             o.Interceptors.Add<AuthenticationInterceptor>();
             o.Interceptors.Add<AuthorizationInterceptor>();
+            o.Interceptors.Add<RequestSizeInterceptor>();
             o.Interceptors.Add<NodeCallTracking>();
             o.Interceptors.Add<ErrorMappingInterceptor>();
             o.EnableDetailedErrors = false;
+            o.MaxReceiveMessageSize = InputLimits.MaxGrpcReceiveBytes;
         });
         services.AddGrpcHealthChecks().AddCheck<AuditLogHealthCheck>("audit-log");
         services.AddSystemdWatchdog<ControlPlaneHealth>();

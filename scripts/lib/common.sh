@@ -89,6 +89,11 @@ ensure_test_images() {
   docker_cli build -q "${standins[@]/#/--tag=}" "$repo_root/tests/images/standin" >/dev/null
 }
 
+# GNU time, whose peak-memory figure the input-budget tests read for short-lived hdctl runs.
+ensure_gnu_time() {
+  [ -x /usr/bin/time ] || apt_install time
+}
+
 # Debian's registry and htpasswd, for the private registry test (it runs its own registry on a free port). Where an
 # init system runs, the package also starts a registry service on :5000: that one is stopped and disabled.
 ensure_registry_tools() {

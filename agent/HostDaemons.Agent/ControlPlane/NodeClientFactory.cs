@@ -55,6 +55,10 @@ internal sealed class NodeClientFactory : IDisposable
                 },
             },
             ThrowOperationCanceledOnCancellation = true,
+
+            // A snapshot holds every pod of the node, each within the write limit the control plane enforces; a cap
+            // here would cut the agent off for good the first time its pods added up past it.
+            MaxReceiveMessageSize = null,
         });
         var node = settings.EffectiveNodeName;
         Client = _tls

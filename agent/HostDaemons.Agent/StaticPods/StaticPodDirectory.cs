@@ -125,17 +125,28 @@ internal sealed class StaticPodDirectory(string directory, string nodeName, Time
         byte[] bytes;
         try
         {
-            var length = new FileInfo(path).Length;
-            if (length > StaticPodManifest.MaxBytes)
+            // The opened file's length, not the name's: a symbolic link's own length is that of its target's path.
+            using var file = File.OpenRead(path);
+            if (file.Length > StaticPodManifest.MaxBytes)
             {
-                return TooLarge(path, length);
+                return TooLarge(path, file.Length);
             }
 
-            bytes = File.ReadAllBytes(path);
-            if (bytes.Length > StaticPodManifest.MaxBytes)
+            // Never more than the limit and a byte, though the file may grow while it is read.
+            using var content = new MemoryStream((int)file.Length);
+            var chunk = new byte[16 * 1024];
+            int read;
+            while ((read = file.Read(chunk)) > 0)
             {
-                return TooLarge(path, bytes.Length);
+                if (content.Length + read > StaticPodManifest.MaxBytes)
+                {
+                    return TooLarge(path, Math.Max(file.Length, content.Length + read));
+                }
+
+                content.Write(chunk, 0, read);
             }
+
+            bytes = content.ToArray();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

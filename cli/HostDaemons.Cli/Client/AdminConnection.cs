@@ -61,6 +61,9 @@ internal sealed class AdminConnection(ConnectionSettings settings) : IDisposable
                 {
                     HttpHandler = handler,
                     ThrowOperationCanceledOnCancellation = true,
+
+                    // A list is as long as the fleet; the server bounds each object it stores, not the answers.
+                    MaxReceiveMessageSize = null,
                 });
                 var token = uri.Scheme == Uri.UriSchemeHttps ? settings.Token : null;
                 var invoker = token is not null || settings.ImpersonateUser is not null || settings.ImpersonateGroups.Count > 0

@@ -29,6 +29,7 @@ internal static class ServerErrors
             StatusCode.FailedPrecondition => $"error: {detail}",
             StatusCode.Unavailable => $"Error from server (ServiceUnavailable): {detail}",
             StatusCode.DeadlineExceeded => $"Error from server (Timeout): {detail}",
+            StatusCode.ResourceExhausted => $"Error from server (RequestEntityTooLarge): {detail}",
             StatusCode.Unauthenticated => $"error: You must be logged in to the server (Unauthorized): {detail}",
             StatusCode.PermissionDenied => $"Error from server (Forbidden): {detail}",
             _ => $"Error from server: {detail}",

@@ -129,11 +129,12 @@ internal sealed class ApplyCommand : Command
                 };
                 await output.WriteLineAsync($"{ResourcePrinter.NameOf(item.Value)} {verb}{suffix}");
             }
-            catch (RpcException ex) when (ex.StatusCode is StatusCode.InvalidArgument or StatusCode.AlreadyExists or StatusCode.FailedPrecondition or StatusCode.Aborted or StatusCode.PermissionDenied)
+            catch (RpcException ex) when (ex.StatusCode is StatusCode.InvalidArgument or StatusCode.AlreadyExists or StatusCode.FailedPrecondition or StatusCode.Aborted or StatusCode.PermissionDenied or StatusCode.ResourceExhausted)
             {
                 failed = true;
                 var message = ex.StatusCode switch
                 {
+                    StatusCode.ResourceExhausted => $"Error from server (RequestEntityTooLarge): error when creating \"{item.Source}\": {ex.Status.Detail}",
                     StatusCode.AlreadyExists => $"Error from server (AlreadyExists): error when creating \"{item.Source}\": {ex.Status.Detail}",
                     StatusCode.PermissionDenied => $"Error from server (Forbidden): error when creating \"{item.Source}\": {ex.Status.Detail}",
                     _ => ManifestErrors.Locate(item, ex.Status.Detail),

@@ -1,3 +1,4 @@
+using System.Text;
 using HostDaemons.Model.Serialization;
 
 namespace HostDaemons.Cli.Manifests;
@@ -44,7 +45,7 @@ internal static class ManifestFiles
     {
         if (path == "-")
         {
-            yield return ("STDIN", stdin.ReadToEnd());
+            yield return ("STDIN", ReadBounded(stdin, "STDIN"));
             yield break;
         }
 
@@ -67,7 +68,7 @@ internal static class ManifestFiles
                     continue;
                 }
 
-                yield return (file, File.ReadAllText(file));
+                yield return (file, ReadFile(file));
             }
 
             yield break;
@@ -78,6 +79,41 @@ internal static class ManifestFiles
             throw new Client.CliException($"error: the path \"{path}\" does not exist");
         }
 
-        yield return (path, File.ReadAllText(path));
+        yield return (path, ReadFile(path));
     }
+
+    /// <summary>The file's text, refused unread when it is over <see cref="InputLimits.MaxManifestFileBytes"/>.</summary>
+    private static string ReadFile(string path)
+    {
+        using var file = File.OpenRead(path);
+        if (file.Length > InputLimits.MaxManifestFileBytes)
+        {
+            throw TooLarge(path);
+        }
+
+        using var reader = new StreamReader(file);
+        return ReadBounded(reader, path);
+    }
+
+    /// <summary>At most the limit's worth of text (a file may grow while it is read; stdin has no length).</summary>
+    private static string ReadBounded(TextReader reader, string source)
+    {
+        var text = new StringBuilder();
+        var buffer = new char[64 * 1024];
+        int read;
+        while ((read = reader.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            if (text.Length + read > InputLimits.MaxManifestFileBytes)
+            {
+                throw TooLarge(source);
+            }
+
+            text.Append(buffer, 0, read);
+        }
+
+        return text.ToString();
+    }
+
+    private static Client.CliException TooLarge(string source) =>
+        new($"error: {source} is larger than the {InputLimits.MaxManifestFileBytes} bytes a manifest file may have");
 }

@@ -5,7 +5,10 @@ namespace HostDaemons.Model.Serialization;
 
 /// <summary>
 /// Reads a YAML (or JSON, which YAML contains) stream into position-carrying trees, one per document.
-/// A syntax error keeps what was read before it, so errors in the part that parsed can still be reported.
+/// A syntax error keeps what was read before it, so errors in the part that parsed can still be reported. A document
+/// over <see cref="InputLimits.MaxDocumentBytes"/>, or whose aliases amplify it (<see cref="AliasBudget"/>), ends the
+/// stream with an error at the place it was found and no tree: aliases are never expanded here, but what reads the
+/// tree would expand them.
 /// </summary>
 public static class ManifestParser
 {
@@ -15,6 +18,7 @@ public static class ManifestParser
         var parser = new Parser(new StringReader(text));
         var builder = new TreeBuilder();
         var last = new SourcePosition(1, 1);
+        var documentStart = 0L;
         try
         {
             while (parser.MoveNext())
@@ -22,12 +26,18 @@ public static class ManifestParser
                 if (parser.Current is { } current)
                 {
                     last = new SourcePosition((int)Math.Max(1, current.Start.Line), (int)Math.Max(1, current.Start.Column));
+                    if (current.End.Index - documentStart > InputLimits.MaxDocumentBytes && !(current is DocumentStart or StreamEnd))
+                    {
+                        throw new BudgetExceededException(new SourcePosition(builder.DocumentLine, 1),
+                            $"the document is larger than the {InputLimits.MaxDocumentBytes} bytes a document may have");
+                    }
                 }
 
                 switch (parser.Current)
                 {
                     case DocumentStart start:
                         builder.BeginDocument(start.Start.Line);
+                        documentStart = start.Start.Index;
                         break;
                     case DocumentEnd:
                         documents.Add(new ManifestDocument(builder.EndDocument(), builder.DocumentLine, null));
@@ -44,6 +54,11 @@ public static class ManifestParser
             var (at, message) = DescribeSyntaxError(ex, text, position);
             var error = new ManifestError(at, "YAML syntax error: " + message);
             documents.Add(new ManifestDocument(builder.EndDocument(), builder.DocumentLine, error));
+        }
+        catch (BudgetExceededException ex)
+        {
+            builder.EndDocument();
+            documents.Add(new ManifestDocument(null, builder.DocumentLine, new ManifestError(ex.Position, ex.Message)));
         }
         catch (InvalidOperationException)
         {
@@ -85,7 +100,8 @@ public static class ManifestParser
     private sealed class TreeBuilder
     {
         private readonly Stack<Frame> _stack = new();
-        private readonly Dictionary<string, ManifestNode> _anchors = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, Sized> _anchors = new(StringComparer.Ordinal);
+        private readonly AliasBudget _budget = new();
         private ManifestNode? _root;
 
         public int DocumentLine { get; private set; } = 1;
@@ -94,6 +110,7 @@ public static class ManifestParser
         {
             _stack.Clear();
             _anchors.Clear();
+            _budget.Reset();
             _root = null;
             DocumentLine = (int)Math.Max(1, line);
         }
@@ -103,7 +120,8 @@ public static class ManifestParser
             // Close whatever a syntax error left open, so the partial tree can still be checked.
             while (_stack.Count > 0)
             {
-                Complete(_stack.Pop().Build());
+                var frame = _stack.Pop();
+                Add(new Sized(frame.Build(), frame.Nodes, frame.Bytes));
             }
 
             var root = _root;
@@ -116,31 +134,49 @@ public static class ManifestParser
             switch (e)
             {
                 case Scalar scalar:
-                    var node = new ScalarNode(Position(scalar), scalar.Value, scalar.Style == ScalarStyle.Plain && scalar.Tag.IsEmpty);
+                    Spend(_budget.Node(scalar.Value.Length), scalar);
+                    var node = new Sized(new ScalarNode(Position(scalar), scalar.Value, scalar.Style == ScalarStyle.Plain && scalar.Tag.IsEmpty), 1, scalar.Value.Length);
                     Remember(scalar.Anchor, node);
                     Add(node);
                     break;
                 case SequenceStart seq:
+                    Spend(_budget.Node(0), seq);
                     _stack.Push(new Frame(Position(seq), isMapping: false, seq.Anchor));
                     break;
                 case MappingStart map:
+                    Spend(_budget.Node(0), map);
                     _stack.Push(new Frame(Position(map), isMapping: true, map.Anchor));
                     break;
                 case SequenceEnd or MappingEnd:
                     var frame = _stack.Pop();
-                    var built = frame.Build();
+                    var built = new Sized(frame.Build(), frame.Nodes, frame.Bytes);
                     Remember(frame.Anchor, built);
                     Add(built);
                     break;
                 case AnchorAlias alias:
-                    Add(_anchors.TryGetValue(alias.Value.Value, out var target)
-                        ? target
-                        : new ScalarNode(Position(alias), null, IsPlain: true));
+                    if (_anchors.TryGetValue(alias.Value.Value, out var target))
+                    {
+                        Spend(_budget.Alias(target.Nodes, target.Bytes), alias);
+                        Add(target);
+                    }
+                    else
+                    {
+                        Add(new Sized(new ScalarNode(Position(alias), null, IsPlain: true), 1, 0));
+                    }
+
                     break;
             }
         }
 
-        private void Remember(AnchorName anchor, ManifestNode node)
+        private static void Spend(string? refusal, ParsingEvent at)
+        {
+            if (refusal is not null)
+            {
+                throw new BudgetExceededException(Position(at), refusal);
+            }
+        }
+
+        private void Remember(AnchorName anchor, Sized node)
         {
             if (!anchor.IsEmpty)
             {
@@ -148,20 +184,26 @@ public static class ManifestParser
             }
         }
 
-        private void Add(ManifestNode node)
+        private void Add(Sized node)
         {
             if (_stack.Count == 0)
             {
-                _root ??= node;
+                _root ??= node.Node;
                 return;
             }
 
             _stack.Peek().Add(node);
         }
 
-        private void Complete(ManifestNode node) => Add(node);
-
         private static SourcePosition Position(ParsingEvent e) => new((int)Math.Max(1, e.Start.Line), (int)Math.Max(1, e.Start.Column));
+    }
+
+    /// <summary>A node with what it expands to: its nodes (itself included) and its scalars' characters.</summary>
+    private readonly record struct Sized(ManifestNode Node, long Nodes, long Bytes);
+
+    private sealed class BudgetExceededException(SourcePosition position, string message) : Exception(message)
+    {
+        public SourcePosition Position { get; } = position;
     }
 
     private sealed class Frame(SourcePosition position, bool isMapping, AnchorName anchor)
@@ -170,7 +212,16 @@ public static class ManifestParser
 
         public AnchorName Anchor { get; } = anchor;
 
-        public void Add(ManifestNode node) => _items.Add(node);
+        public long Nodes { get; private set; } = 1;
+
+        public long Bytes { get; private set; }
+
+        public void Add(Sized node)
+        {
+            _items.Add(node.Node);
+            Nodes += node.Nodes;
+            Bytes += node.Bytes;
+        }
 
         public ManifestNode Build()
         {

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace HostDaemons.Model.Validation;
@@ -117,6 +119,9 @@ public static partial class NameValidation
         }
     }
 
+    /// <summary>Kubernetes' <c>TotalAnnotationSizeLimitB</c>: the keys and values of an object's annotations together, in bytes.</summary>
+    public const int MaxTotalAnnotationBytes = 256 * 1024;
+
     public static void ValidateAnnotationKeys(IEnumerable<KeyValuePair<string, string>> annotations, string path, ValidationErrors errors)
     {
         var total = 0L;
@@ -127,12 +132,12 @@ public static partial class NameValidation
                 errors.Invalid(path, key, keyProblem);
             }
 
-            total += key.Length + value.Length;
+            total += Encoding.UTF8.GetByteCount(key) + Encoding.UTF8.GetByteCount(value);
         }
 
-        if (total > 256 * 1024)
+        if (total > MaxTotalAnnotationBytes)
         {
-            errors.Add(new FieldError(path, FieldErrorType.TooLong, "must have at most 262144 bytes"));
+            errors.Add(new FieldError(path, FieldErrorType.TooLong, string.Create(CultureInfo.InvariantCulture, $"must have at most {MaxTotalAnnotationBytes} bytes")));
         }
     }
 

@@ -5,6 +5,7 @@ using HostDaemons.Api.V1;
 using HostDaemons.ControlPlane.Api;
 using HostDaemons.ControlPlane.Storage;
 using HostDaemons.Model.Objects;
+using HostDaemons.Model.Serialization;
 
 namespace HostDaemons.ControlPlane.KubeApi;
 
@@ -194,8 +195,8 @@ internal sealed partial class KubeApiHandler
     private static FieldValidation FieldValidationOf(HttpContext http) => ObjectBodies.ParseFieldValidation(http.Request.Query["fieldValidation"].ToString());
 
     private static async Task<string> BodyAsync(HttpContext http) =>
-        await RequestBodies.ReadAsync(http, MaxBodyBytes).ConfigureAwait(false)
-            ?? throw new KubeStatusException(KubeStatus.RequestEntityTooLarge($"the request body is larger than {MaxBodyBytes} bytes"));
+        await RequestBodies.ReadAsync(http, InputLimits.MaxRequestBytes).ConfigureAwait(false)
+            ?? throw new KubeStatusException(KubeStatus.RequestEntityTooLarge(InputLimits.RequestEntityTooLarge));
 
     private static JsonNode? ParseJson(string text)
     {

@@ -27,9 +27,6 @@ internal sealed partial class KubeApiHandler(
     TimeProvider time,
     ILogger<KubeApiHandler> logger)
 {
-    /// <summary>The largest request body: Kubernetes' limit for one object is 3 MiB.</summary>
-    private const int MaxBodyBytes = 3 * 1024 * 1024;
-
     public async Task HandleAsync(HttpContext http)
     {
         RestCallContext? call = null;

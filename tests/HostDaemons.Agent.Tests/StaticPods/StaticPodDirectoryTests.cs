@@ -212,6 +212,20 @@ public sealed class StaticPodDirectoryTests : IDisposable
     }
 
     [Fact]
+    public void Read_AliasBomb_SkippedAndReportedWithFileAndLine()
+    {
+        Write("bomb.yaml", AliasBombs.StaticPod());
+        Write("small.yaml", Manifest("small"));
+
+        var listing = _directory.Read();
+
+        Assert.Equal(["small-edge-01"], listing.Pods.Select(p => p.Metadata.Name));
+        var error = Assert.Single(listing.Errors);
+        Assert.Equal((_dir.Combine("bomb.yaml"), AliasBombs.StaticPodAliasLine), (error.File, error.Line));
+        Assert.StartsWith("document contains excessive aliasing", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Read_SymlinkToManifest_Read()
     {
         var target = _dir.Combine("target");

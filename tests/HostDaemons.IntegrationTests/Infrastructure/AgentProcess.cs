@@ -23,6 +23,9 @@ public sealed class AgentProcess : IAsyncDisposable
 
     public string NodeName { get; }
 
+    /// <summary>The running agent's process id.</summary>
+    public int Id => _process?.Id ?? throw new InvalidOperationException("the agent is not running");
+
     public string Output
     {
         get
