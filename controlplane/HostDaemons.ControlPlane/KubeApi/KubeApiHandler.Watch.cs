@@ -58,6 +58,8 @@ internal sealed partial class KubeApiHandler
         }
 
         StartStream(http);
+        // The headers go out now, as the API server flushes them: client-go's Watch() returns only once it has them.
+        await http.Response.BodyWriter.FlushAsync(http.RequestAborted).ConfigureAwait(false);
         await streaming.RunAsync(call, async cancellationToken =>
         {
             using var subscriptionScope = subscription;
