@@ -17,6 +17,8 @@ internal sealed partial class KubeApiHandler
 {
     public const int MaxBacklog = 50_000;
 
+    private const long MaxUnflushedBytes = 64 * 1024;
+
     private static readonly TimeSpan s_bookmarkInterval = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan s_defaultWatchTimeout = TimeSpan.FromMinutes(30);
 
@@ -73,7 +75,7 @@ internal sealed partial class KubeApiHandler
                     await KubeJson.WriteLineAsync(http, Event("ADDED", EncodeObject(item)), ct).ConfigureAwait(false);
                 }
 
-                await PumpAsync(http, request, selection, subscription, bookmarks, EncodeObject, ct).ConfigureAwait(false);
+                await PumpAsync(http, request, selection, subscription, bookmarks, table is null ? null : EncodeObject, ct).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
@@ -82,8 +84,9 @@ internal sealed partial class KubeApiHandler
         }).ConfigureAwait(false);
     }
 
+    /// <summary>Sends the subscription's events; <paramref name="encode"/> is a Table's encoding, null for plain JSON, whose encodings every watcher shares.</summary>
     private async Task PumpAsync(HttpContext http, KubeRequest request, WatchSelection selection, StoreSubscription subscription, bool bookmarks,
-        Func<IKubeObject, JsonNode> encode, CancellationToken ct)
+        Func<IKubeObject, JsonNode>? encode, CancellationToken ct)
     {
         var reader = subscription.Events;
         Task<bool>? pending = null;
@@ -116,17 +119,20 @@ internal sealed partial class KubeApiHandler
 
             while (reader.TryRead(out var e))
             {
-                if (selection.TypeOf(e) is { } type)
+                if (selection.TypeOf(e) is not { } type)
                 {
-                    var value = e.Object;
-                    if (e.Type == StoreEventType.Deleted)
-                    {
-                        // A deletion is at its own revision, which the deleted object's metadata does not carry.
-                        value = value.CloneObject();
-                        value.Metadata.ResourceVersion = e.Revision.ToString(CultureInfo.InvariantCulture);
-                    }
+                    continue;
+                }
 
-                    await KubeJson.WriteLineAsync(http, Event(type, encode(value)), ct).ConfigureAwait(false);
+                // Flushed when no further event waits, or past a bound, so a burst costs one send, not one per event.
+                var flush = !reader.TryPeek(out _) || http.Response.BodyWriter.UnflushedBytes > MaxUnflushedBytes;
+                if (encode is null)
+                {
+                    await KubeJson.WriteEventLineAsync(http, type, encodings.Get(e), flush, ct).ConfigureAwait(false);
+                }
+                else
+                {
+                    await KubeJson.WriteLineAsync(http, Event(type, encode(WatchEventEncodings.WatchedObject(e))), ct).ConfigureAwait(false);
                 }
             }
         }
