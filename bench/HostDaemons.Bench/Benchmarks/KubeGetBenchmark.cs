@@ -21,7 +21,7 @@ internal sealed class KubeGetBenchmark : IBenchmark
 
     public string Name => "kubeget";
 
-    public string Usage => "kubeget [--nodes 1000] [--daemonsets 10] [--runs 5] [--tls] [--http 1.1|2] [--kubectl /usr/bin/kubectl] [--counters PATH] [--trace FILE.nettrace [--trace-seconds 20] [--dotnet-trace PATH]]";
+    public string Usage => "kubeget [--nodes 1000] [--daemonsets 10] [--runs 5] [--tls] [--http 1.1|2] [--kubectl /usr/bin/kubectl] [--counters PATH|--no-counters] [--trace FILE.nettrace [--trace-seconds 20] [--dotnet-trace PATH]]";
 
     public async Task RunAsync(BenchArgs args, TextWriter output, CancellationToken cancellationToken)
     {
@@ -31,7 +31,7 @@ internal sealed class KubeGetBenchmark : IBenchmark
         var tls = args.Flag("tls");
         var httpOption = args.String("http");
         var kubectl = args.String("kubectl", KubectlRun.DefaultPath)!;
-        var counters = RuntimeCounters.Find(args.String("counters"));
+        var counters = args.Flag("no-counters") ? RuntimeCounters.None : RuntimeCounters.Find(args.String("counters"));
         var traceFile = args.String("trace");
         var traceSeconds = args.Duration("trace-seconds", TimeSpan.FromSeconds(20));
         var traceTool = args.String("dotnet-trace", "dotnet-trace")!;

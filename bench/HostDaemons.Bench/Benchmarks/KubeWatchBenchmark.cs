@@ -14,7 +14,7 @@ internal sealed class KubeWatchBenchmark : IBenchmark
 {
     public string Name => "kubewatch";
 
-    public string Usage => "kubewatch [--nodes 1000] [--watchers 100] [--tls] [--http 1.1|2] [--counters PATH] [--trace FILE.nettrace [--trace-seconds 10] [--dotnet-trace PATH]]";
+    public string Usage => "kubewatch [--nodes 1000] [--watchers 100] [--tls] [--http 1.1|2] [--counters PATH|--no-counters] [--trace FILE.nettrace [--trace-seconds 10] [--dotnet-trace PATH]]";
 
     public async Task RunAsync(BenchArgs args, TextWriter output, CancellationToken cancellationToken)
     {
@@ -22,7 +22,7 @@ internal sealed class KubeWatchBenchmark : IBenchmark
         var watcherCount = Math.Max(1, args.Int("watchers", 100));
         var tls = args.Flag("tls");
         var httpOption = args.String("http");
-        var counters = RuntimeCounters.Find(args.String("counters"));
+        var counters = args.Flag("no-counters") ? RuntimeCounters.None : RuntimeCounters.Find(args.String("counters"));
         var traceFile = args.String("trace");
         var traceSeconds = args.Duration("trace-seconds", TimeSpan.FromSeconds(10));
         var traceTool = args.String("dotnet-trace", "dotnet-trace")!;

@@ -12,7 +12,8 @@ internal sealed class RuntimeCounters(string? tool)
 {
     private const string Counters = "System.Runtime[dotnet.gc.last_collection.heap.size,dotnet.gc.last_collection.memory.committed_size]";
 
-    public bool Available => tool is not null;
+    /// <summary>No readings of the heap (the smoke run: each reading takes the tool's 2 s).</summary>
+    public static RuntimeCounters None { get; } = new(null);
 
     /// <summary><paramref name="option"/> when given, else <c>dotnet-counters</c> on the PATH or in ~/.dotnet/tools, else none.</summary>
     public static RuntimeCounters Find(string? option)

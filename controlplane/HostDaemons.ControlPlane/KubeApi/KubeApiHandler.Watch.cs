@@ -124,8 +124,8 @@ internal sealed partial class KubeApiHandler
                     continue;
                 }
 
-                // Flushed when no further event waits, or past a bound, so a burst costs one send, not one per event.
-                var flush = !reader.TryPeek(out _) || http.Response.BodyWriter.UnflushedBytes > MaxUnflushedBytes;
+                // Flushed past a bound and once the events waiting are written, so a burst costs a few sends, not one per event.
+                var flush = http.Response.BodyWriter.UnflushedBytes > MaxUnflushedBytes;
                 if (encode is null)
                 {
                     await KubeJson.WriteEventLineAsync(http, type, encodings.Get(e), flush, ct).ConfigureAwait(false);
@@ -134,6 +134,11 @@ internal sealed partial class KubeApiHandler
                 {
                     await KubeJson.WriteLineAsync(http, Event(type, encode(WatchEventEncodings.WatchedObject(e))), ct).ConfigureAwait(false);
                 }
+            }
+
+            if (http.Response.BodyWriter.UnflushedBytes > 0)
+            {
+                await http.Response.BodyWriter.FlushAsync(ct).ConfigureAwait(false);
             }
         }
     }
