@@ -13,6 +13,8 @@ internal static class Program
         new FanOutBenchmark(),
         new FootprintBenchmark(),
         new StoreBenchmark(),
+        new KubeGetBenchmark(),
+        new KubeWatchBenchmark(),
         new SmokeBenchmark(),
     ];
 

@@ -76,7 +76,7 @@ internal sealed class FanOutBenchmark : IBenchmark
 
             await using (fleet)
             {
-                using var connectTracer = trace is { File: not null, Connect: true } ? await StartTraceAsync(trace, cp.Pid, n, output) : null;
+                using var connectTracer = trace is { File: not null, Connect: true } ? await DotnetTrace.StartAsync(trace.Tool, cp.Pid, trace.File!.Replace(".nettrace", $"-{n}.nettrace", StringComparison.Ordinal), trace.Duration, output) : null;
                 var beforeConnect = ProcessSample.Read(cp.Pid);
                 var selfBeforeConnect = ProcessSample.Self();
                 var (register, connect) = await fleet.StartAsync(cancellationToken);
@@ -92,7 +92,7 @@ internal sealed class FanOutBenchmark : IBenchmark
                 var selfBefore = ProcessSample.Self();
 
                 var name = cluster.Prefix + "-fan";
-                using var tracer = trace is { File: not null, Connect: false } ? await StartTraceAsync(trace, cp.Pid, n, output) : null;
+                using var tracer = trace is { File: not null, Connect: false } ? await DotnetTrace.StartAsync(trace.Tool, cp.Pid, trace.File!.Replace(".nettrace", $"-{n}.nettrace", StringComparison.Ordinal), trace.Duration, output) : null;
                 var receipts = fleet.Expect(pod => IsOf(pod, name) && pod.Metadata.DeletionTimestamp is null);
                 var applyWatch = Stopwatch.StartNew();
                 await cluster.Admin.ApplyAsync(Manifests.DaemonSet(name, maxUnavailable: maxUnavailable, env: "v1"), cancellationToken);
@@ -160,25 +160,6 @@ internal sealed class FanOutBenchmark : IBenchmark
             cluster.MarkFailed();
             throw;
         }
-    }
-
-    /// <summary>Samples the control plane's threads (dotnet-trace, ~100 Hz) over the apply or the agents' connect: where its time goes.</summary>
-    private static async Task<System.Diagnostics.Process> StartTraceAsync(TraceOptions trace, int pid, int n, TextWriter output)
-    {
-        var file = trace.File!.Replace(".nettrace", $"-{n}.nettrace", StringComparison.Ordinal);
-        var start = new ProcessStartInfo(trace.Tool) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "collect", "-p", pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "--profile", "dotnet-sampled-thread-time", "-o", file,
-            "--duration", trace.Duration.ToString(@"dd\:hh\:mm\:ss", System.Globalization.CultureInfo.InvariantCulture) })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        var process = System.Diagnostics.Process.Start(start) ?? throw new BenchFailedException("could not start dotnet-trace");
-        _ = process.StandardOutput.ReadToEndAsync();
-        _ = process.StandardError.ReadToEndAsync();
-        await Task.Delay(TimeSpan.FromSeconds(2));
-        Progress(output, $"tracing the control plane for {trace.Duration.TotalSeconds:0} s into {file}");
-        return process;
     }
 
     private sealed record TraceOptions(string? File, TimeSpan Duration, string Tool, bool Connect);

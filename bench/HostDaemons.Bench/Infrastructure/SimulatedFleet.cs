@@ -154,7 +154,8 @@ internal sealed class SimulatedFleet : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private static string NodeName(string prefix, int index) => $"{prefix}-s{index}";
+    /// <summary>The name of simulated agent <paramref name="index"/>.</summary>
+    public static string NodeName(string prefix, int index) => $"{prefix}-s{index}";
 
     /// <summary>A channel as the agent's: keepalive pings, and 5 s (the agent's) to connect, TLS handshake included, unless told otherwise.</summary>
     private static GrpcChannel NewChannel(string url, SslClientAuthenticationOptions? tls, TimeSpan? connectTimeout) => GrpcChannel.ForAddress(url, new GrpcChannelOptions

@@ -48,6 +48,9 @@ internal static class Fmt
 
     public static string Mb(long bytes) => (bytes / 1024.0 / 1024.0).ToString("0.0", CultureInfo.InvariantCulture) + " MB";
 
+    /// <summary>Megabytes, or "-" for a figure not taken (negative).</summary>
+    public static string MbOrNone(long bytes) => bytes < 0 ? "-" : Mb(bytes);
+
     public static string Num(double value, string format = "0.0") => double.IsNaN(value) ? "-" : value.ToString(format, CultureInfo.InvariantCulture);
 
     public static string Int(long value) => value.ToString("N0", CultureInfo.InvariantCulture);

@@ -22,6 +22,8 @@ internal sealed partial class KubeApiHandler
     /// <summary>How long the 410 of a watcher that fell behind may take to flush before its connection is closed instead.</summary>
     private static readonly TimeSpan s_expiredFlushGrace = TimeSpan.FromSeconds(5);
 
+    private const long MaxUnflushedBytes = 64 * 1024;
+
     private static readonly TimeSpan s_bookmarkInterval = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan s_defaultWatchTimeout = TimeSpan.FromMinutes(30);
 
@@ -63,6 +65,8 @@ internal sealed partial class KubeApiHandler
         }
 
         StartStream(http);
+        // The headers go out now, as the API server flushes them: client-go's Watch() returns only once it has them.
+        await http.Response.BodyWriter.FlushAsync(http.RequestAborted).ConfigureAwait(false);
         await streaming.RunAsync(call, async cancellationToken =>
         {
             using var subscriptionScope = subscription;
@@ -76,7 +80,9 @@ internal sealed partial class KubeApiHandler
                     await KubeJson.WriteLineAsync(http, Event("ADDED", EncodeObject(item)), ct).ConfigureAwait(false);
                 }
 
-                await PumpAsync(http, request, selection, subscription, bookmarks, EncodeObject, ct).ConfigureAwait(false);
+                // Shared encodings carry the stored apiVersion: a watch through an alias version encodes (and converts) its own.
+                var shared = table is null && request.ServedApiVersion == request.Kind.ApiVersion;
+                await PumpAsync(http, request, selection, subscription, bookmarks, shared ? null : EncodeObject, ct).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
@@ -85,8 +91,9 @@ internal sealed partial class KubeApiHandler
         }).ConfigureAwait(false);
     }
 
+    /// <summary>Sends the subscription's events; <paramref name="encode"/> is a Table's encoding, null for plain JSON, whose encodings every watcher shares.</summary>
     private async Task PumpAsync(HttpContext http, KubeRequest request, WatchSelection selection, StoreSubscription subscription, bool bookmarks,
-        Func<IKubeObject, JsonNode> encode, CancellationToken ct)
+        Func<IKubeObject, JsonNode>? encode, CancellationToken ct)
     {
         using var backlog = new WatchBacklog(subscription, MaxBacklog);
         using var writing = CancellationTokenSource.CreateLinkedTokenSource(ct, backlog.Overflowed);
@@ -118,7 +125,7 @@ internal sealed partial class KubeApiHandler
     }
 
     private async Task PumpEventsAsync(HttpContext http, KubeRequest request, WatchSelection selection, System.Threading.Channels.ChannelReader<StoreEvent> reader,
-        bool bookmarks, Func<IKubeObject, JsonNode> encode, CancellationToken ct)
+        bool bookmarks, Func<IKubeObject, JsonNode>? encode, CancellationToken ct)
     {
         Task<bool>? pending = null;
         while (true)
@@ -143,18 +150,26 @@ internal sealed partial class KubeApiHandler
             pending = null;
             while (reader.TryRead(out var e))
             {
-                if (selection.TypeOf(e) is { } type)
+                if (selection.TypeOf(e) is not { } type)
                 {
-                    var value = e.Object;
-                    if (e.Type == StoreEventType.Deleted)
-                    {
-                        // A deletion is at its own revision, which the deleted object's metadata does not carry.
-                        value = value.CloneObject();
-                        value.Metadata.ResourceVersion = e.Revision.ToString(CultureInfo.InvariantCulture);
-                    }
-
-                    await KubeJson.WriteLineAsync(http, Event(type, encode(value)), ct).ConfigureAwait(false);
+                    continue;
                 }
+
+                // Flushed past a bound and once the events waiting are written, so a burst costs a few sends, not one per event.
+                var flush = http.Response.BodyWriter.UnflushedBytes > MaxUnflushedBytes;
+                if (encode is null)
+                {
+                    await KubeJson.WriteEventLineAsync(http, type, encodings.Get(e), flush, ct).ConfigureAwait(false);
+                }
+                else
+                {
+                    await KubeJson.WriteLineAsync(http, Event(type, encode(WatchEventEncodings.WatchedObject(e))), ct).ConfigureAwait(false);
+                }
+            }
+
+            if (http.Response.BodyWriter.UnflushedBytes > 0)
+            {
+                await http.Response.BodyWriter.FlushAsync(ct).ConfigureAwait(false);
             }
         }
     }

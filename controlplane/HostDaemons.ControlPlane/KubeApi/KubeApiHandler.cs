@@ -24,6 +24,7 @@ internal sealed partial class KubeApiHandler(
     HealthCheckService health,
     OpenApi.OpenApiDocuments openApi,
     ServiceAccounts.ServiceAccountTokens serviceAccountTokens,
+    WatchEventEncodings encodings,
     TimeProvider time,
     ILogger<KubeApiHandler> logger)
 {

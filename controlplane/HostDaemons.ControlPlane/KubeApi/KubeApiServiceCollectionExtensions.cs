@@ -14,6 +14,7 @@ public static class KubeApiServiceCollectionExtensions
         services.TryAddSingleton<ObjectWrites>();
         services.TryAddSingleton<ObjectReplacer>();
         services.TryAddSingleton<RestCalls>();
+        services.TryAddSingleton<WatchEventEncodings>();
         services.TryAddSingleton<KubeApiHandler>();
         services.TryAddSingleton(new OpenApiDocuments(field => PatchStrategies.For(field) is { } meta
             ? new PatchMetadata(meta.Strategy, meta.MergeKey, meta.ListType.ToString().ToLowerInvariant(), meta.ListMapKeys)

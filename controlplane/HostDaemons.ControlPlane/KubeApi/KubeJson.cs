@@ -94,4 +94,38 @@ internal static class KubeJson
         System.Buffers.BuffersExtensions.Write(http.Response.BodyWriter, "\n"u8);
         await http.Response.BodyWriter.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// One watch event line, <c>{"type":TYPE,"object":JSON}</c>, around an object already encoded; flushed when
+    /// <paramref name="flush"/> (the API server too flushes only when no further event is waiting).
+    /// </summary>
+    public static async Task WriteEventLineAsync(HttpContext http, string type, ReadOnlyMemory<byte> json, bool flush, CancellationToken cancellationToken)
+    {
+        await using (var writer = new Utf8JsonWriter(http.Response.BodyWriter, s_writerOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("type", type);
+            writer.WritePropertyName("object");
+            writer.WriteRawValue(json.Span, skipInputValidation: true);
+            writer.WriteEndObject();
+        }
+
+        System.Buffers.BuffersExtensions.Write(http.Response.BodyWriter, "\n"u8);
+        if (flush)
+        {
+            await http.Response.BodyWriter.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A node as compact UTF-8 JSON.</summary>
+    public static byte[] ToUtf8(JsonNode body)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, s_writerOptions))
+        {
+            body.WriteTo(writer);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
 }
