@@ -10,13 +10,12 @@ namespace HostDaemons.ControlPlane.KubeApi;
 /// <summary>
 /// Watch with Kubernetes' semantics: one JSON event per line, flushed; synthetic ADDED events for the current state
 /// when <c>resourceVersion</c> is unset or 0; an exact resume after N; an in-stream 410 Expired ERROR event when N is
-/// older than the store's window; BOOKMARK events on request; <c>timeoutSeconds</c>. A watcher that falls more than
-/// <see cref="MaxBacklog"/> events behind is ended with 410, so a slow reader never costs unbounded memory.
+/// older than the store's window; BOOKMARK events on request; <c>timeoutSeconds</c>. A watcher that falls a whole
+/// store subscription behind (<see cref="StoreSubscription.Capacity"/>) is ended with 410, as every store consumer is,
+/// so a slow reader never costs unbounded memory.
 /// </summary>
 internal sealed partial class KubeApiHandler
 {
-    public const int MaxBacklog = 50_000;
-
     private static readonly TimeSpan s_bookmarkInterval = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan s_defaultWatchTimeout = TimeSpan.FromMinutes(30);
 
@@ -99,18 +98,20 @@ internal sealed partial class KubeApiHandler
                 }
             }
 
-            if (!await pending.ConfigureAwait(false))
+            try
             {
+                if (!await pending.ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+            catch (SubscriptionOverflowException ex)
+            {
+                await KubeJson.WriteLineAsync(http, Event("ERROR", KubeStatus.Expired(ex.Message).ToJson()), ct).ConfigureAwait(false);
                 return;
             }
 
             pending = null;
-            if (reader.CanCount && reader.Count > MaxBacklog)
-            {
-                await KubeJson.WriteLineAsync(http, Event("ERROR", KubeStatus.Expired(
-                    $"the watcher fell more than {MaxBacklog} events behind and was ended; list again").ToJson()), ct).ConfigureAwait(false);
-                return;
-            }
 
             while (reader.TryRead(out var e))
             {
