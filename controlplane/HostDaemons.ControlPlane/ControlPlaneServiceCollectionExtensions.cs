@@ -42,6 +42,7 @@ public static class ControlPlaneServiceCollectionExtensions
             sp.GetService<IAccessAuthorizer>()));
         services.TryAddSingleton<EventRecorder>();
         services.AddHostedService<EventExpiry>();
+        services.TryAddSingleton<StoreRetryPolicy>();
         services.TryAddSingleton<NodeLeases>();
         services.TryAddSingleton<NodeAssignmentHub>();
         services.TryAddSingleton<AgentTunnels>();
