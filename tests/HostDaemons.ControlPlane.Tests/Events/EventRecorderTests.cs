@@ -111,7 +111,7 @@ public sealed class EventRecorderTests : IAsyncDisposable
             _store.Time.Advance(TimeSpan.FromSeconds(1));
             return _store.Store.List<Event>("default").Count == 0;
         }, "the retried pass deletes the expired event");
-        Assert.Null(retries.Describe());
+        await AsyncTestHelpers.WaitUntilAsync(() => retries.Describe() is null, "the report clears");
         Assert.Equal(0, lifetime.StopRequests);
         await expiry.StopAsync(Token).DefaultTimeout();
     }
