@@ -252,16 +252,6 @@ internal sealed partial class ObjectStore : IObjectStore, IAsyncDisposable
         _fault = fault;
         _writes.Writer.TryComplete();
         var stopped = Stopped(fault);
-        foreach (var staged in batch)
-        {
-            staged.Operation.Completion.TrySetException(stopped);
-        }
-
-        while (_writes.Reader.TryRead(out var waiting))
-        {
-            waiting.Completion.TrySetException(stopped);
-        }
-
         lock (_eventLock)
         {
             foreach (var subscriber in _subscribers)
@@ -274,6 +264,15 @@ internal sealed partial class ObjectStore : IObjectStore, IAsyncDisposable
 
         Environment.ExitCode = 1;
         _lifetime.StopApplication();
+        foreach (var staged in batch)
+        {
+            staged.Operation.Completion.TrySetException(stopped);
+        }
+
+        while (_writes.Reader.TryRead(out var waiting))
+        {
+            waiting.Completion.TrySetException(stopped);
+        }
     }
 
     private static StoreUnavailableException Stopped(Exception fault) =>
