@@ -43,6 +43,7 @@ public static class ControlPlaneServiceCollectionExtensions
             sp.GetService<IAccessAuthorizer>()));
         services.TryAddSingleton<EventRecorder>();
         services.AddHostedService<EventExpiry>();
+        services.TryAddSingleton<StoreRetryPolicy>();
         services.TryAddSingleton<NodeLeases>();
         services.TryAddSingleton<NodeAssignmentHub>();
         services.TryAddSingleton<AgentTunnels>();

@@ -254,10 +254,12 @@ internal sealed partial class ControlPlaneSession(
 
     private async Task ServeRequestsAsync(CancellationToken cancellationToken)
     {
+        // Each request is served on its own, and all end (cancelled, then awaited) with the session.
+        await using var requests = new BackgroundTasks(logger);
         using var call = clients.Client.ReceiveRequests(new ReceiveRequestsRequest(), cancellationToken: cancellationToken);
         await foreach (var request in call.ResponseStream.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
-            _ = Task.Run(() => logs.HandleAsync(request, cancellationToken), CancellationToken.None);
+            requests.Run("a relayed logs request", ct => logs.HandleAsync(request, ct), cancellationToken);
         }
 
         throw new IOException("the control plane ended the request stream");

@@ -22,34 +22,62 @@ internal sealed partial class LogRequestHandler(
             return;
         }
 
-        var logs = request.Logs;
         using var upload = clients.Client.SendLogs(cancellationToken: cancellationToken);
         try
         {
-            var (instance, error) = await FindAsync(logs, cancellationToken).ConfigureAwait(false);
-            var header = new LogsUploadHeader { RequestId = request.RequestId };
+            await AnswerAsync(request, upload.RequestStream, cancellationToken).ConfigureAwait(false);
+            await upload.RequestStream.CompleteAsync().ConfigureAwait(false);
+            await upload.ResponseAsync.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RpcException or OperationCanceledException or IOException)
+        {
+            // The reader went away, or the control plane did: the request simply ends.
+            Log.LogsEnded(logger, request.Logs.Pod.Name, ex.Message);
+        }
+    }
+
+    /// <summary>
+    /// Writes the header (the instance found, or why there is none) then the output. The caller always gets a header:
+    /// an engine that fails to list is an error the user reads at once, not a relay that times out in silence.
+    /// </summary>
+    internal async Task AnswerAsync(AgentRequest request, IAsyncStreamWriter<LogsUpload> upload, CancellationToken cancellationToken)
+    {
+        var logs = request.Logs;
+        var header = new LogsUploadHeader { RequestId = request.RequestId };
+        RuntimeContainer? instance = null;
+        try
+        {
+            (instance, var error) = await FindAsync(logs, cancellationToken).ConfigureAwait(false);
             if (instance is null)
             {
                 header.Error = error;
                 header.ErrorCode = nameof(StatusCode.InvalidArgument);
             }
-
-            await upload.RequestStream.WriteAsync(new LogsUpload { Header = header }, cancellationToken).ConfigureAwait(false);
-            if (instance is not null)
-            {
-                var readOptions = new LogReadOptions(logs.Options.Follow, logs.Options.HasTailLines ? logs.Options.TailLines : null, logs.Options.Timestamps, Since(logs.Options));
-                await foreach (var chunk in runtime.ReadLogsAsync(instance.Id, readOptions, cancellationToken).ConfigureAwait(false))
-                {
-                    await upload.RequestStream.WriteAsync(new LogsUpload { Data = ByteString.CopyFrom(chunk.Span) }, cancellationToken).ConfigureAwait(false);
-                }
-            }
-
-            await upload.RequestStream.CompleteAsync().ConfigureAwait(false);
-            await upload.ResponseAsync.ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is RpcException or OperationCanceledException or ContainerRuntimeException or IOException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // The reader went away, or the container did: the request simply ends.
+            Log.FindFailed(logger, logs.Pod.Name, ex);
+            header.Error = $"the agent could not look up the containers of pod \"{logs.Pod.Name}\": {ex.Message}";
+            header.ErrorCode = nameof(StatusCode.Unavailable);
+        }
+
+        await upload.WriteAsync(new LogsUpload { Header = header }, cancellationToken).ConfigureAwait(false);
+        if (instance is null)
+        {
+            return;
+        }
+
+        try
+        {
+            var readOptions = new LogReadOptions(logs.Options.Follow, logs.Options.HasTailLines ? logs.Options.TailLines : null, logs.Options.Timestamps, Since(logs.Options));
+            await foreach (var chunk in runtime.ReadLogsAsync(instance.Id, readOptions, cancellationToken).ConfigureAwait(false))
+            {
+                await upload.WriteAsync(new LogsUpload { Data = ByteString.CopyFrom(chunk.Span) }, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (ContainerRuntimeException ex)
+        {
+            // The container went away while its output was read: what was sent is what there is.
             Log.LogsEnded(logger, logs.Pod.Name, ex.Message);
         }
     }
@@ -87,5 +115,8 @@ internal sealed partial class LogRequestHandler(
     {
         [LoggerMessage(EventId = 60, Level = LogLevel.Debug, Message = "Logs of pod {Pod} ended: {Reason}")]
         public static partial void LogsEnded(ILogger logger, string pod, string reason);
+
+        [LoggerMessage(EventId = 61, Level = LogLevel.Warning, Message = "Could not answer a request for the logs of pod {Pod}; the caller is told why")]
+        public static partial void FindFailed(ILogger logger, string pod, Exception exception);
     }
 }

@@ -58,9 +58,17 @@ internal sealed class DockerContainerRuntime : IContainerRuntime, IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(nodeName);
 
-        var summaries = await _client.Containers.ListContainersAsync(
-            new ContainersListParameters { All = true, Filters = LabelFilter(nodeName) },
-            cancellationToken);
+        IList<ContainerListResponse> summaries;
+        try
+        {
+            summaries = await _client.Containers.ListContainersAsync(
+                new ContainersListParameters { All = true, Filters = LabelFilter(nodeName) },
+                cancellationToken);
+        }
+        catch (Exception ex) when (ex is DockerApiException or HttpRequestException or IOException or TimeoutException)
+        {
+            throw new ContainerRuntimeException("ListContainersError", $"listing containers failed: {(ex is DockerApiException api ? EngineMessage(api) : ex.Message)}", ex);
+        }
 
         var containers = new List<RuntimeContainer>(summaries.Count);
         var listed = new HashSet<string>(StringComparer.Ordinal);
@@ -89,6 +97,10 @@ internal sealed class DockerContainerRuntime : IContainerRuntime, IDisposable
                 _inspections.TryRemove(summary.ID, out _);
                 DockerLog.ContainerVanished(_logger, summary.ID);
                 continue;
+            }
+            catch (Exception ex) when (ex is DockerApiException or HttpRequestException or IOException or TimeoutException)
+            {
+                throw new ContainerRuntimeException("InspectContainerError", $"inspecting container {summary.ID} failed: {(ex is DockerApiException api ? EngineMessage(api) : ex.Message)}", ex);
             }
 
             inspected++;

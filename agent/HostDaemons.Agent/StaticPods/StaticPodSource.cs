@@ -43,6 +43,7 @@ internal sealed partial class StaticPodSource : SupervisedBackgroundService
     private readonly PodEventRecorder? _events;
     private HashSet<ManifestError> _reported = [];
     private FileSystemWatcher? _watcher;
+    private Task _warmUp = Task.CompletedTask;
     private bool? _directoryExisted;
     private volatile bool _watchBroken;
     private long _notifications;
@@ -66,8 +67,14 @@ internal sealed partial class StaticPodSource : SupervisedBackgroundService
 
         // Compiling the manifest path (YAML, decoding, defaults, validation, hashing) takes a few hundred milliseconds
         // the first time: do it now, off the start path, rather than when the first file is dropped in.
-        _ = Task.Run(() => StaticPodManifest.Parse("warm-up.yaml", WarmUpManifest, _options.EffectiveNodeName, _time.GetUtcNow()), CancellationToken.None);
+        _warmUp = Task.Run(() => StaticPodManifest.Parse("warm-up.yaml", WarmUpManifest, _options.EffectiveNodeName, _time.GetUtcNow()), CancellationToken.None);
         return base.StartAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        await _warmUp.ConfigureAwait(false);
     }
 
     public override void Dispose()

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using HostDaemons.Agent.Reconcile;
 using HostDaemons.Agent.Runtime;
+using HostDaemons.Hosting;
 using HostDaemons.Model.V1;
 
 namespace HostDaemons.Agent.Status;
@@ -11,9 +12,11 @@ namespace HostDaemons.Agent.Status;
 /// file (the last 4096 bytes), or with <c>FallbackToLogsOnError</c>, when that is empty and the container failed,
 /// the last 80 lines of its log (2048 bytes at most). They go into <c>state.terminated.message</c> and
 /// <c>lastState.terminated.message</c>, after the engine's own error if there is one. An exited container's message
-/// never changes, so each is read once; reading a log is asynchronous and wakes the reconciler when done.
+/// never changes, so each is read once; reading a log is asynchronous (tracked, and awaited when the agent stops) and
+/// wakes the reconciler when done.
 /// </summary>
 internal sealed partial class TerminationMessages(IContainerRuntime runtime, ReconcileSignal signal, TimeProvider time, ILogger<TerminationMessages> logger)
+    : IAsyncDisposable
 {
     public const int MaxFileBytes = 4096;
     public const int MaxLogLines = 80;
@@ -23,6 +26,10 @@ internal sealed partial class TerminationMessages(IContainerRuntime runtime, Rec
 
     /// <summary>By container id; null while its log is being read.</summary>
     private readonly ConcurrentDictionary<string, string?> _messages = new(StringComparer.Ordinal);
+
+    private readonly BackgroundTasks _logReads = new(logger);
+
+    public ValueTask DisposeAsync() => _logReads.DisposeAsync();
 
     /// <summary>Adds the termination messages of <paramref name="instances"/> to the terminated states of <paramref name="status"/>.</summary>
     public void Apply(PodStatus status, IReadOnlyList<RuntimeContainer> instances)
@@ -67,7 +74,7 @@ internal sealed partial class TerminationMessages(IContainerRuntime runtime, Rec
         }
 
         _messages[instance.Id] = null;
-        _ = ReadLogTailAsync(instance.Id);
+        _logReads.Run("reading a termination message from a log", ct => ReadLogTailAsync(instance.Id, ct));
         return "";
     }
 
@@ -92,9 +99,10 @@ internal sealed partial class TerminationMessages(IContainerRuntime runtime, Rec
         }
     }
 
-    private async Task ReadLogTailAsync(string containerId)
+    private async Task ReadLogTailAsync(string containerId, CancellationToken cancellationToken)
     {
-        using var timeout = new CancellationTokenSource(s_logTimeout, time);
+        using var deadline = new CancellationTokenSource(s_logTimeout, time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
         var text = new MemoryStream();
         try
         {

@@ -127,7 +127,7 @@ internal sealed partial class AdminService
         var uid = ds.Metadata.Uid;
         return streaming.RunAsync(context, async cancellationToken =>
         {
-            using (subscription)
+            try
             {
                 RolloutProgress? last = null;
                 while (true)
@@ -151,14 +151,31 @@ internal sealed partial class AdminService
                     var relevant = false;
                     while (!relevant)
                     {
-                        var e = await subscription.Events.ReadAsync(cancellationToken).ConfigureAwait(false);
-                        relevant = Concerns(e, ns, request.Name, uid);
-                        while (subscription.Events.TryRead(out var more))
+                        try
                         {
-                            relevant |= Concerns(more, ns, request.Name, uid);
+                            if (!await subscription.Events.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+                            {
+                                return;
+                            }
+                        }
+                        catch (SubscriptionOverflowException)
+                        {
+                            // Fallen behind while the client was slow: the state is read afresh, as after any change.
+                            subscription.Dispose();
+                            subscription = store.Subscribe();
+                            break;
+                        }
+
+                        while (subscription.Events.TryRead(out var e))
+                        {
+                            relevant |= Concerns(e, ns, request.Name, uid);
                         }
                     }
                 }
+            }
+            finally
+            {
+                subscription.Dispose();
             }
         });
     }

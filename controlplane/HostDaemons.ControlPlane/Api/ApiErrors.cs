@@ -69,7 +69,7 @@ internal static class ApiErrors
         ObjectNotFoundException e => NotFound(e.Key.Kind, e.Key.Name),
         ObjectAlreadyExistsException e => AlreadyExists(e.Key.Kind, e.Key.Name),
         ObjectConflictException e => Conflict(e.Key.Kind, e.Key.Name),
-        RevisionTooOldException e => new RpcException(new Status(StatusCode.OutOfRange, e.Message)),
+        RevisionTooOldException or SubscriptionOverflowException => new RpcException(new Status(StatusCode.OutOfRange, exception.Message)),
         StoreUnavailableException e => new RpcException(new Status(StatusCode.Unavailable, e.Message)),
         _ => null,
     };

@@ -19,6 +19,12 @@ internal sealed partial class RbacBootstrap(IObjectStore store, ILogger<RbacBoot
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         _subscription = store.Subscribe();
+        await EnsureAllAsync(cancellationToken).ConfigureAwait(false);
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task EnsureAllAsync(CancellationToken cancellationToken)
+    {
         foreach (var role in DefaultClusterRoles.Roles)
         {
             await EnsureAsync(role, cancellationToken).ConfigureAwait(false);
@@ -28,8 +34,6 @@ internal sealed partial class RbacBootstrap(IObjectStore store, ILogger<RbacBoot
         {
             await EnsureAsync(binding, cancellationToken).ConfigureAwait(false);
         }
-
-        await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public override void Dispose()
@@ -40,29 +44,47 @@ internal sealed partial class RbacBootstrap(IObjectStore store, ILogger<RbacBoot
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var subscription = _subscription!;
         try
         {
-            await foreach (var e in subscription.Events.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            while (true)
             {
-                if (e.Type != StoreEventType.Deleted)
+                try
                 {
-                    continue;
+                    await FollowAsync(_subscription!, stoppingToken).ConfigureAwait(false);
+                    return;
                 }
-
-                switch (e.Object)
+                catch (SubscriptionOverflowException)
                 {
-                    case ClusterRole role when DefaultClusterRoles.Roles.FirstOrDefault(r => r.Metadata.Name == role.Metadata.Name) is { } builtIn:
-                        await EnsureAsync(builtIn, stoppingToken).ConfigureAwait(false);
-                        break;
-                    case ClusterRoleBinding binding when DefaultClusterRoles.Bindings.FirstOrDefault(b => b.Metadata.Name == binding.Metadata.Name) is { } builtIn:
-                        await EnsureAsync(builtIn, stoppingToken).ConfigureAwait(false);
-                        break;
+                    // Deletions may have been missed: every default is ensured again.
+                    _subscription!.Dispose();
+                    _subscription = store.Subscribe();
+                    await EnsureAllAsync(stoppingToken).ConfigureAwait(false);
                 }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+    }
+
+    private async Task FollowAsync(StoreSubscription subscription, CancellationToken stoppingToken)
+    {
+        await foreach (var e in subscription.Events.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+        {
+            if (e.Type != StoreEventType.Deleted)
+            {
+                continue;
+            }
+
+            switch (e.Object)
+            {
+                case ClusterRole role when DefaultClusterRoles.Roles.FirstOrDefault(r => r.Metadata.Name == role.Metadata.Name) is { } builtIn:
+                    await EnsureAsync(builtIn, stoppingToken).ConfigureAwait(false);
+                    break;
+                case ClusterRoleBinding binding when DefaultClusterRoles.Bindings.FirstOrDefault(b => b.Metadata.Name == binding.Metadata.Name) is { } builtIn:
+                    await EnsureAsync(builtIn, stoppingToken).ConfigureAwait(false);
+                    break;
+            }
         }
     }
 

@@ -32,9 +32,7 @@ internal sealed partial class DaemonSetController(
 
     protected override async Task RunAsync(CancellationToken stoppingToken)
     {
-        using var subscription = store.Subscribe();
-        EnqueueAll();
-        var tasks = new[] { PumpAsync(subscription, stoppingToken), ResyncAsync(stoppingToken), _queue.ProcessAsync(SyncAsync, (key, ex) => Log.SyncFailed(logger, key, ex), stoppingToken) };
+        var tasks = new[] { store.FollowAsync(EnqueueAll, Handle, logger, stoppingToken), ResyncAsync(stoppingToken), _queue.ProcessAsync(SyncAsync, (key, ex) => Log.SyncFailed(logger, key, ex), stoppingToken) };
         await await Task.WhenAny(tasks).ConfigureAwait(false);
     }
 
@@ -46,52 +44,49 @@ internal sealed partial class DaemonSetController(
         }
     }
 
-    private async Task PumpAsync(StoreSubscription subscription, CancellationToken cancellationToken)
+    private void Handle(StoreEvent e)
     {
-        await foreach (var e in subscription.Events.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        switch (e.Object)
         {
-            switch (e.Object)
-            {
-                case DaemonSet ds when e.Type != StoreEventType.Modified || !OnlyStatusChanged(ds, (DaemonSet)e.Previous!):
+            case DaemonSet ds when e.Type != StoreEventType.Modified || !OnlyStatusChanged(ds, (DaemonSet)e.Previous!):
+                _queue.Add(ds.Key());
+                break;
+            case Node when e.Type != StoreEventType.Modified:
+                EnqueueAll();
+                break;
+            case Node node when PlacementInputsChanged(node, (Node)e.Previous!):
+                // Only the DaemonSets this node's change can move: the rest would sync to no effect.
+                foreach (var ds in PlacementTriggers.ForNodeChange(store.List<DaemonSet>(), (Node)e.Previous!, node, time.GetUtcNow()))
+                {
                     _queue.Add(ds.Key());
-                    break;
-                case Node when e.Type != StoreEventType.Modified:
-                    EnqueueAll();
-                    break;
-                case Node node when PlacementInputsChanged(node, (Node)e.Previous!):
-                    // Only the DaemonSets this node's change can move: the rest would sync to no effect.
-                    foreach (var ds in PlacementTriggers.ForNodeChange(store.List<DaemonSet>(), (Node)e.Previous!, node, time.GetUtcNow()))
-                    {
-                        _queue.Add(ds.Key());
-                    }
+                }
 
-                    break;
-                case ServiceAccount account when e.Type == StoreEventType.Added:
-                    EnqueueWhere(ds => ds.Metadata.Namespace == account.Metadata.Namespace && ds.Spec?.Template?.Spec?.ServiceAccountName == account.Metadata.Name);
-                    break;
-                case PriorityClass priorityClass when e.Type == StoreEventType.Added:
-                    EnqueueWhere(ds => ds.Spec?.Template?.Spec?.PriorityClassName == priorityClass.Metadata.Name);
-                    break;
-                case ControllerRevision revision when revision.Metadata.ControllerRef() is { Kind: "DaemonSet" } revisionOwner:
-                    // A revision deleted or changed by hand: the history is constructed again.
-                    _queue.Add($"{revision.Metadata.Namespace}/{revisionOwner.Name}");
-                    break;
-                case Pod pod:
-                    if (pod.Metadata.ControllerRef() is { Kind: "DaemonSet" } owner)
-                    {
-                        _queue.Add($"{pod.Metadata.Namespace}/{owner.Name}");
-                    }
+                break;
+            case ServiceAccount account when e.Type == StoreEventType.Added:
+                EnqueueWhere(ds => ds.Metadata.Namespace == account.Metadata.Namespace && ds.Spec?.Template?.Spec?.ServiceAccountName == account.Metadata.Name);
+                break;
+            case PriorityClass priorityClass when e.Type == StoreEventType.Added:
+                EnqueueWhere(ds => ds.Spec?.Template?.Spec?.PriorityClassName == priorityClass.Metadata.Name);
+                break;
+            case ControllerRevision revision when revision.Metadata.ControllerRef() is { Kind: "DaemonSet" } revisionOwner:
+                // A revision deleted or changed by hand: the history is constructed again.
+                _queue.Add($"{revision.Metadata.Namespace}/{revisionOwner.Name}");
+                break;
+            case Pod pod:
+                if (pod.Metadata.ControllerRef() is { Kind: "DaemonSet" } owner)
+                {
+                    _queue.Add($"{pod.Metadata.Namespace}/{owner.Name}");
+                }
 
-                    // Pods others' placement depends on (pod affinity): other DaemonSets' pods and static pods alike.
-                    var previous = e.Type switch { StoreEventType.Modified => (Pod?)e.Previous, StoreEventType.Deleted => pod, _ => null };
-                    var current = e.Type == StoreEventType.Deleted ? null : pod;
-                    foreach (var ds in PlacementTriggers.ForPodChange(DaemonSetsOnDemand(), previous, current))
-                    {
-                        _queue.Add(ds.Key());
-                    }
+                // Pods others' placement depends on (pod affinity): other DaemonSets' pods and static pods alike.
+                var previous = e.Type switch { StoreEventType.Modified => (Pod?)e.Previous, StoreEventType.Deleted => pod, _ => null };
+                var current = e.Type == StoreEventType.Deleted ? null : pod;
+                foreach (var ds in PlacementTriggers.ForPodChange(DaemonSetsOnDemand(), previous, current))
+                {
+                    _queue.Add(ds.Key());
+                }
 
-                    break;
-            }
+                break;
         }
     }
 

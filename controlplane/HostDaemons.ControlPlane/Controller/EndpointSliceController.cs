@@ -24,11 +24,9 @@ internal sealed partial class EndpointSliceController(
 
     protected override async Task RunAsync(CancellationToken stoppingToken)
     {
-        using var subscription = store.Subscribe();
-        EnqueueAll();
         var tasks = new[]
         {
-            PumpAsync(subscription, stoppingToken),
+            store.FollowAsync(EnqueueAll, Handle, logger, stoppingToken),
             ResyncAsync(stoppingToken),
             _queue.ProcessAsync(SyncAsync, (key, ex) => Log.SyncFailed(logger, key, ex), stoppingToken),
         };
@@ -52,36 +50,33 @@ internal sealed partial class EndpointSliceController(
         }
     }
 
-    private async Task PumpAsync(StoreSubscription subscription, CancellationToken cancellationToken)
+    private void Handle(StoreEvent e)
     {
-        await foreach (var e in subscription.Events.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        switch (e.Object)
         {
-            switch (e.Object)
-            {
-                case Service service:
-                    _queue.Add(service.Key());
+            case Service service:
+                _queue.Add(service.Key());
+                break;
+            case EndpointSlice slice when e.Type != StoreEventType.Added && ServiceOf(slice) is { } key:
+                _queue.Add(key);
+                break;
+            case Pod pod:
+                var previous = e.Type == StoreEventType.Modified ? (Pod?)e.Previous : null;
+                var current = e.Type == StoreEventType.Deleted ? null : pod;
+                if (e.Type == StoreEventType.Modified && !EndpointSlicePlanner.AffectsEndpoints(previous, current))
+                {
                     break;
-                case EndpointSlice slice when e.Type != StoreEventType.Added && ServiceOf(slice) is { } key:
-                    _queue.Add(key);
-                    break;
-                case Pod pod:
-                    var previous = e.Type == StoreEventType.Modified ? (Pod?)e.Previous : null;
-                    var current = e.Type == StoreEventType.Deleted ? null : pod;
-                    if (e.Type == StoreEventType.Modified && !EndpointSlicePlanner.AffectsEndpoints(previous, current))
-                    {
-                        break;
-                    }
+                }
 
-                    foreach (var service in store.List<Service>(pod.Metadata.Namespace))
+                foreach (var service in store.List<Service>(pod.Metadata.Namespace))
+                {
+                    if (EndpointSlicePlanner.Selects(service, pod) || (previous is not null && EndpointSlicePlanner.Selects(service, previous)))
                     {
-                        if (EndpointSlicePlanner.Selects(service, pod) || (previous is not null && EndpointSlicePlanner.Selects(service, previous)))
-                        {
-                            _queue.Add(service.Key());
-                        }
+                        _queue.Add(service.Key());
                     }
+                }
 
-                    break;
-            }
+                break;
         }
     }
 

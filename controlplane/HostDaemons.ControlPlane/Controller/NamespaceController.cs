@@ -53,7 +53,13 @@ internal sealed partial class NamespaceController(
 
     protected override async Task RunAsync(CancellationToken stoppingToken)
     {
-        using var subscription = store.Subscribe();
+        var tasks = new[] { store.FollowAsync(EnqueueAll, Handle, logger, stoppingToken), ResyncAsync(stoppingToken), _queue.ProcessAsync(SyncAsync, (key, ex) => Log.SyncFailed(logger, key, ex), stoppingToken) };
+        await await Task.WhenAny(tasks).ConfigureAwait(false);
+    }
+
+    /// <summary>Every namespace, and every namespace something lives in (one whose object went while the control plane was down).</summary>
+    private void EnqueueAll()
+    {
         foreach (var name in store.List<Namespace>().Select(n => n.Metadata.Name)
             .Concat(s_contentKinds.SelectMany(k => store.List(k)).Select(o => o.Metadata.Namespace))
             .Where(n => n.Length > 0)
@@ -61,40 +67,34 @@ internal sealed partial class NamespaceController(
         {
             _queue.Add(name);
         }
-
-        var tasks = new[] { PumpAsync(subscription, stoppingToken), ResyncAsync(stoppingToken), _queue.ProcessAsync(SyncAsync, (key, ex) => Log.SyncFailed(logger, key, ex), stoppingToken) };
-        await await Task.WhenAny(tasks).ConfigureAwait(false);
     }
 
     /// <summary>
     /// A namespace is queued when it starts terminating, on any change inside it while it terminates, and when an
     /// object appears in a namespace that does not exist.
     /// </summary>
-    private async Task PumpAsync(StoreSubscription subscription, CancellationToken cancellationToken)
+    private void Handle(StoreEvent e)
     {
-        await foreach (var e in subscription.Events.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        if (e.Object is Namespace changed)
         {
-            if (e.Object is Namespace changed)
+            if (e.Type != StoreEventType.Deleted && changed.IsTerminating())
             {
-                if (e.Type != StoreEventType.Deleted && changed.IsTerminating())
-                {
-                    _queue.Add(changed.Metadata.Name);
-                }
-
-                continue;
+                _queue.Add(changed.Metadata.Name);
             }
 
-            var name = e.Object.Metadata.Namespace;
-            if (name.Length == 0)
-            {
-                continue;
-            }
+            return;
+        }
 
-            var ns = store.Get<Namespace>("", name);
-            if (ns is null ? e.Type == StoreEventType.Added : ns.IsTerminating())
-            {
-                _queue.Add(name);
-            }
+        var name = e.Object.Metadata.Namespace;
+        if (name.Length == 0)
+        {
+            return;
+        }
+
+        var ns = store.Get<Namespace>("", name);
+        if (ns is null ? e.Type == StoreEventType.Added : ns.IsTerminating())
+        {
+            _queue.Add(name);
         }
     }
 

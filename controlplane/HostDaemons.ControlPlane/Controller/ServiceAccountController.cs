@@ -21,29 +21,28 @@ internal sealed partial class ServiceAccountController(
 
     protected override async Task RunAsync(CancellationToken stoppingToken)
     {
-        using var subscription = store.Subscribe();
+        var tasks = new[] { store.FollowAsync(EnqueueAll, Handle, logger, stoppingToken), _queue.ProcessAsync(SyncAsync, (key, ex) => Log.SyncFailed(logger, key, ex), stoppingToken) };
+        await await Task.WhenAny(tasks).ConfigureAwait(false);
+    }
+
+    private void EnqueueAll()
+    {
         foreach (var ns in store.List<Namespace>())
         {
             _queue.Add(ns.Metadata.Name);
         }
-
-        var tasks = new[] { PumpAsync(subscription, stoppingToken), _queue.ProcessAsync(SyncAsync, (key, ex) => Log.SyncFailed(logger, key, ex), stoppingToken) };
-        await await Task.WhenAny(tasks).ConfigureAwait(false);
     }
 
-    private async Task PumpAsync(StoreSubscription subscription, CancellationToken cancellationToken)
+    private void Handle(StoreEvent e)
     {
-        await foreach (var e in subscription.Events.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        switch (e.Object)
         {
-            switch (e.Object)
-            {
-                case Namespace ns when e.Type == StoreEventType.Added:
-                    _queue.Add(ns.Metadata.Name);
-                    break;
-                case ServiceAccount { Metadata.Name: ServiceAccountValidator.DefaultName } sa when e.Type == StoreEventType.Deleted:
-                    _queue.Add(sa.Metadata.Namespace);
-                    break;
-            }
+            case Namespace ns when e.Type == StoreEventType.Added:
+                _queue.Add(ns.Metadata.Name);
+                break;
+            case ServiceAccount { Metadata.Name: ServiceAccountValidator.DefaultName } sa when e.Type == StoreEventType.Deleted:
+                _queue.Add(sa.Metadata.Namespace);
+                break;
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using HostDaemons.Hosting;
 
 namespace HostDaemons.ControlPlane.Controller;
 
@@ -6,7 +7,7 @@ namespace HostDaemons.ControlPlane.Controller;
 /// A de-duplicating queue of keys: a key waits in the queue at most once, however often it is added, so a burst
 /// of events for one object costs one sync. Failed keys come back after a per-key back-off.
 /// </summary>
-internal sealed class WorkQueue(TimeProvider time)
+internal sealed class WorkQueue
 {
     private static readonly TimeSpan s_initialBackoff = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan s_maxBackoff = TimeSpan.FromSeconds(30);
@@ -14,8 +15,13 @@ internal sealed class WorkQueue(TimeProvider time)
     private readonly Channel<string> _channel = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
     private readonly HashSet<string> _queued = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _failures = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (DateTimeOffset Due, ITimer Timer)> _scheduled = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
+    private readonly DeadlineTimers<string> _delayed;
+
+    public WorkQueue(TimeProvider time)
+    {
+        _delayed = new DeadlineTimers<string>(time, Add);
+    }
 
     public int Count
     {
@@ -39,65 +45,14 @@ internal sealed class WorkQueue(TimeProvider time)
         }
     }
 
-    public void AddAfter(string key, TimeSpan delay)
-    {
-        if (delay <= TimeSpan.Zero)
-        {
-            Add(key);
-            return;
-        }
-
-        ITimer? timer = null;
-        timer = time.CreateTimer(_ =>
-        {
-            Add(key);
-            timer?.Dispose();
-        }, null, delay, Timeout.InfiniteTimeSpan);
-    }
+    /// <summary>Adds the key after <paramref name="delay"/>: see <see cref="AddAt"/>.</summary>
+    public void AddAfter(string key, TimeSpan delay) => _delayed.After(key, delay);
 
     /// <summary>
     /// Adds the key at <paramref name="due"/>, by a timer on the queue's clock. One such timer per key: an earlier time
     /// replaces a later one, a later time than one already set is dropped (the sync at the earlier time sets the next).
     /// </summary>
-    public void AddAt(string key, DateTimeOffset due)
-    {
-        var delay = due - time.GetUtcNow();
-        if (delay <= TimeSpan.Zero)
-        {
-            Add(key);
-            return;
-        }
-
-        lock (_lock)
-        {
-            if (_scheduled.TryGetValue(key, out var existing))
-            {
-                if (existing.Due <= due)
-                {
-                    return;
-                }
-
-                existing.Timer.Dispose();
-            }
-
-            ITimer? timer = null;
-            timer = time.CreateTimer(_ =>
-            {
-                lock (_lock)
-                {
-                    if (_scheduled.TryGetValue(key, out var current) && ReferenceEquals(current.Timer, timer))
-                    {
-                        _scheduled.Remove(key);
-                    }
-                }
-
-                timer?.Dispose();
-                Add(key);
-            }, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            _scheduled[key] = (due, timer);
-            timer.Change(delay, Timeout.InfiniteTimeSpan);
-        }
-    }
+    public void AddAt(string key, DateTimeOffset due) => _delayed.At(key, due);
 
     /// <summary>Requeues a key that failed, waiting longer after each consecutive failure.</summary>
     public void AddRateLimited(string key)

@@ -14,6 +14,7 @@ internal sealed partial class EventExpiry(
     EventRecorder recorder,
     TimeProvider time,
     IOptions<ControlPlaneOptions> options,
+    StoreRetryPolicy retry,
     IHostApplicationLifetime lifetime,
     ILogger<EventExpiry> logger) : SupervisedBackgroundService(lifetime, logger)
 {
@@ -22,7 +23,7 @@ internal sealed partial class EventExpiry(
         using var timer = new PeriodicTimer(TimeSpan.FromMinutes(1), time);
         do
         {
-            await ExpireAsync(stoppingToken).ConfigureAwait(false);
+            await retry.RunAsync("event expiry", ExpireAsync, stoppingToken).ConfigureAwait(false);
         }
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }

@@ -4,8 +4,8 @@ using HostDaemons.ControlPlane.Storage;
 namespace HostDaemons.ControlPlane.KubeApi;
 
 /// <summary>
-/// A REST watcher's pending events, bounded. The store's subscription is unbounded and a watcher whose client stops
-/// reading blocks in its write, so the subscription is drained here as fast as it fills, into at most
+/// A REST watcher's pending events, bounded. A watcher whose client stops reading blocks in its write, so the store's
+/// subscription is drained here as fast as it fills (the store would end it a subscription's capacity behind), into at most
 /// <c>limit</c> pending events; one more and the watcher is too slow: <see cref="Overflowed"/> is cancelled (which
 /// cancels the blocked write) and the subscription is disposed, so nothing more is kept for that watcher.
 /// </summary>
@@ -57,6 +57,13 @@ internal sealed class WatchBacklog : IDisposable
         catch (OperationCanceledException)
         {
             // The watch ended.
+        }
+        catch (SubscriptionOverflowException)
+        {
+            // Even the forwarding fell a subscription behind: as slow as a full backlog.
+            _pending.Writer.TryComplete();
+            await _overflow.CancelAsync().ConfigureAwait(false);
+            return;
         }
 
         _pending.Writer.TryComplete();

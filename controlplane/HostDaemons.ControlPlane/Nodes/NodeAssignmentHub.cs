@@ -17,6 +17,7 @@ namespace HostDaemons.ControlPlane.Nodes;
 internal sealed partial class NodeAssignmentHub(IObjectStore store, IHostApplicationLifetime lifetime, ILogger<NodeAssignmentHub> logger)
     : SupervisedBackgroundService(lifetime, logger)
 {
+
     private const int LogLength = 128;
 
     /// <summary>Changes a watcher may fall behind by; past that its stream ends and the agent resumes or re-lists.</summary>
@@ -83,30 +84,57 @@ internal sealed partial class NodeAssignmentHub(IObjectStore store, IHostApplica
 
     protected override async Task RunAsync(CancellationToken stoppingToken)
     {
-        var (snapshot, revision, subscription) = store.SnapshotAndSubscribe(ResourceKind.Pod);
-        using (subscription)
+        while (true)
         {
-            lock (_lock)
-            {
-                _revision = revision;
-                foreach (var pod in snapshot.Cast<Pod>().Where(p => AssignedNode(p).Length > 0))
-                {
-                    Assignments(AssignedNode(pod)).Pods[pod.Metadata.Uid] = pod;
-                }
-            }
-
-            _ready.TrySetResult();
-            await foreach (var e in subscription.Events.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            var (snapshot, revision, subscription) = store.SnapshotAndSubscribe(ResourceKind.Pod);
+            using (subscription)
             {
                 lock (_lock)
                 {
-                    _revision = e.Revision;
-                    if (e.Object is Pod pod)
+                    Load(snapshot.Cast<Pod>(), revision);
+                }
+
+                _ready.TrySetResult();
+                try
+                {
+                    await foreach (var e in subscription.Events.ReadAllAsync(stoppingToken).ConfigureAwait(false))
                     {
-                        Apply(e.Type, pod, e.Previous as Pod, e.Revision);
+                        lock (_lock)
+                        {
+                            _revision = e.Revision;
+                            if (e.Object is Pod pod)
+                            {
+                                Apply(e.Type, pod, e.Previous as Pod, e.Revision);
+                            }
+                        }
                     }
+
+                    return;
+                }
+                catch (SubscriptionOverflowException)
+                {
+                    // Changes were lost: the hub starts again from a snapshot, and so does every agent.
+                    Log.Reloading(logger, StoreSubscription.Capacity);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// The assignments at <paramref name="revision"/>. Loaded again after the hub fell behind the store, every node's
+    /// log is discarded and its watchers ended, so each agent resumes with a snapshot: no change it missed stays missed.
+    /// </summary>
+    private void Load(IEnumerable<Pod> pods, long revision)
+    {
+        _revision = revision;
+        foreach (var state in _nodes.Values)
+        {
+            state.Reset(revision + 1);
+        }
+
+        foreach (var pod in pods.Where(p => AssignedNode(p).Length > 0))
+        {
+            Assignments(AssignedNode(pod)).Pods[pod.Metadata.Uid] = pod;
         }
     }
 
@@ -174,6 +202,18 @@ internal sealed partial class NodeAssignmentHub(IObjectStore store, IHostApplica
         /// <summary>The oldest revision a watch may resume from: every change after it is still in the log.</summary>
         public long ResumableFrom { get; set; }
 
+        /// <summary>Forgets the pods and the log (resuming needs a revision from <paramref name="resumableFrom"/>) and ends every watcher.</summary>
+        public void Reset(long resumableFrom)
+        {
+            Pods.Clear();
+            _log.Clear();
+            ResumableFrom = resumableFrom;
+            foreach (var watcher in Watchers)
+            {
+                watcher.TryComplete(new IOException("the control plane fell behind its store; the agent resumes with a snapshot"));
+            }
+        }
+
         public void Record(PodChange change, long revision)
         {
             _log.Enqueue((change, revision));
@@ -204,5 +244,11 @@ internal sealed partial class NodeAssignmentHub(IObjectStore store, IHostApplica
             changes.Changes.AddRange(_log.Where(e => e.Revision > resumeRevision).Select(e => e.Change));
             return changes;
         }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 35, Level = LogLevel.Warning, Message = "The node assignments fell more than {Capacity} store changes behind; loading them again, and every agent resumes with a snapshot")]
+        public static partial void Reloading(ILogger logger, int capacity);
     }
 }

@@ -16,6 +16,7 @@ internal sealed partial class NodeLeases(
     IObjectStore store,
     TimeProvider time,
     IOptions<ControlPlaneOptions> options,
+    StoreRetryPolicy retry,
     IHostApplicationLifetime lifetime,
     ILogger<NodeLeases> logger) : SupervisedBackgroundService(lifetime, logger)
 {
@@ -32,7 +33,7 @@ internal sealed partial class NodeLeases(
         using var timer = new PeriodicTimer(period, time);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
-            await CheckAsync(stoppingToken).ConfigureAwait(false);
+            await retry.RunAsync("node leases", CheckAsync, stoppingToken).ConfigureAwait(false);
         }
     }
 

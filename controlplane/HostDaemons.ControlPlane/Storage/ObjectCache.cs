@@ -5,9 +5,11 @@ using HostDaemons.Model.V1;
 namespace HostDaemons.ControlPlane.Storage;
 
 /// <summary>The in-memory copy of every committed object, with the pod indexes the controller and node API need.
-/// Written by the store's single writer only; read from anywhere.</summary>
-internal sealed class ObjectCache
+/// Written by the store's single writer only; read from anywhere. Objects handed out are shared: with
+/// <c>detectMutations</c>, a <see cref="CacheMutationDetector"/> checks that nobody changes them.</summary>
+internal sealed class ObjectCache(bool detectMutations = false)
 {
+    private readonly CacheMutationDetector? _detector = detectMutations ? new CacheMutationDetector() : null;
     private readonly ConcurrentDictionary<ResourceKind, ConcurrentDictionary<(string Namespace, string Name), IKubeObject>> _objects = new();
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<(string Namespace, string Name), Pod>> _podsByNode = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<(string Namespace, string Name), Pod>> _podsByOwner = new(StringComparer.Ordinal);
@@ -24,9 +26,13 @@ internal sealed class ObjectCache
     public IReadOnlyList<Pod> PodsControlledBy(string ownerUid) =>
         _podsByOwner.TryGetValue(ownerUid, out var pods) ? [.. pods.Values] : [];
 
+    public void VerifyUnchanged() => _detector?.VerifyUnchanged();
+
     public void Set(IKubeObject value, IKubeObject? previous)
     {
         var key = ObjectKey.Of(value);
+        _detector?.Leaving(key);
+        _detector?.Added(key, value);
         _objects.GetOrAdd(key.Kind, _ => new())[(key.Namespace, key.Name)] = value;
         if (previous is Pod oldPod)
         {
@@ -42,6 +48,7 @@ internal sealed class ObjectCache
     public void Remove(IKubeObject previous)
     {
         var key = ObjectKey.Of(previous);
+        _detector?.Leaving(key);
         if (_objects.TryGetValue(key.Kind, out var map))
         {
             map.TryRemove((key.Namespace, key.Name), out _);

@@ -10,29 +10,41 @@ namespace HostDaemons.ControlPlane.Storage;
 /// <summary>
 /// The store: an in-memory cache in front of a durable backend. One writer task takes queued writes, checks their
 /// preconditions against the latest state (including writes earlier in the same batch), commits the whole batch in
-/// one durable transaction (group commit), then updates the cache, publishes the events and acknowledges.
+/// one durable transaction (group commit), then updates the cache, publishes the events and acknowledges. A commit that
+/// fails fails its batch and the store goes on (a full disk heals); any other fault of the writer is a bug that would
+/// leave every later write waiting, so it is logged as Critical, fails every waiting write and stops the host, which
+/// systemd restarts from the durable state.
 /// </summary>
 internal sealed partial class ObjectStore : IObjectStore, IAsyncDisposable
 {
     private const int MaxBatch = 1024;
-    private const int EventHistory = 20_000;
+
+    /// <summary>Changes kept for a subscriber resuming from a revision: no more than one subscription can hold.</summary>
+    private const int EventHistory = StoreSubscription.Capacity;
 
     private readonly IStorageBackend _backend;
     private readonly TimeProvider _time;
     private readonly ILogger<ObjectStore> _logger;
-    private readonly ObjectCache _cache = new();
+    private readonly IHostApplicationLifetime _lifetime;
+    private readonly ObjectCache _cache;
     private readonly Channel<WriteOperation> _writes = Channel.CreateUnbounded<WriteOperation>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _eventLock = new();
     private readonly Queue<StoreEvent> _history = new();
     private readonly List<StoreSubscription> _subscribers = [];
     private readonly Task _writer;
     private long _revision;
+    private volatile Exception? _fault;
 
-    public ObjectStore(IStorageBackend backend, TimeProvider time, ILogger<ObjectStore> logger)
+    /// <summary>Loads the backend's state and starts the writer. <paramref name="detectMutations"/> checks that no reader changes a
+    /// cached object in place (<see cref="CacheMutationDetector"/>); it is on in Debug builds and under
+    /// <see cref="CacheMutationDetector.EnvironmentVariable"/> whatever this says.</summary>
+    public ObjectStore(IStorageBackend backend, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<ObjectStore> logger, bool detectMutations = false)
     {
         _backend = backend;
         _time = time;
+        _lifetime = lifetime;
         _logger = logger;
+        _cache = new ObjectCache(detectMutations || CacheMutationDetector.EnabledByDefault);
         var state = backend.Load();
         foreach (var row in state.Objects)
         {
@@ -45,6 +57,9 @@ internal sealed partial class ObjectStore : IObjectStore, IAsyncDisposable
     }
 
     public long Revision => Interlocked.Read(ref _revision);
+
+    /// <summary>Throws <see cref="CachedObjectMutatedException"/> when a cached object was changed in place (with the detector on).</summary>
+    public void VerifyNoCachedObjectMutated() => _cache.VerifyUnchanged();
 
     public IKubeObject? Get(ObjectKey key) => _cache.Get(key);
 
@@ -144,8 +159,13 @@ internal sealed partial class ObjectStore : IObjectStore, IAsyncDisposable
 
     public StoreSubscription Subscribe(long? afterRevision = null)
     {
-        var channel = Channel.CreateUnbounded<StoreEvent>(new UnboundedChannelOptions { SingleWriter = true, SingleReader = true });
-        var subscription = new StoreSubscription(channel, Unsubscribe);
+        var subscription = new StoreSubscription(Unsubscribe);
+        if (_fault is { } fault)
+        {
+            subscription.Complete(Stopped(fault));
+            return subscription;
+        }
+
         lock (_eventLock)
         {
             if (afterRevision is { } after && after < Revision)
@@ -160,7 +180,7 @@ internal sealed partial class ObjectStore : IObjectStore, IAsyncDisposable
                 {
                     if (e.Revision > after)
                     {
-                        channel.Writer.TryWrite(e);
+                        subscription.TryDeliver(e);
                     }
                 }
             }
@@ -179,7 +199,7 @@ internal sealed partial class ObjectStore : IObjectStore, IAsyncDisposable
         {
             foreach (var subscriber in _subscribers)
             {
-                subscriber.Writer.TryComplete();
+                subscriber.Complete();
             }
 
             _subscribers.Clear();
@@ -199,7 +219,11 @@ internal sealed partial class ObjectStore : IObjectStore, IAsyncDisposable
     private Task<IKubeObject?> EnqueueAsync(ObjectKey key, Func<IKubeObject?, Decision> decide, CancellationToken cancellationToken)
     {
         var operation = new WriteOperation(key, decide, new TaskCompletionSource<IKubeObject?>(TaskCreationOptions.RunContinuationsAsynchronously));
-        ObjectDisposedException.ThrowIf(!_writes.Writer.TryWrite(operation), this);
+        if (!_writes.Writer.TryWrite(operation))
+        {
+            ObjectDisposedException.ThrowIf(_fault is null, this);
+            throw Stopped(_fault);
+        }
 
         // The write may still commit after a cancellation: the caller just stops waiting for it.
         return operation.Completion.Task.WaitAsync(cancellationToken);
@@ -208,6 +232,54 @@ internal sealed partial class ObjectStore : IObjectStore, IAsyncDisposable
     private async Task WriteLoopAsync()
     {
         var batch = new List<Staged>(MaxBatch);
+        try
+        {
+            await WriteBatchesAsync(batch).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Fail(ex, batch);
+        }
+    }
+
+    /// <summary>
+    /// The writer met a fault it cannot reason about (a bug: the cache may be half-updated): no write may wait on it, no
+    /// reader may trust it, and the process stops so that systemd starts it again from the durable state.
+    /// </summary>
+    private void Fail(Exception fault, List<Staged> batch)
+    {
+        Log.WriterFailed(_logger, fault);
+        _fault = fault;
+        _writes.Writer.TryComplete();
+        var stopped = Stopped(fault);
+        lock (_eventLock)
+        {
+            foreach (var subscriber in _subscribers)
+            {
+                subscriber.Complete(stopped);
+            }
+
+            _subscribers.Clear();
+        }
+
+        Environment.ExitCode = 1;
+        _lifetime.StopApplication();
+        foreach (var staged in batch)
+        {
+            staged.Operation.Completion.TrySetException(stopped);
+        }
+
+        while (_writes.Reader.TryRead(out var waiting))
+        {
+            waiting.Completion.TrySetException(stopped);
+        }
+    }
+
+    private static StoreUnavailableException Stopped(Exception fault) =>
+        new("the store stopped after an unexpected fault and the control plane is restarting: " + fault.Message, fault);
+
+    private async Task WriteBatchesAsync(List<Staged> batch)
+    {
         var overlay = new Dictionary<ObjectKey, IKubeObject?>();
         while (await _writes.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
@@ -298,10 +370,8 @@ internal sealed partial class ObjectStore : IObjectStore, IAsyncDisposable
                     _history.Dequeue();
                 }
 
-                foreach (var subscriber in _subscribers)
-                {
-                    subscriber.Writer.TryWrite(e);
-                }
+                // A subscriber that falls a whole subscription behind is ended (it resumes with a snapshot) and dropped.
+                _subscribers.RemoveAll(subscriber => !subscriber.TryDeliver(e));
             }
 
             Interlocked.Exchange(ref _revision, revision);
@@ -376,5 +446,8 @@ internal sealed partial class ObjectStore : IObjectStore, IAsyncDisposable
 
         [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "Store commit of {Count} changes failed; none were applied")]
         public static partial void CommitFailed(ILogger logger, int count, Exception exception);
+
+        [LoggerMessage(EventId = 3, Level = LogLevel.Critical, Message = "The store's writer failed unexpectedly; every waiting write fails and the control plane stops to be restarted from disk")]
+        public static partial void WriterFailed(ILogger logger, Exception exception);
     }
 }

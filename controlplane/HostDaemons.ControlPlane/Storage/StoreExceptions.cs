@@ -27,5 +27,9 @@ internal sealed class RevisionTooOldException(long requested, long oldest)
     : StoreException($"too old resource version: {requested} ({oldest})");
 
 /// <summary>The durable backend failed; nothing of the failed batch was applied.</summary>
-internal sealed class StoreUnavailableException(string message, Exception inner)
+internal sealed class StoreUnavailableException(string message, Exception? inner = null)
     : StoreException(message, inner);
+
+/// <summary>A subscriber fell <see cref="StoreSubscription.Capacity"/> changes behind: its feed ended, and it resumes with a snapshot.</summary>
+internal sealed class SubscriptionOverflowException()
+    : StoreException($"the watcher fell more than {StoreSubscription.Capacity} changes behind and was ended; list again to resume with a snapshot");

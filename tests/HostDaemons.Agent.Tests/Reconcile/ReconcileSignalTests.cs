@@ -96,4 +96,24 @@ public sealed class ReconcileSignalTests
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => wait).DefaultTimeout();
     }
+
+    [Fact]
+    public async Task TriggerAfter_HundredThousandCalls_LeaveOneTimerAndTheEarliestDeadlineWins()
+    {
+        var time = new TimerCountingTimeProvider(DateTimeOffset.UnixEpoch);
+        var signal = new ReconcileSignal(time);
+
+        for (var i = 0; i < 100_000; i++)
+        {
+            signal.TriggerAfter(TimeSpan.FromSeconds(30) - TimeSpan.FromTicks(i % 2));
+        }
+
+        signal.TriggerAfter(TimeSpan.FromSeconds(5));
+        Assert.Equal(1, time.LiveTimers);
+
+        var wait = signal.WaitAsync(Timeout.InfiniteTimeSpan, Ct);
+        time.Advance(TimeSpan.FromSeconds(5));
+        await wait.DefaultTimeout();
+        Assert.Equal(0, time.LiveTimers);
+    }
 }

@@ -139,4 +139,28 @@ public sealed class WorkQueueTests
 
         Assert.Equal("a", await TakeAsync());
     }
+
+    [Fact]
+    public async Task AddAfter_HundredThousandCallsForOneKey_LeaveOneTimerAndOneSync()
+    {
+        var time = new TimerCountingTimeProvider(DateTimeOffset.UnixEpoch);
+        var queue = new WorkQueue(time);
+
+        for (var i = 0; i < 100_000; i++)
+        {
+            queue.AddAfter("crash-looping", TimeSpan.FromSeconds(10));
+            time.Advance(TimeSpan.FromMilliseconds(0.01));
+        }
+
+        Assert.Equal(1, time.LiveTimers);
+        Assert.Equal(1, time.CreatedTimers);
+
+        // An earlier deadline replaces the one set: still one timer.
+        queue.AddAfter("crash-looping", TimeSpan.FromSeconds(1));
+        Assert.Equal(1, time.LiveTimers);
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal("crash-looping", await queue.TakeAsync(Token).AsTask().DefaultTimeout());
+        Assert.Equal(0, queue.Count);
+        Assert.Equal(0, time.LiveTimers);
+    }
 }

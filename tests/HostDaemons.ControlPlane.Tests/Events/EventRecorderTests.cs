@@ -1,5 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 using HostDaemons.ControlPlane.Events;
+using HostDaemons.ControlPlane.Storage;
 using HostDaemons.ControlPlane.Tests.TestServices;
 using HostDaemons.Model.V1;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -61,7 +62,7 @@ public sealed class EventRecorderTests : IAsyncDisposable
     {
         var recorder = new EventRecorder(_store.Store, _store.Time);
         var options = Options.Create(new ControlPlaneOptions { EventTtl = TimeSpan.FromHours(1) });
-        using var expiry = new EventExpiry(_store.Store, recorder, _store.Time, options, new FakeHostApplicationLifetime(), NullLogger<EventExpiry>.Instance);
+        using var expiry = new EventExpiry(_store.Store, recorder, _store.Time, options, new StoreRetryPolicy(_store.Time, NullLogger<StoreRetryPolicy>.Instance), new FakeHostApplicationLifetime(), NullLogger<EventExpiry>.Instance);
         await recorder.RecordAsync(s_pod, s_agent, "Normal", "Pulled", "old", 1, Timestamp.FromDateTimeOffset(_store.Time.GetUtcNow()), null, Token).DefaultTimeout();
         _store.Time.Advance(TimeSpan.FromMinutes(61));
         await recorder.RecordAsync(s_pod, s_agent, "Normal", "Pulled", "new", 1, null, null, Token).DefaultTimeout();
@@ -76,7 +77,7 @@ public sealed class EventRecorderTests : IAsyncDisposable
     {
         var recorder = new EventRecorder(_store.Store, _store.Time);
         var options = Options.Create(new ControlPlaneOptions { MaxEvents = 3 });
-        using var expiry = new EventExpiry(_store.Store, recorder, _store.Time, options, new FakeHostApplicationLifetime(), NullLogger<EventExpiry>.Instance);
+        using var expiry = new EventExpiry(_store.Store, recorder, _store.Time, options, new StoreRetryPolicy(_store.Time, NullLogger<StoreRetryPolicy>.Instance), new FakeHostApplicationLifetime(), NullLogger<EventExpiry>.Instance);
         foreach (var message in new[] { "m1", "m2", "m3", "m4", "m5" })
         {
             await recorder.RecordAsync(s_pod, s_agent, "Warning", "BackOff", message, 1, null, null, Token).DefaultTimeout();
@@ -86,5 +87,32 @@ public sealed class EventRecorderTests : IAsyncDisposable
         await expiry.ExpireAsync(Token).DefaultTimeout();
 
         Assert.Equal(["m3", "m4", "m5"], _store.Store.List<Event>("default").Select(e => e.Message).Order());
+    }
+
+    [Fact]
+    public async Task Run_StoreRefusesTheDeletes_RetriesReportsAndNeverStopsTheHost()
+    {
+        var recorder = new EventRecorder(_store.Store, _store.Time);
+        var options = Options.Create(new ControlPlaneOptions { EventTtl = TimeSpan.FromHours(1) });
+        var retries = new StoreRetryPolicy(_store.Time, NullLogger<StoreRetryPolicy>.Instance);
+        using var lifetime = new FakeHostApplicationLifetime();
+        using var expiry = new EventExpiry(_store.Store, recorder, _store.Time, options, retries, lifetime, NullLogger<EventExpiry>.Instance);
+        await recorder.RecordAsync(s_pod, s_agent, "Normal", "Pulled", "old", 1, Timestamp.FromDateTimeOffset(_store.Time.GetUtcNow()), null, Token).DefaultTimeout();
+        _store.Time.Advance(TimeSpan.FromMinutes(61));
+        _store.Backend.FailCommits = true;
+
+        await expiry.StartAsync(Token).DefaultTimeout();
+        await AsyncTestHelpers.WaitUntilAsync(() => retries.Describe() is { } problem && problem.Contains("event expiry failing", StringComparison.Ordinal), "the failure is reported");
+        Assert.Equal(0, lifetime.StopRequests);
+
+        _store.Backend.FailCommits = false;
+        await AsyncTestHelpers.WaitUntilAsync(() =>
+        {
+            _store.Time.Advance(TimeSpan.FromSeconds(1));
+            return _store.Store.List<Event>("default").Count == 0;
+        }, "the retried pass deletes the expired event");
+        await AsyncTestHelpers.WaitUntilAsync(() => retries.Describe() is null, "the report clears");
+        Assert.Equal(0, lifetime.StopRequests);
+        await expiry.StopAsync(Token).DefaultTimeout();
     }
 }

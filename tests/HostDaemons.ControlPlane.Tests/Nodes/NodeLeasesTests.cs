@@ -1,4 +1,5 @@
 using HostDaemons.ControlPlane.Nodes;
+using HostDaemons.ControlPlane.Storage;
 using HostDaemons.ControlPlane.Tests.TestServices;
 using HostDaemons.Model.V1;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -11,12 +12,14 @@ public sealed class NodeLeasesTests : IAsyncLifetime
 {
     private readonly StoreHarness _store = new();
     private readonly FakeHostApplicationLifetime _lifetime = new();
+    private readonly StoreRetryPolicy _retries;
     private readonly NodeLeases _leases;
 
     public NodeLeasesTests()
     {
+        _retries = new StoreRetryPolicy(_store.Time, NullLogger<StoreRetryPolicy>.Instance);
         _leases = new NodeLeases(_store.Store, _store.Time, Options.Create(new ControlPlaneOptions { NodeLeaseDuration = TimeSpan.FromSeconds(40) }),
-            _lifetime, NullLogger<NodeLeases>.Instance);
+            _retries, _lifetime, NullLogger<NodeLeases>.Instance);
     }
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
@@ -118,5 +121,39 @@ public sealed class NodeLeasesTests : IAsyncLifetime
 
         Assert.Empty(_store.Store.Get<Node>("", "n1")!.Spec.Taints);
         Assert.Equal("True", Ready("n1").Status);
+    }
+
+    [Fact]
+    public async Task Run_StoreRefusesWrites_RetriesWithBackoffReportsAndNeverStopsTheHost()
+    {
+        await CreateReadyNodeAsync("n1");
+        _store.Backend.FailCommits = true;
+        await _leases.StartAsync(Token).DefaultTimeout();
+
+        // The lease runs out while the disk refuses writes: the loop fails, says so, and keeps trying.
+        await AsyncTestHelpers.WaitUntilAsync(() =>
+        {
+            _store.Time.Advance(TimeSpan.FromSeconds(1));
+            return _retries.Describe() is not null;
+        }, "the failure is reported");
+        Assert.Contains("node leases failing", _retries.Describe(), StringComparison.Ordinal);
+        for (var i = 0; i < 5; i++)
+        {
+            _store.Time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Yield();
+        }
+
+        Assert.Equal(0, _lifetime.StopRequests);
+        Assert.Equal("True", Ready("n1").Status);
+
+        _store.Backend.FailCommits = false;
+        await AsyncTestHelpers.WaitUntilAsync(() =>
+        {
+            _store.Time.Advance(TimeSpan.FromSeconds(1));
+            return Ready("n1").Status == "Unknown";
+        }, "the retried pass marks the node");
+        await AsyncTestHelpers.WaitUntilAsync(() => _retries.Describe() is null, "the report clears");
+        Assert.Equal(0, _lifetime.StopRequests);
+        await _leases.StopAsync(Token).DefaultTimeout();
     }
 }

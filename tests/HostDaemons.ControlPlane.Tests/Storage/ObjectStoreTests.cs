@@ -624,7 +624,7 @@ public sealed class ObjectStoreTests : IAsyncLifetime
         var path = dir.Combine("data", "store.db");
         var time = new FakeTimeProvider(Epoch);
         string dsUid;
-        await using (var store = new ObjectStore(new SqliteStorageBackend(path), time, NullLogger<ObjectStore>.Instance))
+        await using (var store = new ObjectStore(new SqliteStorageBackend(path), time, _harness.Lifetime, NullLogger<ObjectStore>.Instance, detectMutations: true))
         {
             dsUid = (await store.CreateAsync(DaemonSet(), Token).DefaultTimeout()).Metadata.Uid;
             await store.CreateAsync(NewNode("n1"), Token).DefaultTimeout();
@@ -639,7 +639,7 @@ public sealed class ObjectStoreTests : IAsyncLifetime
             Assert.Equal(8, store.Revision);
         }
 
-        await using (var reopened = new ObjectStore(new SqliteStorageBackend(path), time, NullLogger<ObjectStore>.Instance))
+        await using (var reopened = new ObjectStore(new SqliteStorageBackend(path), time, _harness.Lifetime, NullLogger<ObjectStore>.Instance, detectMutations: true))
         {
             Assert.Equal(8, reopened.Revision);
             var ds = reopened.Get<DaemonSet>("default", "agent");
@@ -662,7 +662,7 @@ public sealed class ObjectStoreTests : IAsyncLifetime
             Assert.Equal("9", next.Metadata.ResourceVersion);
         }
 
-        await using var third = new ObjectStore(new SqliteStorageBackend(path), time, NullLogger<ObjectStore>.Instance);
+        await using var third = new ObjectStore(new SqliteStorageBackend(path), time, _harness.Lifetime, NullLogger<ObjectStore>.Instance, detectMutations: true);
         Assert.Equal(9, third.Revision);
         Assert.Equal(["n1", "n3"], Names(third.List<Node>()));
     }
@@ -673,7 +673,7 @@ public sealed class ObjectStoreTests : IAsyncLifetime
         using var dir = new TempDirectory();
         var path = dir.Combine("store.db");
         var time = new FakeTimeProvider(Epoch);
-        await using (var store = new ObjectStore(new SqliteStorageBackend(path), time, NullLogger<ObjectStore>.Instance))
+        await using (var store = new ObjectStore(new SqliteStorageBackend(path), time, _harness.Lifetime, NullLogger<ObjectStore>.Instance, detectMutations: true))
         {
             await Task.WhenAll(Enumerable.Range(0, 200).Select(i => store.CreateAsync(Pod($"p{i}", "n1"), Token))).DefaultTimeout();
         }

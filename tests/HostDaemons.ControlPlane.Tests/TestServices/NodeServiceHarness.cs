@@ -22,7 +22,7 @@ internal sealed class NodeServiceHarness : IAsyncDisposable
     public NodeServiceHarness()
     {
         var options = Options.Create(new ControlPlaneOptions());
-        Leases = new NodeLeases(_store.Store, _store.Time, options, _lifetime, NullLogger<NodeLeases>.Instance);
+        Leases = new NodeLeases(_store.Store, _store.Time, options, new StoreRetryPolicy(_store.Time, NullLogger<StoreRetryPolicy>.Instance), _lifetime, NullLogger<NodeLeases>.Instance);
         _hub = new NodeAssignmentHub(_store.Store, _lifetime, NullLogger<NodeAssignmentHub>.Instance);
         var events = new EventRecorder(_store.Store, _store.Time);
         Mirrors = new MirrorPods(_store.Store, events, AdminServiceHarness.PodSecurity(_store.Store), _store.Time, NullLogger<MirrorPods>.Instance);

@@ -4,16 +4,23 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace HostDaemons.ControlPlane.Tests.TestServices;
 
-/// <summary>An <see cref="ObjectStore"/> over an <see cref="InMemoryStorageBackend"/> and a fake clock.</summary>
+/// <summary>
+/// An <see cref="ObjectStore"/> over an <see cref="InMemoryStorageBackend"/> and a fake clock, with the cache mutation
+/// detector on: every test on a store (the store's, the controllers', the APIs') fails when code under test changes a
+/// cached object in place, at the write that replaces it or at the end of the test.
+/// </summary>
 internal sealed class StoreHarness : IAsyncDisposable
 {
     public StoreHarness(InMemoryStorageBackend? backend = null)
     {
         Backend = backend ?? new InMemoryStorageBackend();
-        Store = new ObjectStore(Backend, Time, NullLogger<ObjectStore>.Instance);
+        Store = new ObjectStore(Backend, Time, Lifetime, NullLogger<ObjectStore>.Instance, detectMutations: true);
     }
 
     public InMemoryStorageBackend Backend { get; }
+
+    /// <summary>Records the store's request to stop the host (its writer failed).</summary>
+    public FakeHostApplicationLifetime Lifetime { get; } = new();
 
     public FakeTimeProvider Time { get; } = new(TestObjects.Epoch);
 
@@ -21,5 +28,16 @@ internal sealed class StoreHarness : IAsyncDisposable
 
     public static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    public ValueTask DisposeAsync() => Store.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            Store.VerifyNoCachedObjectMutated();
+        }
+        finally
+        {
+            await Store.DisposeAsync();
+            Lifetime.Dispose();
+        }
+    }
 }
