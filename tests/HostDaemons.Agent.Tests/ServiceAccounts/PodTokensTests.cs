@@ -1,10 +1,8 @@
-using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using HostDaemons.Agent.Reconcile;
 using HostDaemons.Agent.ServiceAccounts;
 using HostDaemons.Agent.Tests.TestServices;
 using HostDaemons.Agent.Volumes;
-using HostDaemons.Api.V1;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -18,17 +16,12 @@ public sealed class PodTokensTests : IDisposable
     private readonly ReconcileSignal _reconcile;
     private readonly TestHostApplicationLifetime _lifetime = new();
     private readonly PodTokens _tokens;
-    private int _issued;
 
     public PodTokensTests()
     {
         _reconcile = new ReconcileSignal(_time);
         _tokens = new PodTokens(_client, _reconcile, _time, () => TimeSpan.Zero, _lifetime, NullLogger.Instance);
-        _client.PodToken = request => new RequestPodTokenResponse
-        {
-            Token = $"token-{++_issued}",
-            ExpirationTimestamp = Timestamp.FromDateTimeOffset(_time.GetUtcNow().AddSeconds(request.ExpirationSeconds)),
-        };
+        _client.IssueTokens(_time);
     }
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -1,10 +1,8 @@
-using Google.Protobuf.WellKnownTypes;
 using HostDaemons.Agent.ControlPlane;
 using HostDaemons.Agent.Reconcile;
 using HostDaemons.Agent.ServiceAccounts;
 using HostDaemons.Agent.Tests.TestServices;
 using HostDaemons.Agent.Volumes;
-using HostDaemons.Api.V1;
 using HostDaemons.Model.V1;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -20,17 +18,12 @@ public sealed class ServiceAccountVolumeTests : IDisposable
     private readonly TestHostApplicationLifetime _lifetime = new();
     private readonly NodeContext _node;
     private readonly PodTokens _tokens;
-    private int _issued;
 
     public ServiceAccountVolumeTests()
     {
         _node = new NodeContext("sa-" + Guid.NewGuid().ToString("N")[..8], "192.0.2.10", _state.Combine("pods"), null);
         _tokens = new PodTokens(_client, new ReconcileSignal(_time), _time, () => TimeSpan.Zero, _lifetime, NullLogger.Instance);
-        _client.PodToken = request => new RequestPodTokenResponse
-        {
-            Token = $"token-{++_issued}",
-            ExpirationTimestamp = Timestamp.FromDateTimeOffset(_time.GetUtcNow().AddSeconds(request.ExpirationSeconds)),
-        };
+        _client.IssueTokens(_time);
     }
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -20,6 +20,17 @@ internal sealed class FakeNodeClient : NodeService.NodeServiceClient
 
     public Func<RequestPodTokenRequest, RequestPodTokenResponse> PodToken { get; set; } = _ => new RequestPodTokenResponse();
 
+    /// <summary>Answers token requests as the control plane would: <c>token-1</c>, <c>token-2</c>..., each expiring after the lifetime asked for.</summary>
+    public void IssueTokens(TimeProvider time)
+    {
+        var issued = 0;
+        PodToken = request => new RequestPodTokenResponse
+        {
+            Token = $"token-{Interlocked.Increment(ref issued)}",
+            ExpirationTimestamp = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(time.GetUtcNow().AddSeconds(request.ExpirationSeconds)),
+        };
+    }
+
     public IReadOnlyList<RequestPodTokenRequest> TokenRequests
     {
         get
