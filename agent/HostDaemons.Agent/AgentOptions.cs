@@ -11,7 +11,7 @@ public sealed class AgentOptions
 
     public static IReadOnlyList<string> Flags { get; } =
         ["server", "node-name", "join-token", "join-token-file", "node-labels", "manifest-dir", "state-dir", "docker-endpoint", "resync-period", "manifest-check-period", "log-max-size", "log-max-files",
-        "pod-resource-refresh-period", "pod-network", "allow-privileged", "allowed-host-paths"];
+        "pod-resource-refresh-period", "pod-network", "allow-privileged", "allowed-host-paths", "api-server-address"];
 
     public static IReadOnlySet<string> DurationFlags { get; } = new HashSet<string> { "resync-period", "manifest-check-period", "pod-resource-refresh-period" };
 
@@ -98,6 +98,12 @@ public sealed class AgentOptions
     /// for read-only only. Not set: any path. Empty: none.
     /// </summary>
     public string? AllowedHostPaths { get; set; }
+
+    /// <summary>
+    /// The control plane address containers are given in <c>KUBERNETES_SERVICE_HOST</c> and <c>KUBERNETES_SERVICE_PORT</c>,
+    /// for in-pod clients: <c>https://HOST:PORT</c> (or <c>HOST:PORT</c>). Not set: the host and port of <see cref="Server"/>.
+    /// </summary>
+    public string ApiServerAddress { get; set; } = "";
 
     public string EffectiveNodeName => NodeName.Length > 0 ? NodeName : Environment.MachineName.ToLowerInvariant();
 

@@ -64,6 +64,11 @@ internal sealed class AgentOptionsCrossValidator : IValidateOptions<AgentOptions
             result.AddError(pathError, "allowed-host-paths");
         }
 
+        if (options.ApiServerAddress.Length > 0 && !ServiceAccounts.ApiServerEndpoint.TryParse(options.ApiServerAddress, out _))
+        {
+            result.AddError($"must be an address containers can reach the control plane at, such as https://10.0.0.1:7443 or 10.0.0.1:7443, got \"{options.ApiServerAddress}\"", "api-server-address");
+        }
+
         if (options.DockerEndpoint.Length > 0 && !Uri.TryCreate(options.DockerEndpoint, UriKind.Absolute, out _))
         {
             result.AddError($"must be a URI such as unix:///var/run/docker.sock, got \"{options.DockerEndpoint}\"", "docker-endpoint");

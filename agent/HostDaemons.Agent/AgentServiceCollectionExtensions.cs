@@ -10,6 +10,7 @@ using HostDaemons.Agent.Policy;
 using HostDaemons.Agent.Probes;
 using HostDaemons.Agent.Reconcile;
 using HostDaemons.Agent.Runtime;
+using HostDaemons.Agent.ServiceAccounts;
 using HostDaemons.Agent.StaticPods;
 using HostDaemons.Agent.Status;
 using HostDaemons.Agent.Volumes;
@@ -37,13 +38,17 @@ public static class AgentServiceCollectionExtensions
             var options = sp.GetRequiredService<IOptions<AgentOptions>>().Value;
             return new NodeContext(options.EffectiveNodeName, HostAddress.Detect(), Path.Combine(options.StateDir, "pods"),
                 new ContainerLogLimits(options.LogMaxSize, options.LogMaxFiles), sp.GetRequiredService<PodNetwork>(),
-                Path.Combine(options.StateDir, "seccomp"));
+                Path.Combine(options.StateDir, "seccomp"), ApiServerAddress(options));
         });
         services.TryAddSingleton(sp => HostPolicy.From(sp.GetRequiredService<IOptions<AgentOptions>>().Value, sp.GetRequiredService<NodeContext>()));
         services.TryAddSingleton<PodVolumes>();
         services.TryAddSingleton<AtomicWriter>();
         services.TryAddSingleton<ProjectedVolumes>();
         services.TryAddSingleton(sp => NodeAllocatable.Detect(sp.GetRequiredService<IOptions<AgentOptions>>().Value.StateDir));
+        services.TryAddSingleton<PodTokens>();
+        services.TryAddSingleton(sp => new ServiceAccountVolume(sp.GetRequiredService<NodeContext>(), sp.GetRequiredService<PodTokens>(),
+            sp.GetRequiredService<ProjectedVolumes>(), sp.GetRequiredService<NodeClientFactory>(), sp.GetRequiredService<NodeCredentials>(),
+            sp.GetRequiredService<ILogger<ServiceAccountVolume>>()));
         services.TryAddSingleton<ContainerPreparer>();
         services.TryAddSingleton<PodDataRefresh>();
         services.TryAddSingleton<TerminationMessages>();
@@ -79,7 +84,12 @@ public static class AgentServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<ControlPlaneSession>());
         services.AddHostedService<NodeCertificateRenewal>();
         services.AddHostedService(sp => sp.GetRequiredService<ReferencedObjectSource>());
+        services.AddHostedService(sp => sp.GetRequiredService<PodTokens>());
         services.AddSystemdWatchdog<AgentHealth>();
         return services;
     }
+
+    /// <summary><c>--api-server-address</c>, else the host and port of <c>--server</c> (both checked by the options' validation).</summary>
+    private static ApiServerEndpoint? ApiServerAddress(AgentOptions options) =>
+        ApiServerEndpoint.TryParse(options.ApiServerAddress.Length > 0 ? options.ApiServerAddress : options.Server, out var endpoint) ? endpoint : null;
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Grpc.Core;
 using HostDaemons.Agent.Desired;
 using HostDaemons.Agent.Reconcile;
+using HostDaemons.Agent.ServiceAccounts;
 using HostDaemons.Api.V1;
 using HostDaemons.Hosting;
 using HostDaemons.Model.Objects;
@@ -10,7 +11,7 @@ using Microsoft.Extensions.Options;
 
 namespace HostDaemons.Agent.ControlPlane;
 
-/// <summary>The ConfigMaps and Secrets this node's pods use.</summary>
+/// <summary>The ConfigMaps and Secrets this node's pods use, and their service accounts.</summary>
 internal interface IReferencedObjectSource
 {
     /// <summary>
@@ -25,7 +26,8 @@ internal interface IReferencedObjectSource
 }
 
 /// <summary>
-/// Asks the control plane (<c>GetPodResources</c>) for the objects of the assigned pods that reference any, in one
+/// Asks the control plane (<c>GetPodResources</c>) for the objects of the assigned pods that reference any (or whose
+/// service account decides on their token), in one
 /// call per <c>--pod-resource-refresh-period</c>, and at once for a pod about to get its first container. The last
 /// answer is kept per pod uid, in memory only (secrets never reach the state directory): with the control plane away,
 /// containers are created from what their pod last had. A change wakes the reconciler, which updates mounted files
@@ -67,10 +69,16 @@ internal sealed partial class ReferencedObjectSource : SupervisedBackgroundServi
 
     public ReferencedObjects? Current(string podUid) => _known.GetValueOrDefault(podUid);
 
+    /// <summary>
+    /// True when the pod's objects are asked for: it uses a ConfigMap or Secret, or its service account decides whether
+    /// it gets a token (<see cref="ServiceAccountMount.NeedsAccount"/>).
+    /// </summary>
+    public static bool Fetches(Pod pod) => PodReferences.Any(pod.Spec) || ServiceAccountMount.NeedsAccount(pod.Spec);
+
     public async Task<ReferencedObjects> GetAsync(Pod pod, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(pod);
-        if (!PodReferences.Any(pod.Spec))
+        if (!Fetches(pod))
         {
             return ReferencedObjects.None;
         }
@@ -100,7 +108,7 @@ internal sealed partial class ReferencedObjectSource : SupervisedBackgroundServi
     /// <summary>One refresh: every assigned pod that references objects, in one call.</summary>
     internal async Task RefreshAsync(CancellationToken cancellationToken)
     {
-        var pods = _assigned.Current.Where(p => !p.IsMirror() && !p.IsTerminating() && PodReferences.Any(p.Spec)).ToList();
+        var pods = _assigned.Current.Where(p => !p.IsMirror() && !p.IsTerminating() && Fetches(p)).ToList();
         if (_assigned.IsKnown)
         {
             var current = pods.Select(p => p.Metadata.Uid).ToHashSet(StringComparer.Ordinal);
@@ -160,7 +168,7 @@ internal sealed partial class ReferencedObjectSource : SupervisedBackgroundServi
             }
 
             var before = _known.GetValueOrDefault(uid);
-            var fetched = ReferencedObjects.From(answer.ConfigMaps, answer.Secrets, (before?.Version ?? 0) + 1);
+            var fetched = ReferencedObjects.From(answer.ConfigMaps, answer.Secrets, (before?.Version ?? 0) + 1, answer.ServiceAccount);
             if (before is null || !before.SameContent(fetched))
             {
                 _known[uid] = fetched;

@@ -3,7 +3,7 @@ using HostDaemons.Model.V1;
 namespace HostDaemons.Agent.ControlPlane;
 
 /// <summary>
-/// The ConfigMaps and Secrets one pod uses, by name, as the control plane last gave them; a name it references but
+/// The ConfigMaps and Secrets one pod uses, by name, and its service account, as the control plane last gave them; a name it references but
 /// that is not here does not exist. <see cref="Known"/> is false while the control plane has never answered for the
 /// pod (then nothing can be said about any name). <see cref="Version"/> grows each time the content changes.
 /// </summary>
@@ -18,11 +18,14 @@ internal sealed record ReferencedObjects(IReadOnlyDictionary<string, ConfigMap> 
     /// <summary>The control plane never answered for this pod.</summary>
     public static ReferencedObjects Unknown { get; } = new(s_noConfigMaps, s_noSecrets, Known: false, Version: 0);
 
-    public static ReferencedObjects From(IEnumerable<ConfigMap> configMaps, IEnumerable<Secret> secrets, long version) => new(
+    /// <summary>The pod's service account (name, uid and automountServiceAccountToken), when it exists.</summary>
+    public ServiceAccount? ServiceAccount { get; init; }
+
+    public static ReferencedObjects From(IEnumerable<ConfigMap> configMaps, IEnumerable<Secret> secrets, long version, ServiceAccount? account = null) => new(
         configMaps.ToDictionary(c => c.Metadata.Name, StringComparer.Ordinal),
         secrets.ToDictionary(s => s.Metadata.Name, StringComparer.Ordinal),
         Known: true,
-        version);
+        version) { ServiceAccount = account };
 
     /// <summary>The ConfigMap named <paramref name="name"/>; null when it does not exist and is optional.</summary>
     /// <exception cref="ObjectUnavailableException">It does not exist, or nothing is known, with the kubelet's message.</exception>
@@ -34,7 +37,7 @@ internal sealed record ReferencedObjects(IReadOnlyDictionary<string, ConfigMap> 
 
     /// <summary>True when both hold the same objects with the same content (versions aside).</summary>
     public bool SameContent(ReferencedObjects other) =>
-        Known == other.Known && Same(ConfigMaps, other.ConfigMaps) && Same(Secrets, other.Secrets);
+        Known == other.Known && Same(ConfigMaps, other.ConfigMaps) && Same(Secrets, other.Secrets) && Equals(ServiceAccount, other.ServiceAccount);
 
     private T? Find<T>(IReadOnlyDictionary<string, T> objects, string name, bool optional, string kind)
         where T : class =>

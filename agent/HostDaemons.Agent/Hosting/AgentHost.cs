@@ -35,6 +35,9 @@ public static class AgentHost
           --allowed-host-paths PREFIX[:ro],...
                                   host policy: the only host paths their hostPath volumes may mount, :ro for
                                   read-only (default: any; empty: none)
+          --api-server-address URL
+                                  the control plane address pods are given in KUBERNETES_SERVICE_HOST and
+                                  KUBERNETES_SERVICE_PORT: https://HOST:PORT or HOST:PORT (default: --server's)
           --config FILE           settings file (default /etc/hostdaemons/agent.yaml)
 
         Every flag can also be set as HOSTDAEMONS_<NAME> (HOSTDAEMONS_NODE_NAME) or in the settings file (node-name: ...).

@@ -3,6 +3,7 @@ using System.Globalization;
 using HostDaemons.Agent.ControlPlane;
 using HostDaemons.Agent.Events;
 using HostDaemons.Agent.Runtime;
+using HostDaemons.Agent.ServiceAccounts;
 using HostDaemons.Agent.Volumes;
 using HostDaemons.Model.Objects;
 
@@ -10,11 +11,12 @@ namespace HostDaemons.Agent.Reconcile;
 
 /// <summary>
 /// What a container gets only at the moment it is created, as in Kubernetes: its projected volumes written from the
-/// ConfigMaps and Secrets its pod last had, its environment with their values (never changed afterwards), and a
-/// file of its own bound at its terminationMessagePath. None of it is in the spec hash.
+/// ConfigMaps, Secrets and tokens its pod last had, the service account volume (<see cref="ServiceAccountVolume"/>),
+/// its environment with their values and the API server's address (never changed afterwards), and a file of its own
+/// bound at its terminationMessagePath. None of it is in the spec hash.
 /// </summary>
 internal sealed class ContainerPreparer(NodeContext node, ProjectedVolumes volumes, NodeAllocatable allocatable, IReferencedObjectSource? objects = null,
-    PodEventRecorder? events = null)
+    PodEventRecorder? events = null, ServiceAccountVolume? serviceAccount = null)
 {
     public const string FallbackToLogsOnError = "FallbackToLogsOnError";
 
@@ -45,7 +47,13 @@ internal sealed class ContainerPreparer(NodeContext node, ProjectedVolumes volum
         _used[pod.Metadata.Uid] = found.Version;
         try
         {
+            await volumes.GetTokensAsync(desired, cancellationToken).ConfigureAwait(false);
             volumes.SetUp(desired, found, allocatable);
+            if (serviceAccount is not null && await serviceAccount.SetUpAsync(desired, found, cancellationToken).ConfigureAwait(false) is { } bind)
+            {
+                spec = spec with { Binds = [.. spec.Binds, bind] };
+            }
+
             var environment = EnvironmentBuilder.Resolve(pod, desired.Container, node, found, allocatable, podIp);
             foreach (var warning in environment.Warnings)
             {

@@ -1,6 +1,7 @@
 using System.Text;
 using HostDaemons.Agent.ControlPlane;
 using HostDaemons.Agent.Runtime;
+using HostDaemons.Agent.ServiceAccounts;
 using HostDaemons.Model.V1;
 using HostDaemons.Model.Validation;
 
@@ -12,13 +13,15 @@ namespace HostDaemons.Agent.Reconcile;
 /// value expanding <c>$(VAR)</c> with what came before; command and args expand with the result. Two ways:
 /// <see cref="Declared"/> is what the spec hash sees, where ConfigMap, Secret and resource values stand as their
 /// declared references (a changed value never restarts a container, as in Kubernetes), and <see cref="Resolve"/> is
-/// what the container gets when it is created, with the kubelet's CreateContainerConfigError messages.
+/// what the container gets when it is created, with the kubelet's CreateContainerConfigError messages and, after the
+/// declared variables, the API server's (<see cref="ApiServerEndpoint"/>) that the container does not set itself; those
+/// expand in <c>$(VAR)</c> too.
 /// </summary>
 internal static class EnvironmentBuilder
 {
     /// <summary>The environment as the spec hash sees it; a container without ConfigMap, Secret or resource sources gets exactly its env.</summary>
     public static ContainerEnvironment Declared(Pod pod, Container container, NodeContext node) =>
-        Build(pod, container, node, new DeclaredSources(pod.Spec.HostNetwork ? node.HostIp : ""));
+        Build(pod, container, node, new DeclaredSources(pod.Spec.HostNetwork ? node.HostIp : ""), []);
 
     /// <summary>
     /// The environment the container is created with. <paramref name="podIp"/> is the address of the pod's sandbox when
@@ -26,7 +29,7 @@ internal static class EnvironmentBuilder
     /// </summary>
     /// <exception cref="ContainerRuntimeException">CreateContainerConfigError: an object or key that is not optional is missing.</exception>
     public static ContainerEnvironment Resolve(Pod pod, Container container, NodeContext node, ReferencedObjects objects, NodeAllocatable allocatable, string? podIp = null) =>
-        Build(pod, container, node, new ObjectSources(pod, objects, allocatable, podIp ?? (pod.Spec.HostNetwork ? node.HostIp : "")));
+        Build(pod, container, node, new ObjectSources(pod, objects, allocatable, podIp ?? (pod.Spec.HostNetwork ? node.HostIp : "")), node.ApiServer?.Variables() ?? []);
 
     /// <summary>The declared envFrom sources, for the spec hash: empty when there are none, so older hashes stay as they were.</summary>
     public static string DeclaredEnvFrom(Container container)
@@ -41,10 +44,10 @@ internal static class EnvironmentBuilder
         return text.ToString();
     }
 
-    private static ContainerEnvironment Build(Pod pod, Container container, NodeContext node, ISources sources)
+    private static ContainerEnvironment Build(Pod pod, Container container, NodeContext node, ISources sources, IReadOnlyList<(string Name, string Value)> service)
     {
         var result = new List<(string Name, string Value)>();
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var values = service.ToDictionary(e => e.Name, e => e.Value, StringComparer.Ordinal);
         var warnings = new List<string>();
         void Set(string name, string value)
         {
@@ -80,6 +83,8 @@ internal static class EnvironmentBuilder
             }
         }
 
+        var declared = result.Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
+        result.AddRange(service.Where(e => !declared.Contains(e.Name)));
         return new ContainerEnvironment(
             [.. result.Select(e => $"{e.Name}={e.Value}")],
             container.Command.Count > 0 ? [.. container.Command.Select(c => EnvExpansion.Expand(c, values))] : null,

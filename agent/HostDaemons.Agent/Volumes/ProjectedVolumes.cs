@@ -1,6 +1,7 @@
 using HostDaemons.Agent.ControlPlane;
 using HostDaemons.Agent.Reconcile;
 using HostDaemons.Agent.Runtime;
+using HostDaemons.Agent.ServiceAccounts;
 using HostDaemons.Model.V1;
 
 namespace HostDaemons.Agent.Volumes;
@@ -12,9 +13,36 @@ namespace HostDaemons.Agent.Volumes;
 /// keeps the container in ContainerCreating with the kubelet's FailedMount message. A subPath mount binds the file
 /// itself, so it keeps the content it had when its container was created, as in Kubernetes.
 /// </summary>
-internal sealed partial class ProjectedVolumes(NodeContext node, AtomicWriter writer, ILogger<ProjectedVolumes> logger)
+internal sealed partial class ProjectedVolumes(NodeContext node, AtomicWriter writer, ILogger<ProjectedVolumes> logger, PodTokens? tokens = null)
 {
     private readonly Lock _lock = new();
+
+    /// <summary>
+    /// Gets the tokens of the serviceAccountToken sources of the projected volumes <paramref name="container"/> mounts,
+    /// kept or new (the kubelet's token manager), before <see cref="SetUp"/> writes them.
+    /// </summary>
+    /// <exception cref="ContainerRuntimeException">ContainerCreating: <c>MountVolume.SetUp failed for volume "x" : failed to fetch token: ...</c></exception>
+    public async Task GetTokensAsync(DesiredContainer container, CancellationToken cancellationToken)
+    {
+        var pod = container.Pod;
+        var mounted = container.Container.VolumeMounts.Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var volume in pod.Spec.Volumes.Where(v => v.Projected is not null && mounted.Contains(v.Name)))
+        {
+            foreach (var key in VolumeProjector.TokenKeys(volume))
+            {
+                try
+                {
+                    _ = tokens is null
+                        ? throw new VolumeSetUpException("failed to fetch token: this agent has no token source")
+                        : await tokens.GetAsync(pod, key, cancellationToken).ConfigureAwait(false);
+                }
+                catch (VolumeSetUpException ex)
+                {
+                    throw new ContainerRuntimeException("ContainerCreating", $"MountVolume.SetUp failed for volume \"{volume.Name}\" : {ex.Message}");
+                }
+            }
+        }
+    }
 
     /// <summary>Writes the projected volumes <paramref name="container"/> mounts and checks its subPaths in them.</summary>
     /// <exception cref="ContainerRuntimeException">
@@ -35,7 +63,7 @@ internal sealed partial class ProjectedVolumes(NodeContext node, AtomicWriter wr
             Dictionary<string, FileProjection> files;
             try
             {
-                files = VolumeProjector.Project(pod, volume, objects, allocatable);
+                files = VolumeProjector.Project(pod, volume, objects, allocatable, Token(pod));
             }
             catch (VolumeSetUpException ex)
             {
@@ -43,7 +71,7 @@ internal sealed partial class ProjectedVolumes(NodeContext node, AtomicWriter wr
             }
 
             var directory = PodVolumePaths.HostPath(pod, volume, node);
-            Write(pod, directory, files);
+            WriteFiles(pod, directory, files);
             if (mount.SubPath.Length > 0 && !Path.Exists(Path.Combine(directory, mount.SubPath)))
             {
                 throw new ContainerRuntimeException("CreateContainerConfigError",
@@ -68,7 +96,7 @@ internal sealed partial class ProjectedVolumes(NodeContext node, AtomicWriter wr
 
             try
             {
-                if (Write(pod, directory, VolumeProjector.Project(pod, volume, objects, allocatable)))
+                if (WriteFiles(pod, directory, VolumeProjector.Project(pod, volume, objects, allocatable, Token(pod))))
                 {
                     Log.Updated(logger, pod.Metadata.Namespace, pod.Metadata.Name, volume.Name);
                 }
@@ -84,7 +112,8 @@ internal sealed partial class ProjectedVolumes(NodeContext node, AtomicWriter wr
         }
     }
 
-    private bool Write(Pod pod, string directory, Dictionary<string, FileProjection> files)
+    /// <summary>Writes one volume's files, one writer at a time; true when anything changed.</summary>
+    public bool WriteFiles(Pod pod, string directory, Dictionary<string, FileProjection> files)
     {
         var fsGroup = pod.Spec.SecurityContext?.HasFsGroup == true ? pod.Spec.SecurityContext.FsGroup : (long?)null;
         lock (_lock)
@@ -92,6 +121,10 @@ internal sealed partial class ProjectedVolumes(NodeContext node, AtomicWriter wr
             return writer.Write(directory, files, fsGroup);
         }
     }
+
+    private Func<PodTokenKey, string> Token(Pod pod) => key => tokens is null
+        ? throw new VolumeSetUpException("failed to fetch token: this agent has no token source")
+        : tokens.Current(pod, key);
 
     private static partial class Log
     {

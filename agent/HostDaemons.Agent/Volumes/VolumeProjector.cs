@@ -1,5 +1,6 @@
 using HostDaemons.Agent.ControlPlane;
 using HostDaemons.Agent.Reconcile;
+using HostDaemons.Agent.ServiceAccounts;
 using HostDaemons.Model.Objects;
 using HostDaemons.Model.V1;
 
@@ -9,16 +10,23 @@ namespace HostDaemons.Agent.Volumes;
 /// The files of a configMap, secret, downwardAPI or projected volume, as the kubelet's volume plugins make them
 /// (their MakePayload and CollectData): every key, or the <c>items</c> chosen and renamed, each with its item's mode
 /// or the volume's <c>defaultMode</c> (0644 by default); a missing object is an error unless <c>optional</c> (then it adds no
-/// files), as is a missing item key; downwardAPI files hold the pod's fields and its containers' resources.
+/// files), as is a missing item key; downwardAPI files hold the pod's fields and its containers' resources;
+/// serviceAccountToken files hold the pod's token for its audience (<see cref="ServiceAccounts.PodTokens"/>).
 /// </summary>
 internal static class VolumeProjector
 {
     /// <exception cref="VolumeSetUpException">The kubelet's reason the volume cannot be set up.</exception>
-    public static Dictionary<string, FileProjection> Project(Pod pod, Volume volume, ReferencedObjects objects, NodeAllocatable allocatable)
+    /// <param name="pod">The pod.</param>
+    /// <param name="volume">One of its volumes.</param>
+    /// <param name="objects">Its ConfigMaps and Secrets.</param>
+    /// <param name="allocatable">This node's resources, for resourceFieldRef.</param>
+    /// <param name="token">The pod's token for a serviceAccountToken source (throws <see cref="VolumeSetUpException"/> when there is none).</param>
+    public static Dictionary<string, FileProjection> Project(Pod pod, Volume volume, ReferencedObjects objects, NodeAllocatable allocatable,
+        Func<PodTokenKey, string>? token = null)
     {
         try
         {
-            return Files(pod, volume, objects, allocatable);
+            return Files(pod, volume, objects, allocatable, token ?? (_ => throw new VolumeSetUpException("failed to fetch token: no token source")));
         }
         catch (ObjectUnavailableException ex)
         {
@@ -26,7 +34,15 @@ internal static class VolumeProjector
         }
     }
 
-    private static Dictionary<string, FileProjection> Files(Pod pod, Volume volume, ReferencedObjects objects, NodeAllocatable allocatable)
+    /// <summary>The tokens a projected volume's serviceAccountToken sources need (an unset lifetime is Kubernetes' default, an hour).</summary>
+    public static IEnumerable<PodTokenKey> TokenKeys(Volume volume) =>
+        (volume.Projected?.Sources ?? []).Select(s => s.ServiceAccountToken).OfType<ServiceAccountTokenProjection>().Select(Key);
+
+    private static PodTokenKey Key(ServiceAccountTokenProjection token) =>
+        new(token.Audience, token.HasExpirationSeconds && token.ExpirationSeconds > 0 ? token.ExpirationSeconds : ObjectDefaults.DefaultTokenExpirationSeconds);
+
+    private static Dictionary<string, FileProjection> Files(Pod pod, Volume volume, ReferencedObjects objects, NodeAllocatable allocatable,
+        Func<PodTokenKey, string> token)
     {
         var files = new Dictionary<string, FileProjection>(StringComparer.Ordinal);
         if (volume.ConfigMap is { } configMap)
@@ -57,6 +73,10 @@ internal static class VolumeProjector
                 else if (source.DownwardApi is { } d)
                 {
                     AddDownwardApi(files, pod, d.Items, mode, allocatable);
+                }
+                else if (source.ServiceAccountToken is { } t)
+                {
+                    files[t.Path] = FileProjection.Text(token(Key(t)), mode);
                 }
             }
         }

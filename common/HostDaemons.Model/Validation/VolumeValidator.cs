@@ -228,9 +228,27 @@ internal static class VolumeValidator
                 ValidateDownwardApiFiles(downwardApi.Items, $"{sourcePath}.downwardAPI.items", paths, containerNames, errors);
             }
 
-            if (source.ServiceAccountToken is not null)
+            if (source.ServiceAccountToken is { } token)
             {
-                errors.Forbidden($"{sourcePath}.serviceAccountToken", "not supported: HostDaemons issues no service account tokens yet");
+                // As Kubernetes words them: the lifetime's path is the source's, the file's is the volume's.
+                var seconds = token.HasExpirationSeconds ? token.ExpirationSeconds : Objects.ObjectDefaults.DefaultTokenExpirationSeconds;
+                if (seconds < 600)
+                {
+                    errors.Invalid($"{sourcePath}.serviceAccountToken.expirationSeconds", seconds, "may not specify a duration less than 10 minutes");
+                }
+                else if (seconds > 1L << 32)
+                {
+                    errors.Invalid($"{sourcePath}.serviceAccountToken.expirationSeconds", seconds, "may not specify a duration larger than 2^32 seconds");
+                }
+
+                if (token.Path.Length == 0)
+                {
+                    errors.Required($"{path}.path");
+                }
+                else
+                {
+                    LocalPaths.CheckNonReserved(token.Path, $"{path}.path", errors);
+                }
             }
 
             if (new object?[] { source.Secret, source.ConfigMap, source.DownwardApi, source.ServiceAccountToken }.Count(s => s is not null) > 1)

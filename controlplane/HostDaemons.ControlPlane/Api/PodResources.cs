@@ -6,8 +6,8 @@ using HostDaemons.Model.V1;
 namespace HostDaemons.ControlPlane.Api;
 
 /// <summary>
-/// The ConfigMaps and Secrets a pod uses (<see cref="PodReferences"/>), read in its namespace, as the kubelet's node
-/// authorizer lets a node read them: only for pods bound to it. One that does not exist is left out (the agent then
+/// The ConfigMaps and Secrets a pod uses (<see cref="PodReferences"/>) and its service account, read in its namespace,
+/// as the kubelet's node authorizer lets a node read them: only for pods bound to it. One that does not exist is left out (the agent then
 /// says so on the pod, as the kubelet does). Each goes with its name, uid, resource version and content only:
 /// annotations such as the last-applied configuration stay here.
 /// </summary>
@@ -36,6 +36,16 @@ internal static class PodResources
             if (store.Get<Secret>(ns, name) is { } secret)
             {
                 result.Secrets.Add(new Secret { ApiVersion = secret.ApiVersion, Kind = secret.Kind, Metadata = Identity(secret.Metadata), Type = secret.Type, Data = { secret.Data } });
+            }
+        }
+
+        var accountName = pod.Spec.ServiceAccountName.Length > 0 ? pod.Spec.ServiceAccountName : Model.Validation.ServiceAccountValidator.DefaultName;
+        if (store.Get<ServiceAccount>(ns, accountName) is { } account)
+        {
+            result.ServiceAccount = new ServiceAccount { ApiVersion = account.ApiVersion, Kind = account.Kind, Metadata = Identity(account.Metadata) };
+            if (account.HasAutomountServiceAccountToken)
+            {
+                result.ServiceAccount.AutomountServiceAccountToken = account.AutomountServiceAccountToken;
             }
         }
 

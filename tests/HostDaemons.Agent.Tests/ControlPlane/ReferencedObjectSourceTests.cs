@@ -41,9 +41,9 @@ public sealed class ReferencedObjectSourceTests : IDisposable
     }
 
     [Fact]
-    public async Task GetAsync_PodReferencingNothing_NoCall()
+    public async Task GetAsync_PodReferencingNothingAndSayingItsTokenMount_NoCall()
     {
-        var pod = TestPods.Pod(uid: "uid-1");
+        var pod = Plain("uid-1");
         _assigned.ReplaceAll([pod], 1);
 
         Assert.Same(ReferencedObjects.None, await _source.GetAsync(pod, Ct).DefaultTimeout());
@@ -95,7 +95,7 @@ public sealed class ReferencedObjectSourceTests : IDisposable
     {
         SetConfigMap("app", "level", "info");
         var terminating = TestPods.Terminating(PodUsing("uid-3", "app"));
-        _assigned.ReplaceAll([PodUsing("uid-1", "app"), TestPods.Pod(name: "plain", uid: "uid-2"), terminating, PodUsing("uid-4", "missing")], 1);
+        _assigned.ReplaceAll([PodUsing("uid-1", "app"), Plain("uid-2", "plain"), terminating, PodUsing("uid-4", "missing")], 1);
 
         await _source.RefreshAsync(Ct).DefaultTimeout();
 
@@ -181,6 +181,28 @@ public sealed class ReferencedObjectSourceTests : IDisposable
 
         Assert.Equal("s3cr3t", _source.Current("uid-1")!.Secrets["token"].Data["t"].ToStringUtf8());
         Assert.DoesNotContain(Directory.EnumerateFiles(_state.Path, "*", SearchOption.AllDirectories), f => File.ReadAllText(f).Contains("s3cr3t", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task GetAsync_PodNotSayingWhetherItGetsAToken_AsksForItsServiceAccount()
+    {
+        var pod = TestPods.Pod(uid: "uid-1");
+        _assigned.ReplaceAll([pod], 1);
+        var account = new ServiceAccount { Metadata = new ObjectMeta { Name = "default", Namespace = TestPods.Namespace, Uid = "sa-1" }, AutomountServiceAccountToken = false };
+        _client.PodResources = request => new GetPodResourcesResponse { Pods = { new PodResources { Pod = request.Pods[0], ServiceAccount = account } } };
+
+        var found = await _source.GetAsync(pod, Ct).DefaultTimeout();
+
+        Assert.Equal(account, found.ServiceAccount);
+        Assert.Single(_client.PodResourceRequests);
+    }
+
+    /// <summary>A pod that uses no object and says whether it gets a token: nothing to ask for.</summary>
+    private static Pod Plain(string uid, string name = "fluentd-x7k2p")
+    {
+        var pod = TestPods.Pod(name: name, uid: uid);
+        pod.Spec.AutomountServiceAccountToken = false;
+        return pod;
     }
 
     private static Pod PodUsing(string uid, string configMap, string name = "fluentd-x7k2p")

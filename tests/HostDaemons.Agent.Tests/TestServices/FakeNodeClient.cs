@@ -12,10 +12,35 @@ internal sealed class FakeNodeClient : NodeService.NodeServiceClient
     private readonly Lock _lock = new();
     private readonly List<GetPullCredentialsRequest> _pullCredentialRequests = [];
     private readonly List<GetPodResourcesRequest> _podResourceRequests = [];
+    private readonly List<RequestPodTokenRequest> _tokenRequests = [];
 
     public Func<GetPullCredentialsRequest, GetPullCredentialsResponse> PullCredentials { get; set; } = _ => new GetPullCredentialsResponse();
 
     public Func<GetPodResourcesRequest, GetPodResourcesResponse> PodResources { get; set; } = _ => new GetPodResourcesResponse();
+
+    public Func<RequestPodTokenRequest, RequestPodTokenResponse> PodToken { get; set; } = _ => new RequestPodTokenResponse();
+
+    /// <summary>Answers token requests as the control plane would: <c>token-1</c>, <c>token-2</c>..., each expiring after the lifetime asked for.</summary>
+    public void IssueTokens(TimeProvider time)
+    {
+        var issued = 0;
+        PodToken = request => new RequestPodTokenResponse
+        {
+            Token = $"token-{Interlocked.Increment(ref issued)}",
+            ExpirationTimestamp = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(time.GetUtcNow().AddSeconds(request.ExpirationSeconds)),
+        };
+    }
+
+    public IReadOnlyList<RequestPodTokenRequest> TokenRequests
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _tokenRequests];
+            }
+        }
+    }
 
     public IReadOnlyList<GetPullCredentialsRequest> PullCredentialRequests
     {
@@ -44,6 +69,9 @@ internal sealed class FakeNodeClient : NodeService.NodeServiceClient
 
     public override AsyncUnaryCall<GetPodResourcesResponse> GetPodResourcesAsync(GetPodResourcesRequest request, CallOptions options) =>
         Call(_podResourceRequests, request, PodResources);
+
+    public override AsyncUnaryCall<RequestPodTokenResponse> RequestPodTokenAsync(RequestPodTokenRequest request, CallOptions options) =>
+        Call(_tokenRequests, request, PodToken);
 
     private AsyncUnaryCall<TResponse> Call<TRequest, TResponse>(List<TRequest> requests, TRequest request, Func<TRequest, TResponse> answer)
     {

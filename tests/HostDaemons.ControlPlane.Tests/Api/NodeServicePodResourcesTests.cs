@@ -57,6 +57,29 @@ public sealed class NodeServicePodResourcesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetPodResources_ItsServiceAccount_NameUidAndAutomountOnly()
+    {
+        await _api.Store.CreateAsync(new ServiceAccount
+        {
+            ApiVersion = "v1",
+            Kind = "ServiceAccount",
+            Metadata = new ObjectMeta { Name = "probe", Namespace = "default", Annotations = { ["note"] = "stays here" } },
+            AutomountServiceAccountToken = false,
+            Secrets = { new EventObjectReference { Name = "old-token" } },
+        }, Token).DefaultTimeout();
+        var pod = await PodAsync("worker-1", spec => spec.ServiceAccountName = "probe");
+        var orphan = await PodAsync("worker-1", spec => spec.ServiceAccountName = "missing", "other");
+
+        var response = await _api.Service.GetPodResources(new GetPodResourcesRequest { Pods = { Request(pod).Pods[0], Request(orphan).Pods[0] } }, As("worker-1")).DefaultTimeout();
+
+        var account = response.Pods[0].ServiceAccount;
+        Assert.Equal(("probe", false, true), (account.Metadata.Name, account.AutomountServiceAccountToken, account.Metadata.Uid.Length > 0));
+        Assert.Empty(account.Metadata.Annotations);
+        Assert.Empty(account.Secrets);
+        Assert.Null(response.Pods[1].ServiceAccount);
+    }
+
+    [Fact]
     public async Task GetPodResources_MissingObject_IsSimplyAbsent()
     {
         await ConfigMapAsync("present", "default", ("k", "v"));

@@ -60,9 +60,11 @@ public sealed class VolumeValidatorTests
             $"{Volume}.projected.sources[0]: Forbidden: may not specify more than 1 volume type per source"
         },
         {
-            "projected: {sources: [{serviceAccountToken: {path: token}}]}",
-            $"{Volume}.projected.sources[0].serviceAccountToken: Forbidden: not supported: HostDaemons issues no service account tokens yet"
+            "projected: {sources: [{serviceAccountToken: {path: token, expirationSeconds: 599}}]}",
+            $"{Volume}.projected.sources[0].serviceAccountToken.expirationSeconds: Invalid value: 599: may not specify a duration less than 10 minutes"
         },
+        { "projected: {sources: [{serviceAccountToken: {audience: vault}}]}", $"{Volume}.projected.path: Required value" },
+        { "projected: {sources: [{serviceAccountToken: {path: ../token}}]}", $"{Volume}.projected.path: Invalid value: \"../token\": must not contain '..'" },
         {
             "projected: {sources: [{configMap: {name: c, items: [{key: a, path: config}]}}, {secret: {name: s, items: [{key: b, path: config}]}}]}",
             $"{Volume}.projected.sources[1].secret.items[0].path: Invalid value: \"config\": conflicting duplicate paths"
@@ -155,9 +157,16 @@ public sealed class VolumeValidatorTests
                 - configMap: {name: c}
                 - serviceAccountToken:
                     path: token
+                    expirationSeconds: 60
             """);
 
-        Assert.Equal([Invalid(22, 13, $"{Volume}.projected.sources[1].serviceAccountToken: Forbidden: not supported: HostDaemons issues no service account tokens yet")], problems);
+        Assert.Equal([Invalid(24, 15, $"{Volume}.projected.sources[1].serviceAccountToken.expirationSeconds: Invalid value: 60: may not specify a duration less than 10 minutes")], problems);
+    }
+
+    [Fact]
+    public void Read_ServiceAccountTokenProjection_IsValid()
+    {
+        Spec(pod: "volumes:\n- name: v\n  projected: {sources: [{serviceAccountToken: {path: token, audience: vault, expirationSeconds: 600}}, {serviceAccountToken: {path: default}}]}");
     }
 
     // Mount propagation

@@ -1,13 +1,19 @@
 // Lists the DaemonSets of a namespace and watches them from the list's version, as an informer does: on a 410 Expired
 // it lists again, on a broken connection it watches again from the last version it saw. Prints one line per step
-// (LIST a,b / EVENT Added a / EXPIRED / RETRY reason) until its standard input closes.
+// (LIST a,b / EVENT Added a / EXPIRED / RETRY reason) until its standard input closes. With "in-cluster NODE", it runs
+// inside a pod instead (InCluster.cs).
 using k8s;
 using k8s.Autorest;
 
 if (args.Length != 2)
 {
-    Console.Error.WriteLine("usage: KubeClientProbe KUBECONFIG NAMESPACE");
+    Console.Error.WriteLine("usage: KubeClientProbe KUBECONFIG NAMESPACE | KubeClientProbe in-cluster NODE");
     return 2;
+}
+
+if (args[0] == "in-cluster")
+{
+    return await InCluster.RunAsync(args[1]);
 }
 
 var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(args[0]));
