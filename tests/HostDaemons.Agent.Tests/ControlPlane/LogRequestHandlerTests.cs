@@ -21,7 +21,7 @@ public sealed class LogRequestHandlerTests : IDisposable
     {
         var options = Options.Create(new AgentOptions { Server = "http://127.0.0.1:1", NodeName = "node-a" });
         _clients = new NodeClientFactory(options);
-        _handler = new LogRequestHandler(_runtime, _clients, options, new FakeLogger<LogRequestHandler>(_logs));
+        _handler = new LogRequestHandler(_runtime, _clients, options, TimeProvider.System, new FakeLogger<LogRequestHandler>(_logs));
     }
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
