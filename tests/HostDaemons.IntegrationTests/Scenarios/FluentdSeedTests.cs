@@ -51,7 +51,11 @@ public sealed class FluentdSeedTests
     {
         var binds = container.HostConfig!.Binds;
         Assert.Single(binds, b => b.EndsWith(":/dev/termination-log", StringComparison.Ordinal));
-        return [.. binds.Where(b => !b.EndsWith(":/dev/termination-log", StringComparison.Ordinal))];
+
+        // Like the kubelet, the agent mounts the pod's service account token; the seeds' own volumes are the rest.
+        Assert.Single(binds, b => b.EndsWith(":/var/run/secrets/kubernetes.io/serviceaccount:ro", StringComparison.Ordinal));
+        return [.. binds.Where(b => !b.EndsWith(":/dev/termination-log", StringComparison.Ordinal)
+            && !b.EndsWith(":/var/run/secrets/kubernetes.io/serviceaccount:ro", StringComparison.Ordinal))];
     }
 
     private static string Suffix() => Guid.NewGuid().ToString("N")[..6];
