@@ -94,8 +94,8 @@ internal sealed partial class PodTokens : SupervisedBackgroundService
             Postpone(entry, now);
             return entry.Token switch
             {
-                null => throw new VolumeSetUpException($"failed to fetch token: {ex.Status.Detail}"),
-                { } expired when now >= expired.Expires => throw new VolumeSetUpException($"token expired and refresh failed: {ex.Status.Detail}"),
+                null => throw new VolumeSetUpException($"failed to fetch token: {ex.Status.Detail}", ex),
+                { } expired when now >= expired.Expires => throw new VolumeSetUpException($"token expired and refresh failed: {ex.Status.Detail}", ex),
                 { } still => still.Value,
             };
         }

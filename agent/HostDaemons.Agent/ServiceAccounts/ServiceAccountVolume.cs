@@ -1,3 +1,4 @@
+using Grpc.Core;
 using HostDaemons.Agent.ControlPlane;
 using HostDaemons.Agent.Reconcile;
 using HostDaemons.Agent.Runtime;
@@ -33,19 +34,33 @@ internal sealed partial class ServiceAccountVolume(NodeContext node, PodTokens t
             return null;
         }
 
+        var directory = Directory(pod);
+        var bind = new BindMount(directory, ServiceAccountMount.MountPath, ReadOnly: true);
         string token;
         try
         {
             token = await tokens.GetAsync(pod, ServiceAccountMount.TokenKey, cancellationToken).ConfigureAwait(false);
+        }
+        catch (VolumeSetUpException ex) when (ex.InnerException is RpcException { StatusCode: StatusCode.Unavailable or StatusCode.DeadlineExceeded })
+        {
+            // Unlike the kubelet, the agent starts and restarts pods while the control plane is away; a token could
+            // only be used to reach that control plane, so the pod is not held for one. It keeps the files it had (an
+            // agent restart), or starts without `token`; the refresh writes one once the control plane answers.
+            Log.StartedWithoutToken(logger, pod.Metadata.Namespace, pod.Metadata.Name, ex.Message);
+            if (new FileInfo(Path.Combine(directory, AtomicWriter.DataDirectory)).LinkTarget is null)
+            {
+                volumes.WriteFiles(pod, directory, Files(pod, token: null));
+            }
+
+            return bind;
         }
         catch (VolumeSetUpException ex)
         {
             throw new ContainerRuntimeException("ContainerCreating", $"MountVolume.SetUp failed for volume \"{ServiceAccountMount.VolumeName}\" : {ex.Message}");
         }
 
-        var directory = Directory(pod);
         volumes.WriteFiles(pod, directory, Files(pod, token));
-        return new BindMount(directory, ServiceAccountMount.MountPath, ReadOnly: true);
+        return bind;
     }
 
     /// <summary>Writes the volume again when the pod has one set up (a new token); without a valid token it keeps its files.</summary>
@@ -76,14 +91,18 @@ internal sealed partial class ServiceAccountVolume(NodeContext node, PodTokens t
 
     private string Directory(Pod pod) => Path.Combine(PodVolumePaths.MemoryRoot(node), pod.Metadata.Uid, ServiceAccountMount.DirectoryName);
 
-    private Dictionary<string, FileProjection> Files(Pod pod, string token)
+    private Dictionary<string, FileProjection> Files(Pod pod, string? token)
     {
         var mode = ObjectDefaults.DefaultVolumeFileMode;
         var files = new Dictionary<string, FileProjection>(StringComparer.Ordinal)
         {
-            ["token"] = FileProjection.Text(token, mode),
             ["namespace"] = FileProjection.Text(pod.Metadata.Namespace, mode),
         };
+        if (token is not null)
+        {
+            files["token"] = FileProjection.Text(token, mode);
+        }
+
         if (caFile is not null && File.Exists(caFile))
         {
             files["ca.crt"] = new FileProjection(File.ReadAllBytes(caFile), mode);
@@ -96,6 +115,10 @@ internal sealed partial class ServiceAccountVolume(NodeContext node, PodTokens t
     {
         [LoggerMessage(EventId = 442, Level = LogLevel.Information, Message = "Pod {Namespace}/{Pod}: service account token rotated")]
         public static partial void Rotated(ILogger logger, string @namespace, string pod);
+
+        [LoggerMessage(EventId = 444, Level = LogLevel.Warning,
+            Message = "Pod {Namespace}/{Pod}: started without a fresh service account token, the control plane is away ({Reason}); it is written once the control plane answers")]
+        public static partial void StartedWithoutToken(ILogger logger, string @namespace, string pod, string reason);
 
         [LoggerMessage(EventId = 443, Level = LogLevel.Debug, Message = "Pod {Namespace}/{Pod}: the service account volume keeps its files: {Reason}")]
         public static partial void Kept(ILogger logger, string @namespace, string pod, string reason);

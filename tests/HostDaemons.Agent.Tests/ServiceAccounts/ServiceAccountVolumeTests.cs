@@ -1,5 +1,7 @@
+using Grpc.Core;
 using HostDaemons.Agent.ControlPlane;
 using HostDaemons.Agent.Reconcile;
+using HostDaemons.Agent.Runtime;
 using HostDaemons.Agent.ServiceAccounts;
 using HostDaemons.Agent.Tests.TestServices;
 using HostDaemons.Agent.Volumes;
@@ -81,6 +83,50 @@ public sealed class ServiceAccountVolumeTests : IDisposable
 
         Assert.Null(await Volume(caFile: null).SetUpAsync(pod, objects, Ct));
         Assert.Empty(_client.TokenRequests);
+    }
+
+    [Fact]
+    public async Task SetUpAsync_ControlPlaneAway_StartsWithoutTokenAndTheTokenIsWrittenOnceItAnswers()
+    {
+        var pod = ContainerSpecBuilder.Build(TestPods.Pod(uid: "uid-1"), _node).Containers[0];
+        _client.PodToken = _ => throw new RpcException(new Grpc.Core.Status(StatusCode.Unavailable, "connection refused"));
+        var volume = Volume(caFile: null);
+
+        var bind = await volume.SetUpAsync(pod, ReferencedObjects.None, Ct);
+
+        Assert.Equal(["namespace"], Visible(bind!.HostPath));
+        _client.IssueTokens(_time);
+        _time.Advance(TimeSpan.FromMinutes(1));
+        await _tokens.RefreshDueAsync(Ct);
+        volume.Refresh(pod.Pod);
+        Assert.Equal("token-1", await File.ReadAllTextAsync(Path.Combine(bind.HostPath, "token"), Ct));
+    }
+
+    [Fact]
+    public async Task SetUpAsync_AgentRestartedWhileControlPlaneAway_KeepsTheFilesItHad()
+    {
+        var pod = ContainerSpecBuilder.Build(TestPods.Pod(uid: "uid-1"), _node).Containers[0];
+        var bind = await Volume(caFile: null).SetUpAsync(pod, ReferencedObjects.None, Ct);
+        _client.PodToken = _ => throw new RpcException(new Grpc.Core.Status(StatusCode.Unavailable, "connection refused"));
+        using var restarted = new PodTokens(_client, new ReconcileSignal(_time), _time, () => TimeSpan.Zero, _lifetime, NullLogger.Instance);
+
+        var again = await new ServiceAccountVolume(_node, restarted, new ProjectedVolumes(_node, new AtomicWriter(_time), NullLogger<ProjectedVolumes>.Instance, restarted),
+            null, NullLogger<ServiceAccountVolume>.Instance).SetUpAsync(pod, ReferencedObjects.None, Ct);
+
+        Assert.Equal(bind!.HostPath, again!.HostPath);
+        Assert.Equal("token-1", await File.ReadAllTextAsync(Path.Combine(again.HostPath, "token"), Ct));
+    }
+
+    [Fact]
+    public async Task SetUpAsync_ControlPlaneRefusesTheToken_ContainerWaitsWithTheKubeletsMessage()
+    {
+        var pod = ContainerSpecBuilder.Build(TestPods.Pod(uid: "uid-1"), _node).Containers[0];
+        _client.PodToken = _ => throw new RpcException(new Grpc.Core.Status(StatusCode.NotFound, "serviceaccount \"default\" not found"));
+
+        var ex = await Assert.ThrowsAsync<ContainerRuntimeException>(() => Volume(caFile: null).SetUpAsync(pod, ReferencedObjects.None, Ct));
+
+        Assert.Equal("ContainerCreating", ex.Reason);
+        Assert.StartsWith("MountVolume.SetUp failed for volume \"kube-api-access\" : failed to fetch token: serviceaccount", ex.Message, StringComparison.Ordinal);
     }
 
     private ServiceAccountVolume Volume(string? caFile) =>
