@@ -259,7 +259,9 @@ public sealed class DockerContainerRuntimeTests : IAsyncLifetime
         Assert.Equal("three", stamped[(separator + 1)..]);
 
         var lines = (await ReadLogsTextAsync(id, new LogReadOptions(false, null, true))).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        var two = DateTimeOffset.Parse(lines[1][..lines[1].IndexOf(' ', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture);
+        // Docker stamps in nanoseconds and .NET parses them rounded to 100 ns, which may land after the line: a microsecond before it.
+        var two = DateTimeOffset.Parse(lines[1][..lines[1].IndexOf(' ', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture)
+            .AddTicks(-10);
         Assert.Equal("two\nthree\n", await ReadLogsTextAsync(id, new LogReadOptions(false, null, false, Since: two)));
         Assert.Equal("three\n", await ReadLogsTextAsync(id, new LogReadOptions(false, 1, false, Since: two)));
         Assert.Equal("", await ReadLogsTextAsync(id, new LogReadOptions(false, null, false, Since: DateTimeOffset.UtcNow.AddMinutes(1))));
